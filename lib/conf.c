@@ -1,0 +1,1148 @@
+/*
+ * NAME
+ *	conf 3
+ * SUMMARY
+ *	the configuration file: keys, values, validation
+ * SYNOPSIS
+ *	#include "conf.h"
+ * DESCRIPTION
+ *	The key table below has one row per key: its name, the kind of
+ *	value, the field it sets and its default. Defaults go through the
+ *	same parsers as the file, so a default can never be a value the file
+ *	would refuse. A key set twice is refused, except the list keys
+ *	(several lines add up) and the one-per-line keys RateLimit and DNSBL;
+ *	the first line of a list key replaces its default.
+ * DIAGNOSTICS
+ *	"file:line: message" for every problem found; parsing goes on after
+ *	an error so that one run reports them all.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <grp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+
+#include "conf.h"
+
+enum kind {
+	K_STRING,		/* char *, non-empty */
+	K_STRING_EMPTY,		/* char *, may be empty */
+	K_SOCKET,
+	K_USER,
+	K_PATH,			/* char *, a file that must be readable */
+	K_BOOL,
+	K_DURATION,		/* unsigned long milliseconds */
+	K_INT,
+	K_FACILITY,
+	K_LOGLEVEL,
+	K_MODE,
+	K_ROLE,
+	K_DEFAULT_ROLE,
+	K_DAEMON_ROLES,
+	K_PORTS,
+	K_DOMAINS,
+	K_NETWORKS,
+	K_HOSTPORTS,
+	K_NULL_SENDER,
+	K_PORT25,
+	K_STATE_ERROR,
+	K_RATE_LIMIT,
+	K_DNSBL,
+};
+
+struct key {
+	const char *name;
+	enum kind kind;
+	size_t	offset;
+	const char *def;	/* NULL: unset */
+	long	min;		/* K_INT, K_DURATION (ms) */
+	long	max;
+};
+
+#define F(field) offsetof(struct conf, field)
+
+static const struct key keys[] = {
+	{"Socket", K_SOCKET, F(socket), CONF_DEFAULT_SOCKET, 0, 0},
+	{"PidFile", K_STRING, F(pidfile), NULL, 0, 0},
+	{"UserID", K_USER, F(userid), NULL, 0, 0},
+	{"Syslog", K_BOOL, F(syslog), "yes", 0, 0},
+	{"SyslogFacility", K_FACILITY, F(syslog_facility), "mail", 0, 0},
+	{"LogLevel", K_LOGLEVEL, F(log_level), "info", 0, 0},
+	{"Mode", K_MODE, F(mode_report), "enforce", 0, 0},
+	{"Role", K_ROLE, F(role), "auto", 0, 0},
+	{"DefaultRole", K_DEFAULT_ROLE, F(default_role), "inbound", 0, 0},
+	{"DaemonRoles", K_DAEMON_ROLES, 0,
+	"ORIGINATING=outbound MSA=outbound INBOUND=inbound MTA=inbound", 0, 0},
+	{"SubmissionPorts", K_PORTS, 0, "587 465", 0, 0},
+	{"LocalDomains", K_DOMAINS, F(local_domains), "", 0, 0},
+	{"CustomerNetworks", K_NETWORKS, F(customer_networks), "", 0, 0},
+	{"CustomerServers", K_NETWORKS, F(customer_servers), "", 0, 0},
+	{"TrustedNetworks", K_NETWORKS, F(trusted_networks),
+	"127.0.0.0/8 ::1/128", 0, 0},
+	{"SenderLoginMap", K_PATH, F(sender_login_map), NULL, 0, 0},
+	{"LoginIsAddress", K_BOOL, F(login_is_address), "yes", 0, 0},
+	{"SubaddressDelimiter", K_STRING_EMPTY, F(subaddress_delimiter), "+",
+	0, 0},
+	{"NullSender", K_NULL_SENDER, F(null_sender_reject), "allow", 0, 0},
+	{"CustomerPort25", K_PORT25, F(customer_port25_open), "auth", 0, 0},
+	{"RateLimit", K_RATE_LIMIT, 0, NULL, 0, 0},
+	{"QuarantineTTL", K_DURATION, F(quarantine_ttl_ms), "24h",
+	1000, 365L * 86400 * 1000},
+	{"OnStateError", K_STATE_ERROR, F(on_state_error_tempfail),
+	"continue", 0, 0},
+	{"RedisServer", K_STRING, F(redis_server), NULL, 0, 0},
+	{"RedisSentinels", K_HOSTPORTS, F(redis_sentinels), NULL, 0, 0},
+	{"RedisMasterName", K_STRING, F(redis_master_name), NULL, 0, 0},
+	{"RedisPassword", K_STRING, F(redis_password), NULL, 0, 0},
+	{"RedisUser", K_STRING, F(redis_user), NULL, 0, 0},
+	{"RedisDatabase", K_INT, F(redis_database), "0", 0, 15},
+	{"RedisPrefix", K_STRING, F(redis_prefix), "iso:", 0, 0},
+	{"RedisTimeout", K_DURATION, F(redis_timeout_ms), "250ms", 1, 60000},
+	{"DNSBL", K_DNSBL, 0, NULL, 0, 0},
+	{"SPF", K_BOOL, F(spf), "yes", 0, 0},
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static const struct {
+	const char *name;
+	int	value;
+} facilities[] = {
+	{"mail", LOG_MAIL}, {"daemon", LOG_DAEMON}, {"user", LOG_USER},
+	{"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
+	{"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
+	{"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
+};
+
+/* Where a value came from, for messages. */
+struct where {
+	const char *file;
+	int	line;
+	struct strlist *errors;
+};
+
+/* Per-parse bookkeeping: which keys were seen, and where. */
+struct parse_state {
+	int	seen_line[NKEYS];
+	int	seen_action[RULE_COUNT];
+};
+
+/* err - record "file:line: message" */
+static void __attribute__((format(printf, 2, 3)))
+err(const struct where *w, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (w->line > 0)
+		strlist_addf(w->errors, "%s:%d: %s", w->file, w->line, msg);
+	else
+		strlist_addf(w->errors, "%s: %s", w->file, msg);
+}
+
+/* xstrdup - strdup or die: only used while a configuration is built */
+static char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		fatalx("out of memory");
+	return p;
+}
+
+/* conf_parse_bool - yes/no/true/false/on/off/1/0; 0 ok, -1 invalid */
+int
+conf_parse_bool(const char *text, int *bool_r)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*bool_r = 1;
+			return 0;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*bool_r = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* conf_parse_duration - "250ms", "30s", "5m", "24h", "1d"; 0 ok, -1 bad */
+int
+conf_parse_duration(const char *text, unsigned long *ms_r)
+{
+	static const struct {
+		const char *unit;
+		unsigned long ms;
+	} units[] = {
+		{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000},
+		{"d", 86400000},
+	};
+	unsigned long n;
+	char *end;
+	size_t i;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	n = strtoul(text, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (*end == '\0') {
+		if (n != 0)
+			return -1;	/* a unit is required but for 0 */
+		*ms_r = 0;
+		return 0;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit) == 0) {
+			if (n > ULONG_MAX / units[i].ms)
+				return -1;
+			*ms_r = n * units[i].ms;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* parse_ulong - a decimal number within bounds; 0 ok, -1 bad */
+static int
+parse_ulong(const char *text, unsigned long min, unsigned long max,
+    unsigned long *n_r)
+{
+	unsigned long n;
+	char *end;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	n = strtoul(text, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -1;
+	*n_r = n;
+	return 0;
+}
+
+/* valid_domain - a DNS name of LDH labels (UTF-8 bytes allowed) */
+static int
+valid_domain(const char *d)
+{
+	size_t len = strlen(d), label = 0;
+	const unsigned char *p;
+
+	if (len == 0 || len > 253)
+		return 0;
+	for (p = (const unsigned char *)d; *p; p++) {
+		if (*p == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!(isalnum(*p) || *p == '-' || *p == '_' || *p >= 0x80))
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return label > 0;
+}
+
+/* valid_socket - unix:PATH, local:PATH, inet:PORT@HOST, inet6:PORT@HOST */
+static const char *
+valid_socket(const char *s)
+{
+	const char *at, *p;
+	unsigned long port;
+	char buf[16];
+
+	if (strncmp(s, "unix:", 5) == 0 || strncmp(s, "local:", 6) == 0) {
+		p = strchr(s, ':') + 1;
+		if (*p != '/')
+			return "a unix socket needs an absolute path (unix:/run/isolation-milter/milter.sock)";
+		return NULL;
+	}
+	if (strncmp(s, "inet:", 5) == 0)
+		p = s + 5;
+	else if (strncmp(s, "inet6:", 6) == 0)
+		p = s + 6;
+	else
+		return "expected unix:PATH, inet:PORT@HOST or inet6:PORT@HOST";
+	at = strchr(p, '@');
+	if (at == NULL || at[1] == '\0')
+		return "expected PORT@HOST after inet: (inet:8895@127.0.0.1)";
+	if ((size_t)(at - p) >= sizeof(buf))
+		return "bad port number";
+	memcpy(buf, p, (size_t)(at - p));
+	buf[at - p] = '\0';
+	if (parse_ulong(buf, 1, 65535, &port) < 0)
+		return "bad port number (1-65535)";
+	return NULL;
+}
+
+/* next_item - split a list on commas and white space */
+static char *
+next_item(char **cursor)
+{
+	char *p = *cursor, *start;
+
+	while (*p == ',' || isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0') {
+		*cursor = p;
+		return NULL;
+	}
+	start = p;
+	while (*p && *p != ',' && !isspace((unsigned char)*p))
+		p++;
+	if (*p)
+		*p++ = '\0';
+	*cursor = p;
+	return start;
+}
+
+typedef void (*item_fn)(struct conf *, const struct key *, const char *,
+			const struct where *);
+
+/* for_each_item - call fn per list item, expanding file:/path items */
+static void
+for_each_item(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w, item_fn fn)
+{
+	char *copy = xstrdup(value), *cursor = copy, *item;
+
+	while ((item = next_item(&cursor)) != NULL) {
+		FILE *fp;
+		char line[1024];
+		struct where fw;
+
+		if (strncmp(item, "file:", 5) != 0) {
+			fn(conf, key, item, w);
+			continue;
+		}
+		if ((fp = fopen(item + 5, "r")) == NULL) {
+			err(w, "%s: cannot open %s: %s", key->name, item + 5,
+			    strerror(errno));
+			continue;
+		}
+		fw.file = item + 5;
+		fw.line = 0;
+		fw.errors = w->errors;
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			char *s = line, *e;
+
+			fw.line++;
+			if (strchr(line, '\n') == NULL && !feof(fp)) {
+				err(&fw, "%s: line too long", key->name);
+				break;
+			}
+			while (isspace((unsigned char)*s))
+				s++;
+			e = s + strlen(s);
+			while (e > s && isspace((unsigned char)e[-1]))
+				*--e = '\0';
+			if (*s == '\0' || *s == '#')
+				continue;
+			fn(conf, key, s, &fw);
+		}
+		fclose(fp);
+	}
+	free(copy);
+}
+
+/* add_domain - one LocalDomains entry, stored lower case */
+static void
+add_domain(struct conf *conf, const struct key *key, const char *item,
+    const struct where *w)
+{
+	struct strlist *list = (struct strlist *)((char *)conf + key->offset);
+	char d[256];
+	size_t len = strlen(item), i;
+
+	if (len > 0 && item[len - 1] == '.')
+		len--;
+	if (len >= sizeof(d)) {
+		err(w, "%s: domain name too long", key->name);
+		return;
+	}
+	for (i = 0; i < len; i++)
+		d[i] = (char)tolower((unsigned char)item[i]);
+	d[len] = '\0';
+	if (!valid_domain(d)) {
+		err(w, "%s: \"%s\" is not a domain name", key->name, item);
+		return;
+	}
+	if (!strlist_contains_nocase(list, d))
+		strlist_add(list, d);
+}
+
+/* add_network - one CIDR entry */
+static void
+add_network(struct conf *conf, const struct key *key, const char *item,
+    const struct where *w)
+{
+	struct netset **set = (struct netset **)((char *)conf + key->offset);
+	char msg[256];
+
+	if (*set == NULL && (*set = netset_new()) == NULL)
+		fatalx("out of memory");
+	if (netset_add(*set, item, msg, sizeof(msg)) < 0)
+		err(w, "%s: %s", key->name, msg);
+}
+
+/* add_hostport - one HOST:PORT entry (RedisSentinels) */
+static void
+add_hostport(struct conf *conf, const struct key *key, const char *item,
+    const struct where *w)
+{
+	struct strlist *list = (struct strlist *)((char *)conf + key->offset);
+	const char *colon = strrchr(item, ':');
+	unsigned long port;
+
+	if (colon == NULL || colon == item ||
+	    parse_ulong(colon + 1, 1, 65535, &port) < 0) {
+		err(w, "%s: \"%s\" is not HOST:PORT", key->name, item);
+		return;
+	}
+	strlist_add(list, item);
+}
+
+/* add_port - one SubmissionPorts entry */
+static void
+add_port(struct conf *conf, const struct key *key, const char *item,
+    const struct where *w)
+{
+	unsigned long port;
+	unsigned *v;
+
+	if (parse_ulong(item, 1, 65535, &port) < 0) {
+		err(w, "%s: \"%s\" is not a port number (1-65535)", key->name,
+		    item);
+		return;
+	}
+	v = realloc(conf->submission_ports,
+	    (conf->n_submission_ports + 1) * sizeof(*v));
+	if (v == NULL)
+		fatalx("out of memory");
+	v[conf->n_submission_ports++] = (unsigned)port;
+	conf->submission_ports = v;
+}
+
+/* add_daemon_role - one NAME=role entry */
+static void
+add_daemon_role(struct conf *conf, const struct key *key, const char *item,
+    const struct where *w)
+{
+	const char *eq = strchr(item, '=');
+	struct daemon_role *v;
+	enum role role;
+	size_t i;
+
+	if (eq == NULL || eq == item || role_parse(eq + 1, &role) < 0 ||
+	    role == ROLE_AUTO) {
+		err(w, "%s: \"%s\" is not NAME=inbound or NAME=outbound",
+		    key->name, item);
+		return;
+	}
+	for (i = 0; i < conf->n_daemon_roles; i++) {
+		if (strncasecmp(conf->daemon_roles[i].name, item,
+		    (size_t)(eq - item)) == 0 &&
+		    conf->daemon_roles[i].name[eq - item] == '\0') {
+			err(w, "%s: daemon name \"%.*s\" given twice", key->name,
+			    (int)(eq - item), item);
+			return;
+		}
+	}
+	v = realloc(conf->daemon_roles,
+	    (conf->n_daemon_roles + 1) * sizeof(*v));
+	if (v == NULL)
+		fatalx("out of memory");
+	v[conf->n_daemon_roles].name = strndup(item, (size_t)(eq - item));
+	if (v[conf->n_daemon_roles].name == NULL)
+		fatalx("out of memory");
+	v[conf->n_daemon_roles].role = role;
+	conf->n_daemon_roles++;
+	conf->daemon_roles = v;
+}
+
+/* valid_dnsbl_octet - one field of a reject_rbl_client style filter */
+static int
+valid_dnsbl_octet(const char *f, size_t len)
+{
+	char buf[64], *item, *cursor;
+	unsigned long a, b;
+
+	if (len == 0 || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, f, len);
+	buf[len] = '\0';
+	if (buf[0] != '[')
+		return parse_ulong(buf, 0, 255, &a) == 0;
+	if (buf[len - 1] != ']')
+		return 0;
+	buf[len - 1] = '\0';
+	cursor = buf + 1;
+	if (*cursor == '\0')
+		return 0;
+	while ((item = strsep(&cursor, ";")) != NULL) {
+		char *dots = strstr(item, "..");
+
+		if (dots == NULL) {
+			if (parse_ulong(item, 0, 255, &a) < 0)
+				return 0;
+			continue;
+		}
+		*dots = '\0';
+		if (parse_ulong(item, 0, 255, &a) < 0 ||
+		    parse_ulong(dots + 2, 0, 255, &b) < 0 || a > b)
+			return 0;
+	}
+	return 1;
+}
+
+/* valid_dnsbl_filter - d.d.d.d where d is N or [N;N..M] */
+static int
+valid_dnsbl_filter(const char *filter)
+{
+	const char *p = filter, *start = filter;
+	int fields = 0, depth = 0;
+
+	for (;; p++) {
+		if (*p == '[')
+			depth++;
+		else if (*p == ']')
+			depth--;
+		if ((*p == '.' && depth == 0) || *p == '\0') {
+			if (!valid_dnsbl_octet(start, (size_t)(p - start)))
+				return 0;
+			fields++;
+			if (*p == '\0')
+				break;
+			start = p + 1;
+		}
+	}
+	return fields == 4 && depth == 0;
+}
+
+/* set_dnsbl - one DNSBL line: zone[=filter] */
+static void
+set_dnsbl(struct conf *conf, const char *value, const struct where *w)
+{
+	const char *eq = strchr(value, '=');
+	char *zone = eq ? strndup(value, (size_t)(eq - value)) : xstrdup(value);
+	struct dnsbl *v;
+	size_t i;
+
+	if (zone == NULL)
+		fatalx("out of memory");
+	for (i = 0; zone[i]; i++)
+		zone[i] = (char)tolower((unsigned char)zone[i]);
+	if (i > 0 && zone[i - 1] == '.')
+		zone[i - 1] = '\0';
+	if (!valid_domain(zone)) {
+		err(w, "DNSBL: \"%s\" is not a zone name", zone);
+		free(zone);
+		return;
+	}
+	if (eq != NULL && !valid_dnsbl_filter(eq + 1)) {
+		err(w, "DNSBL: bad answer filter \"%s\" (expected e.g. 127.0.0.2 or 127.0.0.[10..11])",
+		    eq + 1);
+		free(zone);
+		return;
+	}
+	v = realloc(conf->dnsbls, (conf->n_dnsbls + 1) * sizeof(*v));
+	if (v == NULL)
+		fatalx("out of memory");
+	v[conf->n_dnsbls].zone = zone;
+	v[conf->n_dnsbls].filter = eq ? xstrdup(eq + 1) : NULL;
+	conf->n_dnsbls++;
+	conf->dnsbls = v;
+}
+
+/* set_rate_limit - one RateLimit line: <ip|login> <messages|recipients> N/window */
+static void
+set_rate_limit(struct conf *conf, const char *value, const struct where *w)
+{
+	char scope[16], what[16], spec[64], extra[2];
+	struct rate_limit rl, *v;
+	char *slash;
+
+	if (sscanf(value, "%15s %15s %63s %1s", scope, what, spec, extra) != 3) {
+		err(w, "RateLimit: expected <ip|login> <messages|recipients> N/window, e.g. \"login recipients 500/1h\"");
+		return;
+	}
+	if (strcasecmp(scope, "ip") == 0)
+		rl.scope = RATE_SCOPE_IP;
+	else if (strcasecmp(scope, "login") == 0)
+		rl.scope = RATE_SCOPE_LOGIN;
+	else {
+		err(w, "RateLimit: \"%s\" is not ip or login", scope);
+		return;
+	}
+	if (strcasecmp(what, "messages") == 0)
+		rl.what = RATE_MESSAGES;
+	else if (strcasecmp(what, "recipients") == 0)
+		rl.what = RATE_RECIPIENTS;
+	else {
+		err(w, "RateLimit: \"%s\" is not messages or recipients", what);
+		return;
+	}
+	if ((slash = strchr(spec, '/')) == NULL) {
+		err(w, "RateLimit: \"%s\" is not N/window (e.g. 500/1h)", spec);
+		return;
+	}
+	*slash = '\0';
+	if (parse_ulong(spec, 1, 100000000, &rl.limit) < 0) {
+		err(w, "RateLimit: \"%s\" is not a count (1-100000000)", spec);
+		return;
+	}
+	if (conf_parse_duration(slash + 1, &rl.window_ms) < 0 ||
+	    rl.window_ms < 1000 || rl.window_ms > 7UL * 86400 * 1000) {
+		err(w, "RateLimit: window \"%s\" is not a duration from 1s to 7d (e.g. 1h)",
+		    slash + 1);
+		return;
+	}
+	v = realloc(conf->rate_limits, (conf->n_rate_limits + 1) * sizeof(*v));
+	if (v == NULL)
+		fatalx("out of memory");
+	v[conf->n_rate_limits++] = rl;
+	conf->rate_limits = v;
+}
+
+/* set_word - one of a fixed set of words into an int field */
+static void
+set_word(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w, const char *const *words, const int *values,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcasecmp(value, words[i]) == 0) {
+			*(int *)((char *)conf + key->offset) = values[i];
+			return;
+		}
+	}
+	if (n == 2)
+		err(w, "%s: \"%s\" is not %s or %s", key->name, value, words[0],
+		    words[1]);
+	else
+		err(w, "%s: \"%s\" is not valid", key->name, value);
+}
+
+/* set_string - a string field, replacing any earlier value */
+static void
+set_string(struct conf *conf, const struct key *key, const char *value)
+{
+	char **field = (char **)((char *)conf + key->offset);
+
+	free(*field);
+	*field = xstrdup(value);
+}
+
+/* set_user - UserID: an existing user, optionally user:group */
+static void
+set_user(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	char user[256];
+	const char *colon = strchr(value, ':');
+	size_t len = colon ? (size_t)(colon - value) : strlen(value);
+
+	if (len == 0 || len >= sizeof(user)) {
+		err(w, "%s: expected USER or USER:GROUP", key->name);
+		return;
+	}
+	memcpy(user, value, len);
+	user[len] = '\0';
+	if (getpwnam(user) == NULL) {
+		err(w, "%s: no such user \"%s\"", key->name, user);
+		return;
+	}
+	if (colon != NULL && getgrnam(colon + 1) == NULL) {
+		err(w, "%s: no such group \"%s\"", key->name, colon + 1);
+		return;
+	}
+	set_string(conf, key, value);
+}
+
+/* clear_list - forget a list's earlier (default) value */
+static void
+clear_list(struct conf *conf, const struct key *key)
+{
+	switch (key->kind) {
+	case K_DOMAINS:
+	case K_HOSTPORTS:
+		strlist_clear((struct strlist *)((char *)conf + key->offset));
+		break;
+	case K_NETWORKS:{
+			struct netset **set = (struct netset **)((char *)conf +
+			    key->offset);
+
+			netset_free(*set);
+			*set = NULL;
+			break;
+		}
+	case K_PORTS:
+		free(conf->submission_ports);
+		conf->submission_ports = NULL;
+		conf->n_submission_ports = 0;
+		break;
+	case K_DAEMON_ROLES:{
+			size_t i;
+
+			for (i = 0; i < conf->n_daemon_roles; i++)
+				free(conf->daemon_roles[i].name);
+			free(conf->daemon_roles);
+			conf->daemon_roles = NULL;
+			conf->n_daemon_roles = 0;
+			break;
+		}
+	default:
+		break;
+	}
+}
+
+/* apply - parse one value for one key into conf */
+static void
+apply(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	static const char *const mode_words[] = {"enforce", "report"};
+	static const char *const null_words[] = {"allow", "reject"};
+	static const char *const port25_words[] = {"auth", "open"};
+	static const char *const state_words[] = {"continue", "tempfail"};
+	static const int zero_one[] = {0, 1};
+	void *field = (char *)conf + key->offset;
+	unsigned long n;
+	const char *why;
+	size_t i;
+
+	switch (key->kind) {
+	case K_STRING:
+		if (*value == '\0') {
+			err(w, "%s: missing value", key->name);
+			return;
+		}
+		set_string(conf, key, value);
+		return;
+	case K_STRING_EMPTY:
+		set_string(conf, key, value);
+		return;
+	case K_SOCKET:
+		if ((why = valid_socket(value)) != NULL) {
+			err(w, "%s: \"%s\": %s", key->name, value, why);
+			return;
+		}
+		set_string(conf, key, value);
+		return;
+	case K_USER:
+		set_user(conf, key, value, w);
+		return;
+	case K_PATH:
+		if (value[0] != '/') {
+			err(w, "%s: \"%s\" is not an absolute path", key->name,
+			    value);
+			return;
+		}
+		set_string(conf, key, value);
+		return;
+	case K_BOOL:
+		if (conf_parse_bool(value, (int *)field) < 0)
+			err(w, "%s: \"%s\" is not yes or no", key->name, value);
+		return;
+	case K_DURATION:
+		if (conf_parse_duration(value, &n) < 0) {
+			err(w, "%s: \"%s\" is not a duration (a number with ms, s, m, h or d)",
+			    key->name, value);
+			return;
+		}
+		if (n < (unsigned long)key->min || n > (unsigned long)key->max) {
+			err(w, "%s: %s is out of range (%ldms to %ldms)",
+			    key->name, value, key->min, key->max);
+			return;
+		}
+		*(unsigned long *)field = n;
+		return;
+	case K_INT:
+		if (parse_ulong(value, (unsigned long)key->min,
+		    (unsigned long)key->max, &n) < 0) {
+			err(w, "%s: \"%s\" is not a number from %ld to %ld",
+			    key->name, value, key->min, key->max);
+			return;
+		}
+		*(int *)field = (int)n;
+		return;
+	case K_FACILITY:
+		for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++) {
+			if (strcasecmp(value, facilities[i].name) == 0) {
+				*(int *)field = facilities[i].value;
+				return;
+			}
+		}
+		err(w, "%s: \"%s\" is not a syslog facility (mail, daemon, local0..local7)",
+		    key->name, value);
+		return;
+	case K_LOGLEVEL:
+		if (log_level_parse(value, (enum log_level *)field) < 0)
+			err(w, "%s: \"%s\" is not error, warning, notice, info or debug",
+			    key->name, value);
+		return;
+	case K_MODE:
+		set_word(conf, key, value, w, mode_words, zero_one, 2);
+		return;
+	case K_NULL_SENDER:
+		set_word(conf, key, value, w, null_words, zero_one, 2);
+		return;
+	case K_PORT25:
+		set_word(conf, key, value, w, port25_words, zero_one, 2);
+		return;
+	case K_STATE_ERROR:
+		set_word(conf, key, value, w, state_words, zero_one, 2);
+		return;
+	case K_ROLE:
+		if (role_parse(value, (enum role *)field) < 0)
+			err(w, "%s: \"%s\" is not auto, inbound or outbound",
+			    key->name, value);
+		return;
+	case K_DEFAULT_ROLE:
+		if (role_parse(value, (enum role *)field) < 0 ||
+		    *(enum role *)field == ROLE_AUTO) {
+			*(enum role *)field = ROLE_INBOUND;
+			err(w, "%s: \"%s\" is not inbound or outbound",
+			    key->name, value);
+		}
+		return;
+	case K_DAEMON_ROLES:
+		for_each_item(conf, key, value, w, add_daemon_role);
+		return;
+	case K_PORTS:
+		for_each_item(conf, key, value, w, add_port);
+		return;
+	case K_DOMAINS:
+		for_each_item(conf, key, value, w, add_domain);
+		return;
+	case K_NETWORKS:
+		for_each_item(conf, key, value, w, add_network);
+		return;
+	case K_HOSTPORTS:
+		for_each_item(conf, key, value, w, add_hostport);
+		return;
+	case K_RATE_LIMIT:
+		set_rate_limit(conf, value, w);
+		return;
+	case K_DNSBL:
+		set_dnsbl(conf, value, w);
+		return;
+	}
+}
+
+/* is_list - keys whose lines add up */
+static int
+is_list(const struct key *key)
+{
+	switch (key->kind) {
+	case K_DAEMON_ROLES:
+	case K_PORTS:
+	case K_DOMAINS:
+	case K_NETWORKS:
+	case K_HOSTPORTS:
+	case K_RATE_LIMIT:
+	case K_DNSBL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* parse_action_key - Action.<rule id> */
+static void
+parse_action_key(struct conf *conf, struct parse_state *ps, const char *name,
+    const char *value, const struct where *w)
+{
+	enum rule_id id;
+	enum action action;
+
+	if (!rule_lookup(name + 7, &id)) {
+		err(w, "unknown rule \"%s\" in %s (see the rule table in isolation-milter(8))",
+		    name + 7, name);
+		return;
+	}
+	if (ps->seen_action[id]) {
+		err(w, "%s is already set at line %d", name, ps->seen_action[id]);
+		return;
+	}
+	ps->seen_action[id] = w->line;
+	if (action_parse(value, &action) < 0) {
+		err(w, "%s: \"%s\" is not reject, tempfail, report or off",
+		    name, value);
+		return;
+	}
+	conf->actions[id] = action;
+}
+
+/* parse_line - one non-comment line */
+static void
+parse_line(struct conf *conf, struct parse_state *ps, char *line,
+    const struct where *w)
+{
+	char *name = line, *value;
+	size_t i;
+
+	value = name;
+	while (*value && !isspace((unsigned char)*value))
+		value++;
+	if (*value)
+		*value++ = '\0';
+	while (isspace((unsigned char)*value))
+		value++;
+
+	if (strncasecmp(name, "Action.", 7) == 0) {
+		parse_action_key(conf, ps, name, value, w);
+		return;
+	}
+	for (i = 0; i < NKEYS; i++)
+		if (strcasecmp(name, keys[i].name) == 0)
+			break;
+	if (i == NKEYS) {
+		err(w, "unknown key \"%s\"", name);
+		return;
+	}
+	if (*value == '\0' && keys[i].kind != K_STRING_EMPTY && !is_list(&keys[i])) {
+		err(w, "%s: missing value", keys[i].name);
+		return;
+	}
+	if (ps->seen_line[i] && !is_list(&keys[i])) {
+		err(w, "%s is already set at line %d", keys[i].name,
+		    ps->seen_line[i]);
+		return;
+	}
+	if (!ps->seen_line[i])
+		clear_list(conf, &keys[i]);
+	ps->seen_line[i] = w->line;
+	apply(conf, &keys[i], value, w);
+}
+
+/* apply_defaults - every default through the same parsers */
+static void
+apply_defaults(struct conf *conf, struct strlist *errors)
+{
+	struct where w = {"(defaults)", 0, errors};
+	size_t i;
+	int r;
+
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].def != NULL)
+			apply(conf, &keys[i], keys[i].def, &w);
+	for (r = 0; r < RULE_COUNT; r++)
+		conf->actions[r] = rule_get((enum rule_id)r)->default_action;
+}
+
+/* check_whole - rules that span keys */
+static void
+check_whole(struct conf *conf, const struct parse_state *ps,
+    const struct where *file)
+{
+	struct where w = *file;
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].name, "RedisSentinels") == 0 &&
+		    ps->seen_line[i] && conf->redis_master_name == NULL) {
+			w.line = ps->seen_line[i];
+			err(&w, "RedisSentinels needs RedisMasterName");
+		}
+		if (strcmp(keys[i].name, "RedisServer") == 0 &&
+		    ps->seen_line[i] && conf->redis_sentinels.n > 0) {
+			w.line = ps->seen_line[i];
+			err(&w, "RedisServer and RedisSentinels exclude each other");
+		}
+	}
+	if (conf->subaddress_delimiter != NULL &&
+	    strlen(conf->subaddress_delimiter) > 1) {
+		w.line = 0;
+		for (i = 0; i < NKEYS; i++)
+			if (strcmp(keys[i].name, "SubaddressDelimiter") == 0)
+				w.line = ps->seen_line[i];
+		err(&w, "SubaddressDelimiter: one character, or empty to disable");
+	}
+}
+
+/* conf_parse - build a configuration from text; NULL on any error */
+struct conf *
+conf_parse(const char *name, const char *text, struct strlist *errors)
+{
+	struct conf *conf;
+	struct parse_state ps;
+	struct where w = {name, 0, errors};
+	size_t before = errors->n;
+	const char *p = text;
+
+	if ((conf = calloc(1, sizeof(*conf))) == NULL)
+		fatalx("out of memory");
+	memset(&ps, 0, sizeof(ps));
+	conf->path = xstrdup(name);
+	apply_defaults(conf, errors);
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char *line, *s, *e;
+
+		w.line++;
+		if ((line = strndup(p, len)) == NULL)
+			fatalx("out of memory");
+		p += len + (eol != NULL);
+		s = line;
+		while (isspace((unsigned char)*s))
+			s++;
+		e = s + strlen(s);
+		while (e > s && isspace((unsigned char)e[-1]))
+			*--e = '\0';
+		if (*s != '\0' && *s != '#')
+			parse_line(conf, &ps, s, &w);
+		free(line);
+	}
+	w.line = 0;
+	check_whole(conf, &ps, &w);
+	if (errors->n != before) {
+		conf_free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+/* conf_load - read and parse a file */
+struct conf *
+conf_load(const char *path, struct strlist *errors)
+{
+	FILE *fp;
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+	struct conf *conf;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		strlist_addf(errors, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (cap - len < 4096) {
+			char *t;
+
+			cap = cap ? cap * 2 : 8192;
+			if (cap > 16 * 1024 * 1024) {
+				strlist_addf(errors, "%s: file too large", path);
+				free(text);
+				fclose(fp);
+				return NULL;
+			}
+			if ((t = realloc(text, cap + 1)) == NULL)
+				fatalx("out of memory");
+			text = t;
+		}
+		n = fread(text + len, 1, cap - len, fp);
+		len += n;
+	} while (n > 0);
+	if (ferror(fp)) {
+		strlist_addf(errors, "%s: read error: %s", path, strerror(errno));
+		free(text);
+		fclose(fp);
+		return NULL;
+	}
+	fclose(fp);
+	text[len] = '\0';
+	if (strlen(text) != len) {
+		strlist_addf(errors, "%s: NUL byte in file", path);
+		free(text);
+		return NULL;
+	}
+	conf = conf_parse(path, text, errors);
+	free(text);
+	return conf;
+}
+
+/* conf_free - release a configuration (NULL ok) */
+void
+conf_free(struct conf *conf)
+{
+	size_t i;
+
+	if (conf == NULL)
+		return;
+	free(conf->path);
+	free(conf->socket);
+	free(conf->pidfile);
+	free(conf->userid);
+	for (i = 0; i < conf->n_daemon_roles; i++)
+		free(conf->daemon_roles[i].name);
+	free(conf->daemon_roles);
+	free(conf->submission_ports);
+	strlist_clear(&conf->local_domains);
+	netset_free(conf->customer_networks);
+	netset_free(conf->customer_servers);
+	netset_free(conf->trusted_networks);
+	free(conf->sender_login_map);
+	free(conf->subaddress_delimiter);
+	free(conf->rate_limits);
+	for (i = 0; i < conf->n_dnsbls; i++) {
+		free(conf->dnsbls[i].zone);
+		free(conf->dnsbls[i].filter);
+	}
+	free(conf->dnsbls);
+	free(conf->redis_server);
+	strlist_clear(&conf->redis_sentinels);
+	free(conf->redis_master_name);
+	free(conf->redis_password);
+	free(conf->redis_user);
+	free(conf->redis_prefix);
+	free(conf);
+}
+
+/* conf_is_submission_port - is port one of SubmissionPorts? */
+int
+conf_is_submission_port(const struct conf *conf, unsigned port)
+{
+	size_t i;
+
+	for (i = 0; i < conf->n_submission_ports; i++)
+		if (conf->submission_ports[i] == port)
+			return 1;
+	return 0;
+}
+
+/* conf_daemon_role - DaemonRoles lookup; 1 found, 0 not */
+int
+conf_daemon_role(const struct conf *conf, const char *name, enum role *role_r)
+{
+	size_t i;
+
+	for (i = 0; i < conf->n_daemon_roles; i++) {
+		if (strcasecmp(conf->daemon_roles[i].name, name) == 0) {
+			*role_r = conf->daemon_roles[i].role;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* conf_is_local_domain - is domain (lower case, no trailing dot) ours? */
+int
+conf_is_local_domain(const struct conf *conf, const char *domain)
+{
+	return strlist_contains_nocase(&conf->local_domains, domain);
+}

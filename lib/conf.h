@@ -1,0 +1,118 @@
+/*
+ * NAME
+ *	conf 3h
+ * SUMMARY
+ *	the configuration file: keys, values, validation
+ * SYNOPSIS
+ *	#include "conf.h"
+ *
+ *	struct conf *conf_load(const char *path, struct strlist *errors);
+ *	struct conf *conf_parse(const char *name, const char *text,
+ *	    struct strlist *errors);
+ *	void conf_free(struct conf *conf);
+ * DESCRIPTION
+ *	One "Key value" per line, # comments, keys case-insensitive, list
+ *	values separated by commas or white space, a list item "file:/path"
+ *	read one entry per line. Durations take ms, s, m, h, d. The key
+ *	table in conf.c (one row per key: name, kind, default) is the single
+ *	list of keys; the man page and etc/isolation-milter.conf mirror it.
+ *
+ *	A struct conf is immutable once built: the daemon swaps whole
+ *	configurations on SIGHUP and sessions keep the one they started on.
+ * DIAGNOSTICS
+ *	conf_load() and conf_parse() return NULL when anything is wrong and
+ *	append every problem to errors as "file:line: message".
+ */
+#ifndef ISO_CONF_H
+#define ISO_CONF_H
+
+#include "log.h"
+#include "netset.h"
+#include "rules.h"
+#include "strlist.h"
+
+#define CONF_DEFAULT_FILE	SYSCONFDIR "/isolation-milter.conf"
+#define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
+
+enum rate_scope { RATE_SCOPE_IP, RATE_SCOPE_LOGIN };
+enum rate_what { RATE_MESSAGES, RATE_RECIPIENTS };
+
+struct daemon_role {
+	char   *name;
+	enum role role;
+};
+
+struct rate_limit {
+	enum rate_scope scope;
+	enum rate_what what;
+	unsigned long limit;
+	unsigned long window_ms;
+};
+
+struct dnsbl {
+	char   *zone;
+	char   *filter;		/* NULL: any answer lists */
+};
+
+struct conf {
+	char   *path;
+
+	/* daemon */
+	char   *socket;
+	char   *pidfile;
+	char   *userid;
+	int	syslog;
+	int	syslog_facility;
+	enum log_level log_level;
+
+	/* roles and policy */
+	int	mode_report;
+	enum role role;
+	enum role default_role;
+	struct daemon_role *daemon_roles;
+	size_t	n_daemon_roles;
+	unsigned *submission_ports;
+	size_t	n_submission_ports;
+	struct strlist local_domains;	/* lower case, no trailing dot */
+	struct netset *customer_networks;
+	struct netset *customer_servers;
+	struct netset *trusted_networks;
+	char   *sender_login_map;
+	int	login_is_address;
+	char   *subaddress_delimiter;	/* "" disables */
+	int	null_sender_reject;
+	int	customer_port25_open;
+	struct rate_limit *rate_limits;
+	size_t	n_rate_limits;
+	unsigned long quarantine_ttl_ms;
+	int	on_state_error_tempfail;
+	struct dnsbl *dnsbls;
+	size_t	n_dnsbls;
+	int	spf;
+	enum action actions[RULE_COUNT];
+
+	/* shared state */
+	char   *redis_server;
+	struct strlist redis_sentinels;
+	char   *redis_master_name;
+	char   *redis_password;
+	char   *redis_user;
+	int	redis_database;
+	char   *redis_prefix;
+	unsigned long redis_timeout_ms;
+};
+
+struct conf *conf_load(const char *path, struct strlist *errors);
+struct conf *conf_parse(const char *name, const char *text,
+	    struct strlist *errors);
+void	conf_free(struct conf *conf);
+
+int	conf_is_submission_port(const struct conf *conf, unsigned port);
+int	conf_daemon_role(const struct conf *conf, const char *name,
+	    enum role *role_r);
+int	conf_is_local_domain(const struct conf *conf, const char *domain);
+
+int	conf_parse_duration(const char *text, unsigned long *ms_r);
+int	conf_parse_bool(const char *text, int *bool_r);
+
+#endif

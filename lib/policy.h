@@ -1,0 +1,68 @@
+/*
+ * NAME
+ *	policy 3h
+ * SUMMARY
+ *	the policy engine: facts + configuration + now -> verdict
+ * SYNOPSIS
+ *	#include "policy.h"
+ *
+ *	enum role policy_role(const struct conf *conf,
+ *	    const char *daemon_name, unsigned daemon_port);
+ *	void policy_decide(const struct conf *conf, const struct facts *facts,
+ *	    enum stage stage, time_t now, struct decision *decision_r);
+ * DESCRIPTION
+ *	A pure function: no libmilter, no Redis, no clock, no logging. The
+ *	milter gathers facts, calls policy_decide() at MAIL, RCPT and
+ *	end of message, logs each verdict and applies the final one.
+ *
+ *	Rules whose facts are known at connect or HELO are decided again at
+ *	every MAIL FROM, so that each transaction (also after RSET) is
+ *	evaluated afresh and the refusal reaches the client with its text.
+ *
+ *	A rule that fires with action "report", or any rule under Mode
+ *	report, yields a report verdict (logged, mail accepted) and
+ *	evaluation goes on; the first reject or tempfail ends it.
+ */
+#ifndef ISO_POLICY_H
+#define ISO_POLICY_H
+
+#include <time.h>
+
+#include "addr.h"
+#include "conf.h"
+#include "netset.h"
+#include "rules.h"
+
+struct facts {
+	enum role role;
+	int	ip_known;
+	struct ipaddr ip;
+	unsigned daemon_port;		/* 0: unknown */
+	const char *daemon_name;	/* NULL: unknown */
+	const char *helo;		/* NULL: none yet */
+	const char *auth_login;		/* NULL: not authenticated */
+	const struct addr *mail_from;	/* NULL before MAIL */
+	const struct addr *rcpt;	/* the recipient at STAGE_RCPT */
+};
+
+struct verdict {
+	enum rule_id rule;		/* RULE_NONE for accept */
+	enum action action;		/* reject, tempfail, report, accept */
+	enum action would;		/* for report: what the rule does when enforced */
+	char	code[4];		/* "550" */
+	char	ecode[8];		/* "5.7.1" */
+	char	text[512];		/* unsanitised; reply_format() cleans */
+};
+
+struct decision {
+	struct verdict reports[RULE_COUNT];
+	size_t	n_reports;
+	struct verdict final;		/* ACTION_ACCEPT when nothing refused */
+};
+
+enum role policy_role(const struct conf *conf, const char *daemon_name,
+	    unsigned daemon_port);
+void	policy_decide(const struct conf *conf, const struct facts *facts,
+	    enum stage stage, time_t now, struct decision *decision_r);
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * NAME
+ *	callbacks 3
+ * SUMMARY
+ *	the libmilter callbacks
+ * SYNOPSIS
+ *	#include "callbacks.h"
+ * DESCRIPTION
+ *	Each callback gathers facts, asks the policy engine and applies the
+ *	verdict: nothing more. respond() is the only caller of
+ *	smfi_setreply(). Whatever goes wrong inside a session (no memory, no
+ *	session) becomes a tempfail, never a 5xx and never an exit.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "callbacks.h"
+#include "log.h"
+#include "macros.h"
+#include "reply.h"
+#include "session.h"
+
+#define SESSION(ctx)	((struct session *)smfi_getpriv(ctx))
+
+/* respond - log the decision and turn it into a milter status */
+static sfsistat
+respond(SMFICTX *ctx, struct session *s, enum stage stage,
+    const struct decision *d)
+{
+	char text[REPLY_TEXT_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < d->n_reports; i++)
+		session_log(s, stage, &d->reports[i]);
+	if (d->final.action == ACTION_ACCEPT)
+		return SMFIS_CONTINUE;
+	session_log(s, stage, &d->final);
+	reply_sanitise(d->final.text, text, sizeof(text));
+	if (smfi_setreply(ctx, (char *)d->final.code, (char *)d->final.ecode,
+	    text) != MI_SUCCESS)
+		log_warnx("session=%s the MTA refused the reply text", s->id);
+	return d->final.action == ACTION_TEMPFAIL ? SMFIS_TEMPFAIL :
+	    SMFIS_REJECT;
+}
+
+/* decide - evaluate a stage for a session */
+static sfsistat
+decide(SMFICTX *ctx, struct session *s, enum stage stage)
+{
+	struct facts facts;
+	struct decision d;
+
+	session_facts(s, &facts);
+	policy_decide(s->conf, &facts, stage, time(NULL), &d);
+	return respond(ctx, s, stage, &d);
+}
+
+/* internal_error - no session: tempfail with the standard reply */
+static sfsistat
+internal_error(SMFICTX *ctx)
+{
+	smfi_setreply(ctx, "451", "4.3.0",
+	    "temporary local problem - try again later");
+	return SMFIS_TEMPFAIL;
+}
+
+/* cb_negotiate - ask for the macros and skip what is never used */
+static sfsistat
+cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	static const unsigned long skip = SMFIP_NOBODY | SMFIP_NOHDRS |
+	    SMFIP_NOEOH | SMFIP_NOUNKNOWN | SMFIP_NODATA;
+
+	(void)f2;
+	(void)f3;
+	*pf0 = f0 & SMFIF_SETSYMLIST;
+	*pf1 = f1 & skip;
+	*pf2 = 0;
+	*pf3 = 0;
+	if ((f0 & SMFIF_SETSYMLIST) == 0 || macros_request(ctx) < 0)
+		log_warnx("the MTA does not let the milter choose its macros: "
+		    "configure {daemon_name} {daemon_port} for connect and "
+		    "{auth_authen} for MAIL in the MTA");
+	return SMFIS_CONTINUE;
+}
+
+/* cb_connect - a new session: role, client address */
+static sfsistat
+cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	struct session *s;
+
+	(void)hostname;
+	s = session_new(hostaddr, macro_get(ctx, "{daemon_name}"),
+	    macro_get(ctx, "{daemon_port}"), macro_get(ctx, "v"));
+	if (s == NULL) {
+		log_warnx("no memory for a new session");
+		return internal_error(ctx);
+	}
+	smfi_setpriv(ctx, s);
+	log_debug("session=%s connect ip=%s daemon=%s port=%u role=%s",
+	    s->id, s->ip_known ? s->ip_text : "-",
+	    s->daemon_name[0] ? s->daemon_name : "-", s->daemon_port,
+	    role_name(s->role));
+	return SMFIS_CONTINUE;
+}
+
+/* cb_helo - remember the greeting */
+static sfsistat
+cb_helo(SMFICTX *ctx, char *helo)
+{
+	struct session *s = SESSION(ctx);
+
+	if (s == NULL)
+		return internal_error(ctx);
+	session_set_helo(s, helo);
+	return SMFIS_CONTINUE;
+}
+
+/* cb_envfrom - a new transaction: every rule decidable at MAIL */
+static sfsistat
+cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct session *s = SESSION(ctx);
+
+	if (s == NULL)
+		return internal_error(ctx);
+	session_begin_transaction(s, argv ? argv[0] : NULL,
+	    macro_get(ctx, "{auth_authen}"));
+	return decide(ctx, s, STAGE_MAIL);
+}
+
+/* cb_envrcpt - one recipient */
+static sfsistat
+cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct session *s = SESSION(ctx);
+
+	if (s == NULL)
+		return internal_error(ctx);
+	session_set_rcpt(s, argv ? argv[0] : NULL);
+	s->n_rcpts++;
+	return decide(ctx, s, STAGE_RCPT);
+}
+
+/* cb_eom - end of message: the last rules, then the accept line */
+static sfsistat
+cb_eom(SMFICTX *ctx)
+{
+	struct session *s = SESSION(ctx);
+	struct facts facts;
+	struct decision d;
+	sfsistat rc;
+
+	if (s == NULL)
+		return internal_error(ctx);
+	session_facts(s, &facts);
+	policy_decide(s->conf, &facts, STAGE_EOM, time(NULL), &d);
+	rc = respond(ctx, s, STAGE_EOM, &d);
+	if (d.final.action == ACTION_ACCEPT)
+		session_log(s, STAGE_EOM, &d.final);
+	session_end_transaction(s);
+	return rc;
+}
+
+/* cb_abort - RSET or a refused transaction */
+static sfsistat
+cb_abort(SMFICTX *ctx)
+{
+	struct session *s = SESSION(ctx);
+
+	if (s != NULL)
+		session_end_transaction(s);
+	return SMFIS_CONTINUE;
+}
+
+/* cb_close - the session ends */
+static sfsistat
+cb_close(SMFICTX *ctx)
+{
+	struct session *s = SESSION(ctx);
+
+	smfi_setpriv(ctx, NULL);
+	session_free(s);
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc callbacks_desc = {
+	.xxfi_name = "isolation-milter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_SETSYMLIST,
+	.xxfi_connect = cb_connect,
+	.xxfi_helo = cb_helo,
+	.xxfi_envfrom = cb_envfrom,
+	.xxfi_envrcpt = cb_envrcpt,
+	.xxfi_eom = cb_eom,
+	.xxfi_abort = cb_abort,
+	.xxfi_close = cb_close,
+	.xxfi_negotiate = cb_negotiate,
+};

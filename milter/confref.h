@@ -1,0 +1,32 @@
+/*
+ * NAME
+ *	confref 3h
+ * SUMMARY
+ *	the running configuration, shared by sessions and swapped on reload
+ * SYNOPSIS
+ *	#include "confref.h"
+ *
+ *	void confref_install(struct conf *conf);
+ *	struct confref *confref_get(void);
+ *	void confref_put(struct confref *ref);
+ * DESCRIPTION
+ *	confref_install() makes conf the configuration new sessions get;
+ *	the previous one is freed when its last session lets go of it, so
+ *	sessions in flight finish on the configuration they started with.
+ */
+#ifndef ISO_CONFREF_H
+#define ISO_CONFREF_H
+
+#include "conf.h"
+
+struct confref {
+	struct conf *conf;
+	unsigned refs;
+};
+
+void	confref_install(struct conf *conf);
+struct confref *confref_get(void);
+void	confref_put(struct confref *ref);
+void	confref_shutdown(void);
+
+#endif

@@ -1,0 +1,405 @@
+/*
+ * NAME
+ *	check_conf - unit tests for lib/conf.c
+ * DESCRIPTION
+ *	Tables of configuration texts with the value or the exact
+ *	"file:line: message" each must give.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "conf.h"
+
+/* parse - a text through conf_parse with the errors joined by '|' */
+static struct conf *
+parse(const char *text, char *errs, size_t len)
+{
+	struct strlist errors = {0};
+	struct conf *conf;
+	size_t i, pos = 0;
+
+	conf = conf_parse("test.conf", text, &errors);
+	errs[0] = '\0';
+	for (i = 0; i < errors.n; i++)
+		pos += (size_t)snprintf(errs + pos, len - pos, "%s%s",
+		    i ? "|" : "", errors.v[i]);
+	strlist_clear(&errors);
+	return conf;
+}
+
+START_TEST(test_defaults)
+{
+	char errs[1024];
+	struct conf *c = parse("", errs, sizeof(errs));
+	struct ipaddr ip;
+	enum role role;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_eq(c->socket, "inet:8895@127.0.0.1");
+	ck_assert_int_eq(c->syslog, 1);
+	ck_assert_int_eq(c->syslog_facility, LOG_MAIL);
+	ck_assert_int_eq(c->log_level, LOG_LEVEL_INFO);
+	ck_assert_int_eq(c->mode_report, 0);
+	ck_assert_int_eq(c->role, ROLE_AUTO);
+	ck_assert_int_eq(c->default_role, ROLE_INBOUND);
+	ck_assert_uint_eq(c->n_daemon_roles, 4);
+	ck_assert_int_eq(conf_daemon_role(c, "originating", &role), 1);
+	ck_assert_int_eq(role, ROLE_OUTBOUND);
+	ck_assert_int_eq(conf_daemon_role(c, "MTA", &role), 1);
+	ck_assert_int_eq(role, ROLE_INBOUND);
+	ck_assert_int_eq(conf_daemon_role(c, "other", &role), 0);
+	ck_assert_int_eq(conf_is_submission_port(c, 587), 1);
+	ck_assert_int_eq(conf_is_submission_port(c, 465), 1);
+	ck_assert_int_eq(conf_is_submission_port(c, 25), 0);
+	ck_assert_uint_eq(c->local_domains.n, 0);
+	ck_assert_int_eq(ip_parse("127.0.0.1", &ip), 0);
+	ck_assert_int_eq(netset_contains(c->trusted_networks, &ip), 1);
+	ck_assert_int_eq(ip_parse("::1", &ip), 0);
+	ck_assert_int_eq(netset_contains(c->trusted_networks, &ip), 1);
+	ck_assert_int_eq(c->login_is_address, 1);
+	ck_assert_str_eq(c->subaddress_delimiter, "+");
+	ck_assert_int_eq(c->null_sender_reject, 0);
+	ck_assert_int_eq(c->customer_port25_open, 0);
+	ck_assert_uint_eq(c->quarantine_ttl_ms, 86400000UL);
+	ck_assert_int_eq(c->on_state_error_tempfail, 0);
+	ck_assert_str_eq(c->redis_prefix, "iso:");
+	ck_assert_uint_eq(c->redis_timeout_ms, 250);
+	ck_assert_int_eq(c->spf, 1);
+	ck_assert_int_eq(c->actions[RULE_INBOUND_AUTH], ACTION_REJECT);
+	ck_assert_int_eq(c->actions[RULE_OUTBOUND_RATE], ACTION_TEMPFAIL);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_full)
+{
+	static const char text[] =
+	    "# a comment\n"
+	    "\n"
+	    "socket unix:/run/isolation-milter/milter.sock\n"
+	    "  PIDFILE   /run/isolation-milter.pid  \n"
+	    "Syslog no\n"
+	    "SyslogFacility local3\n"
+	    "LogLevel DEBUG\n"
+	    "Mode report\n"
+	    "Role outbound\n"
+	    "DefaultRole outbound\n"
+	    "DaemonRoles SUB=outbound, MX=inbound\n"
+	    "SubmissionPorts 587,2525\n"
+	    "LocalDomains Example.NET. example.org\n"
+	    "LocalDomains example.com\n"
+	    "CustomerNetworks 10.0.0.0/8, 2001:db8::/32\n"
+	    "CustomerServers 10.1.2.3\n"
+	    "TrustedNetworks 192.0.2.0/24\n"
+	    "LoginIsAddress no\n"
+	    "SubaddressDelimiter\n"
+	    "NullSender reject\n"
+	    "CustomerPort25 open\n"
+	    "RateLimit login recipients 500/1h\n"
+	    "RateLimit ip messages 100/10m\n"
+	    "QuarantineTTL 2d\n"
+	    "OnStateError tempfail\n"
+	    "RedisSentinels 127.0.0.1:26379 127.0.0.1:26380\n"
+	    "RedisMasterName mymaster\n"
+	    "RedisPassword s3cr#t\n"
+	    "RedisUser milter\n"
+	    "RedisDatabase 3\n"
+	    "RedisPrefix cluster1:\n"
+	    "RedisTimeout 1s\n"
+	    "DNSBL zen.spamhaus.org=127.0.0.[10..11]\n"
+	    "DNSBL bl.example.test\n"
+	    "SPF off\n"
+	    "Action.inbound.spf_fail report\n"
+	    "action.OUTBOUND.AUTH_REQUIRED tempfail\n";
+	char errs[1024];
+	struct conf *c = parse(text, errs, sizeof(errs));
+	struct ipaddr ip;
+	enum role role;
+
+	ck_assert_msg(c != NULL, "errors: %s", errs);
+	ck_assert_str_eq(c->socket, "unix:/run/isolation-milter/milter.sock");
+	ck_assert_str_eq(c->pidfile, "/run/isolation-milter.pid");
+	ck_assert_int_eq(c->syslog, 0);
+	ck_assert_int_eq(c->syslog_facility, LOG_LOCAL3);
+	ck_assert_int_eq(c->log_level, LOG_LEVEL_DEBUG);
+	ck_assert_int_eq(c->mode_report, 1);
+	ck_assert_int_eq(c->role, ROLE_OUTBOUND);
+	ck_assert_int_eq(c->default_role, ROLE_OUTBOUND);
+	ck_assert_uint_eq(c->n_daemon_roles, 2);
+	ck_assert_int_eq(conf_daemon_role(c, "ORIGINATING", &role), 0);
+	ck_assert_int_eq(conf_daemon_role(c, "mx", &role), 1);
+	ck_assert_int_eq(role, ROLE_INBOUND);
+	ck_assert_int_eq(conf_is_submission_port(c, 2525), 1);
+	ck_assert_int_eq(conf_is_submission_port(c, 465), 0);
+	ck_assert_uint_eq(c->local_domains.n, 3);
+	ck_assert_int_eq(conf_is_local_domain(c, "example.net"), 1);
+	ck_assert_int_eq(conf_is_local_domain(c, "example.com"), 1);
+	ck_assert_int_eq(ip_parse("10.200.0.1", &ip), 0);
+	ck_assert_int_eq(netset_contains(c->customer_networks, &ip), 1);
+	ck_assert_int_eq(ip_parse("2001:db8:1::5", &ip), 0);
+	ck_assert_int_eq(netset_contains(c->customer_networks, &ip), 1);
+	ck_assert_int_eq(ip_parse("127.0.0.1", &ip), 0);
+	ck_assert_int_eq(netset_contains(c->trusted_networks, &ip), 0);
+	ck_assert_int_eq(c->login_is_address, 0);
+	ck_assert_str_eq(c->subaddress_delimiter, "");
+	ck_assert_int_eq(c->null_sender_reject, 1);
+	ck_assert_int_eq(c->customer_port25_open, 1);
+	ck_assert_uint_eq(c->n_rate_limits, 2);
+	ck_assert_int_eq(c->rate_limits[0].scope, RATE_SCOPE_LOGIN);
+	ck_assert_int_eq(c->rate_limits[0].what, RATE_RECIPIENTS);
+	ck_assert_uint_eq(c->rate_limits[0].limit, 500);
+	ck_assert_uint_eq(c->rate_limits[0].window_ms, 3600000UL);
+	ck_assert_uint_eq(c->rate_limits[1].window_ms, 600000UL);
+	ck_assert_uint_eq(c->quarantine_ttl_ms, 2 * 86400000UL);
+	ck_assert_int_eq(c->on_state_error_tempfail, 1);
+	ck_assert_uint_eq(c->redis_sentinels.n, 2);
+	ck_assert_str_eq(c->redis_master_name, "mymaster");
+	ck_assert_str_eq(c->redis_password, "s3cr#t");
+	ck_assert_int_eq(c->redis_database, 3);
+	ck_assert_str_eq(c->redis_prefix, "cluster1:");
+	ck_assert_uint_eq(c->redis_timeout_ms, 1000);
+	ck_assert_uint_eq(c->n_dnsbls, 2);
+	ck_assert_str_eq(c->dnsbls[0].zone, "zen.spamhaus.org");
+	ck_assert_str_eq(c->dnsbls[0].filter, "127.0.0.[10..11]");
+	ck_assert_ptr_null(c->dnsbls[1].filter);
+	ck_assert_int_eq(c->spf, 0);
+	ck_assert_int_eq(c->actions[RULE_INBOUND_SPF_FAIL], ACTION_REPORT);
+	ck_assert_int_eq(c->actions[RULE_OUTBOUND_AUTH_REQUIRED],
+	    ACTION_TEMPFAIL);
+	ck_assert_int_eq(c->actions[RULE_INBOUND_AUTH], ACTION_REJECT);
+	conf_free(c);
+}
+END_TEST
+
+/* Each bad text and the exact error list it must produce. */
+static const struct {
+	const char *text;
+	const char *want_errors;
+} bad[] = {
+	{"Nonsense 1\n", "test.conf:1: unknown key \"Nonsense\""},
+	{"\n\nLogLevel\n", "test.conf:3: LogLevel: missing value"},
+	{"LogLevel loud\n",
+	"test.conf:1: LogLevel: \"loud\" is not error, warning, notice, info or debug"},
+	{"Socket tcp:25\n",
+	"test.conf:1: Socket: \"tcp:25\": expected unix:PATH, inet:PORT@HOST or inet6:PORT@HOST"},
+	{"Socket inet:99999@127.0.0.1\n",
+	"test.conf:1: Socket: \"inet:99999@127.0.0.1\": bad port number (1-65535)"},
+	{"Socket inet:8895\n",
+	"test.conf:1: Socket: \"inet:8895\": expected PORT@HOST after inet: (inet:8895@127.0.0.1)"},
+	{"Socket unix:relative.sock\n",
+	"test.conf:1: Socket: \"unix:relative.sock\": a unix socket needs an absolute path (unix:/run/isolation-milter/milter.sock)"},
+	{"Syslog maybe\n", "test.conf:1: Syslog: \"maybe\" is not yes or no"},
+	{"SyslogFacility kern\n",
+	"test.conf:1: SyslogFacility: \"kern\" is not a syslog facility (mail, daemon, local0..local7)"},
+	{"Mode strict\n", "test.conf:1: Mode: \"strict\" is not enforce or report"},
+	{"Role both\n", "test.conf:1: Role: \"both\" is not auto, inbound or outbound"},
+	{"DefaultRole auto\n",
+	"test.conf:1: DefaultRole: \"auto\" is not inbound or outbound"},
+	{"DaemonRoles MSA\n",
+	"test.conf:1: DaemonRoles: \"MSA\" is not NAME=inbound or NAME=outbound"},
+	{"DaemonRoles A=inbound a=outbound\n",
+	"test.conf:1: DaemonRoles: daemon name \"a\" given twice"},
+	{"SubmissionPorts 587 0\n",
+	"test.conf:1: SubmissionPorts: \"0\" is not a port number (1-65535)"},
+	{"LocalDomains exa mple..net\n",
+	"test.conf:1: LocalDomains: \"mple..net\" is not a domain name"},
+	{"CustomerNetworks 10.0.0.0/33\n", NULL},
+	{"TrustedNetworks 10.1.0.0/8\n", NULL},
+	{"CustomerServers banana\n", NULL},
+	{"SenderLoginMap relative/path\n",
+	"test.conf:1: SenderLoginMap: \"relative/path\" is not an absolute path"},
+	{"NullSender maybe\n",
+	"test.conf:1: NullSender: \"maybe\" is not allow or reject"},
+	{"CustomerPort25 closed\n",
+	"test.conf:1: CustomerPort25: \"closed\" is not auth or open"},
+	{"RateLimit login 500/1h\n",
+	"test.conf:1: RateLimit: expected <ip|login> <messages|recipients> N/window, e.g. \"login recipients 500/1h\""},
+	{"RateLimit user messages 5/1h\n",
+	"test.conf:1: RateLimit: \"user\" is not ip or login"},
+	{"RateLimit ip mails 5/1h\n",
+	"test.conf:1: RateLimit: \"mails\" is not messages or recipients"},
+	{"RateLimit ip messages 0/1h\n",
+	"test.conf:1: RateLimit: \"0\" is not a count (1-100000000)"},
+	{"RateLimit ip messages 5/1w\n",
+	"test.conf:1: RateLimit: window \"1w\" is not a duration from 1s to 7d (e.g. 1h)"},
+	{"RateLimit ip messages 5\n",
+	"test.conf:1: RateLimit: \"5\" is not N/window (e.g. 500/1h)"},
+	{"QuarantineTTL 24\n",
+	"test.conf:1: QuarantineTTL: \"24\" is not a duration (a number with ms, s, m, h or d)"},
+	{"QuarantineTTL 10ms\n",
+	"test.conf:1: QuarantineTTL: 10ms is out of range (1000ms to 31536000000ms)"},
+	{"OnStateError panic\n",
+	"test.conf:1: OnStateError: \"panic\" is not continue or tempfail"},
+	{"RedisDatabase 16\n",
+	"test.conf:1: RedisDatabase: \"16\" is not a number from 0 to 15"},
+	{"RedisTimeout -1s\n",
+	"test.conf:1: RedisTimeout: \"-1s\" is not a duration (a number with ms, s, m, h or d)"},
+	{"RedisSentinels 127.0.0.1\nRedisMasterName m\n",
+	"test.conf:1: RedisSentinels: \"127.0.0.1\" is not HOST:PORT"},
+	{"RedisSentinels 127.0.0.1:26379\n",
+	"test.conf:1: RedisSentinels needs RedisMasterName"},
+	{"RedisServer 127.0.0.1:6379\nRedisSentinels 127.0.0.1:26379\nRedisMasterName m\n",
+	"test.conf:1: RedisServer and RedisSentinels exclude each other"},
+	{"DNSBL bad..zone\n", "test.conf:1: DNSBL: \"bad..zone\" is not a zone name"},
+	{"DNSBL zen.example=127.0.0.[11..10]\n",
+	"test.conf:1: DNSBL: bad answer filter \"127.0.0.[11..10]\" (expected e.g. 127.0.0.2 or 127.0.0.[10..11])"},
+	{"DNSBL zen.example=127.0.0\n",
+	"test.conf:1: DNSBL: bad answer filter \"127.0.0\" (expected e.g. 127.0.0.2 or 127.0.0.[10..11])"},
+	{"SPF perhaps\n", "test.conf:1: SPF: \"perhaps\" is not yes or no"},
+	{"Action.inbound.nothing reject\n",
+	"test.conf:1: unknown rule \"inbound.nothing\" in Action.inbound.nothing (see the rule table in isolation-milter(8))"},
+	{"Action.inbound.auth deny\n",
+	"test.conf:1: Action.inbound.auth: \"deny\" is not reject, tempfail, report or off"},
+	{"Action.inbound.auth off\nAction.INBOUND.AUTH report\n",
+	"test.conf:2: Action.INBOUND.AUTH is already set at line 1"},
+	{"LogLevel info\nloglevel debug\n",
+	"test.conf:2: LogLevel is already set at line 1"},
+	{"SubaddressDelimiter +-\n",
+	"test.conf:1: SubaddressDelimiter: one character, or empty to disable"},
+	{"UserID no-such-user-here\n",
+	"test.conf:1: UserID: no such user \"no-such-user-here\""},
+	{"Foo 1\nMode x\nBar\n",
+	"test.conf:1: unknown key \"Foo\"|test.conf:2: Mode: \"x\" is not enforce or report|test.conf:3: unknown key \"Bar\""},
+	{"LocalDomains file:/nonexistent/domains\n",
+	"test.conf:1: LocalDomains: cannot open /nonexistent/domains: No such file or directory"},
+};
+
+START_TEST(test_bad)
+{
+	char errs[2048];
+	struct conf *c = parse(bad[_i].text, errs, sizeof(errs));
+
+	ck_assert_ptr_null(c);
+	if (bad[_i].want_errors != NULL)
+		ck_assert_str_eq(errs, bad[_i].want_errors);
+	else
+		ck_assert_msg(strncmp(errs, "test.conf:1: ", 13) == 0 &&
+		    strchr(errs, '|') == NULL, "got %s", errs);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	int	want_rc;
+	unsigned long want_ms;
+} durations[] = {
+	{"0", 0, 0}, {"250ms", 0, 250}, {"30s", 0, 30000}, {"5m", 0, 300000},
+	{"24h", 0, 86400000UL}, {"1d", 0, 86400000UL}, {"10", -1, 7},
+	{"", -1, 7}, {"s", -1, 7}, {"1x", -1, 7}, {"-5s", -1, 7},
+	{"1.5h", -1, 7}, {" 5s", -1, 7}, {"5 s", -1, 7},
+	{"99999999999999999999s", -1, 7},
+};
+
+START_TEST(test_duration)
+{
+	unsigned long ms = 7;
+
+	ck_assert_int_eq(conf_parse_duration(durations[_i].text, &ms),
+	    durations[_i].want_rc);
+	ck_assert_uint_eq(ms, durations[_i].want_ms);
+}
+END_TEST
+
+START_TEST(test_list_file)
+{
+	char path[] = "/tmp/check_conf_XXXXXX", text[256], errs[1024];
+	struct conf *c;
+	FILE *fp;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs("# our domains\nexample.net\n\n  Example.ORG  \nbad..domain\n", fp);
+	fclose(fp);
+	snprintf(text, sizeof(text), "LocalDomains example.com, file:%s\n", path);
+	c = parse(text, errs, sizeof(errs));
+	ck_assert_ptr_null(c);
+	snprintf(text, sizeof(text),
+	    "%s:5: LocalDomains: \"bad..domain\" is not a domain name", path);
+	ck_assert_str_eq(errs, text);
+
+	fp = fopen(path, "w");
+	fputs("# our domains\nexample.net\n\n  Example.ORG  \n", fp);
+	fclose(fp);
+	snprintf(text, sizeof(text), "LocalDomains example.com, file:%s\n", path);
+	c = parse(text, errs, sizeof(errs));
+	ck_assert_msg(c != NULL, "errors: %s", errs);
+	ck_assert_uint_eq(c->local_domains.n, 3);
+	ck_assert_int_eq(conf_is_local_domain(c, "example.org"), 1);
+	conf_free(c);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_load)
+{
+	struct strlist errors = {0};
+	char path[] = "/tmp/check_conf_XXXXXX";
+	struct conf *c;
+	FILE *fp;
+	int fd;
+
+	c = conf_load("/nonexistent/isolation-milter.conf", &errors);
+	ck_assert_ptr_null(c);
+	ck_assert_uint_eq(errors.n, 1);
+	ck_assert_str_eq(errors.v[0],
+	    "/nonexistent/isolation-milter.conf: cannot open: No such file or directory");
+	strlist_clear(&errors);
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs("LocalDomains example.net\nMode  report\n", fp);
+	fclose(fp);
+	c = conf_load(path, &errors);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(errors.n, 0);
+	ck_assert_int_eq(c->mode_report, 1);
+	conf_free(c);
+	unlink(path);
+}
+END_TEST
+
+static Suite *
+conf_suite(void)
+{
+	Suite *s = suite_create("conf");
+	TCase *tc;
+
+	tc = tcase_create("defaults");
+	tcase_add_test(tc, test_defaults);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("every key");
+	tcase_add_test(tc, test_full);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("errors");
+	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("durations");
+	tcase_add_loop_test(tc, test_duration, 0,
+	    sizeof(durations) / sizeof(durations[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("files");
+	tcase_add_test(tc, test_list_file);
+	tcase_add_test(tc, test_load);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(conf_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

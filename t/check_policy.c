@@ -1,0 +1,273 @@
+/*
+ * NAME
+ *	check_policy - unit tests for lib/policy.c
+ * DESCRIPTION
+ *	Role selection (DESIGN §2) and the first rules, as tables of
+ *	configuration + facts -> verdict. The engine is pure, so every case
+ *	is one call.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+static const char base_conf[] =
+    "LocalDomains example.net\n"
+    "CustomerNetworks 10.0.0.0/8\n"
+    "CustomerServers 10.9.9.9\n"
+    "TrustedNetworks 192.0.2.0/24 127.0.0.0/8\n";
+
+/* conf_with - base configuration plus extra lines */
+static struct conf *
+conf_with(const char *extra)
+{
+	struct strlist errors = {0};
+	char text[2048];
+	struct conf *c;
+
+	snprintf(text, sizeof(text), "%s%s", base_conf, extra ? extra : "");
+	c = conf_parse("policy.conf", text, &errors);
+	ck_assert_msg(c != NULL, "config: %s", errors.n ? errors.v[0] : "?");
+	strlist_clear(&errors);
+	return c;
+}
+
+static const struct {
+	const char *conf;
+	const char *daemon_name;
+	unsigned port;
+	enum role want;
+} roles[] = {
+	{NULL, "ORIGINATING", 25, ROLE_OUTBOUND},
+	{NULL, "MSA", 25, ROLE_OUTBOUND},
+	{NULL, "INBOUND", 587, ROLE_INBOUND},	/* name beats port */
+	{NULL, "MTA", 0, ROLE_INBOUND},
+	{NULL, "mta", 0, ROLE_INBOUND},
+	{NULL, "smtpd", 587, ROLE_OUTBOUND},	/* unknown name: port */
+	{NULL, NULL, 465, ROLE_OUTBOUND},
+	{NULL, NULL, 25, ROLE_INBOUND},		/* DefaultRole */
+	{NULL, NULL, 0, ROLE_INBOUND},
+	{"DefaultRole outbound\n", NULL, 25, ROLE_OUTBOUND},
+	{"Role inbound\n", "ORIGINATING", 587, ROLE_INBOUND},
+	{"Role outbound\n", "MTA", 25, ROLE_OUTBOUND},
+	{"DaemonRoles relay=outbound\n", "MSA", 25, ROLE_INBOUND},
+	{"DaemonRoles relay=outbound\n", "RELAY", 25, ROLE_OUTBOUND},
+	{"SubmissionPorts 2525\n", NULL, 587, ROLE_INBOUND},
+	{"SubmissionPorts 2525\n", NULL, 2525, ROLE_OUTBOUND},
+};
+
+START_TEST(test_role)
+{
+	struct conf *c = conf_with(roles[_i].conf);
+
+	ck_assert_int_eq(policy_role(c, roles[_i].daemon_name, roles[_i].port),
+	    roles[_i].want);
+	conf_free(c);
+}
+END_TEST
+
+static const struct {
+	const char *name;
+	const char *conf;
+	enum role role;
+	const char *ip;
+	unsigned port;
+	const char *auth;
+	enum stage stage;
+	enum rule_id want_rule;
+	enum action want_action;
+	const char *want_code;
+	const char *want_ecode;
+	size_t want_reports;
+	enum action want_would;		/* of the first report */
+} cases[] = {
+	{"outside server on the MX", NULL, ROLE_INBOUND, "198.51.100.7", 25,
+	NULL, STAGE_MAIL, RULE_NONE, ACTION_ACCEPT, "", "", 0, 0},
+	{"MX on 587", NULL, ROLE_INBOUND, "198.51.100.7", 587,
+	NULL, STAGE_MAIL, RULE_INBOUND_SUBMISSION_PORT, ACTION_REJECT,
+	"550", "5.7.1", 0, 0},
+	{"MX on 465", NULL, ROLE_INBOUND, "198.51.100.7", 465,
+	NULL, STAGE_MAIL, RULE_INBOUND_SUBMISSION_PORT, ACTION_REJECT,
+	"550", "5.7.1", 0, 0},
+	{"MX on 587 from a trusted relay", NULL, ROLE_INBOUND, "192.0.2.5",
+	587, NULL, STAGE_MAIL, RULE_NONE, ACTION_ACCEPT, "", "", 0, 0},
+	{"MX on 587, tempfail", "Action.inbound.submission_port tempfail\n",
+	ROLE_INBOUND, "198.51.100.7", 587, NULL, STAGE_MAIL,
+	RULE_INBOUND_SUBMISSION_PORT, ACTION_TEMPFAIL, "451", "4.7.1", 0, 0},
+	{"MX on 587, off", "Action.inbound.submission_port off\n",
+	ROLE_INBOUND, "198.51.100.7", 587, NULL, STAGE_MAIL,
+	RULE_NONE, ACTION_ACCEPT, "", "", 0, 0},
+	{"AUTH on the MX", NULL, ROLE_INBOUND, "198.51.100.7", 25,
+	"alice@example.net", STAGE_MAIL, RULE_INBOUND_AUTH, ACTION_REJECT,
+	"550", "5.7.1", 0, 0},
+	{"AUTH on the MX, report", "Action.inbound.auth report\n",
+	ROLE_INBOUND, "198.51.100.7", 25, "alice", STAGE_MAIL, RULE_NONE,
+	ACTION_ACCEPT, "", "", 1, ACTION_REJECT},
+	{"AUTH on the MX not at RCPT", NULL, ROLE_INBOUND, "198.51.100.7", 25,
+	"alice", STAGE_RCPT, RULE_NONE, ACTION_ACCEPT, "", "", 0, 0},
+	{"AUTH on 587 of the MX: port first", NULL, ROLE_INBOUND,
+	"198.51.100.7", 587, "alice", STAGE_MAIL,
+	RULE_INBOUND_SUBMISSION_PORT, ACTION_REJECT, "550", "5.7.1", 0, 0},
+	{"Mode report on the MX", "Mode report\n", ROLE_INBOUND,
+	"198.51.100.7", 587, "alice", STAGE_MAIL, RULE_NONE, ACTION_ACCEPT,
+	"", "", 2, ACTION_REJECT},
+	{"Mode report keeps tempfail as would",
+	"Mode report\nAction.inbound.submission_port tempfail\n",
+	ROLE_INBOUND, "198.51.100.7", 587, NULL, STAGE_MAIL, RULE_NONE,
+	ACTION_ACCEPT, "", "", 1, ACTION_TEMPFAIL},
+	{"customer on the MX", NULL, ROLE_INBOUND, "10.1.2.3", 25, NULL,
+	STAGE_MAIL, RULE_INBOUND_CUSTOMER_DIRECT, ACTION_REJECT, "550",
+	"5.7.1", 0, 0},
+	{"customer server on the MX", NULL, ROLE_INBOUND, "10.9.9.9", 25, NULL,
+	STAGE_MAIL, RULE_NONE, ACTION_ACCEPT, "", "", 0, 0},
+	{"customer on the MX, trusted too",
+	"TrustedNetworks 10.1.0.0/16\n", ROLE_INBOUND, "10.1.2.3", 25, NULL,
+	STAGE_MAIL, RULE_NONE, ACTION_ACCEPT, "", "", 0, 0},
+	{"customer on the MX, off", "Action.inbound.customer_direct off\n",
+	ROLE_INBOUND, "10.1.2.3", 25, NULL, STAGE_MAIL, RULE_NONE,
+	ACTION_ACCEPT, "", "", 0, 0},
+	{"customer with AUTH on the MX: customer first", NULL, ROLE_INBOUND,
+	"10.1.2.3", 25, "alice", STAGE_MAIL, RULE_INBOUND_CUSTOMER_DIRECT,
+	ACTION_REJECT, "550", "5.7.1", 0, 0},
+	{"submission without AUTH", NULL, ROLE_OUTBOUND, "203.0.113.4", 587,
+	NULL, STAGE_MAIL, RULE_OUTBOUND_AUTH_REQUIRED, ACTION_REJECT, "530",
+	"5.7.0", 0, 0},
+	{"submission without AUTH from a customer", NULL, ROLE_OUTBOUND,
+	"10.1.1.1", 587, NULL, STAGE_MAIL, RULE_OUTBOUND_AUTH_REQUIRED,
+	ACTION_REJECT, "530", "5.7.0", 0, 0},
+	{"submission with AUTH", NULL, ROLE_OUTBOUND, "203.0.113.4", 587,
+	"alice@example.net", STAGE_MAIL, RULE_NONE, ACTION_ACCEPT, "", "",
+	0, 0},
+	{"submission, port unknown", NULL, ROLE_OUTBOUND, "203.0.113.4", 0,
+	NULL, STAGE_MAIL, RULE_OUTBOUND_AUTH_REQUIRED, ACTION_REJECT, "530",
+	"5.7.0", 0, 0},
+	{"trusted relay without AUTH", NULL, ROLE_OUTBOUND, "192.0.2.9", 25,
+	NULL, STAGE_MAIL, RULE_NONE, ACTION_ACCEPT, "", "", 0, 0},
+	{"customer on port 25, auth", NULL, ROLE_OUTBOUND, "10.1.1.1", 25,
+	NULL, STAGE_MAIL, RULE_OUTBOUND_AUTH_REQUIRED, ACTION_REJECT, "530",
+	"5.7.0", 0, 0},
+	{"customer on port 25, open", "CustomerPort25 open\n", ROLE_OUTBOUND,
+	"10.1.1.1", 25, NULL, STAGE_MAIL, RULE_NONE, ACTION_ACCEPT, "", "",
+	0, 0},
+	{"customer on 587, open still needs AUTH", "CustomerPort25 open\n",
+	ROLE_OUTBOUND, "10.1.1.1", 587, NULL, STAGE_MAIL,
+	RULE_OUTBOUND_AUTH_REQUIRED, ACTION_REJECT, "530", "5.7.0", 0, 0},
+	{"customer server on port 25 is an outsider", "CustomerPort25 open\n",
+	ROLE_OUTBOUND, "10.9.9.9", 25, NULL, STAGE_MAIL,
+	RULE_OUTBOUND_OUTSIDER_PORT25, ACTION_REJECT, "550", "5.7.1", 0, 0},
+	{"outsider on port 25", NULL, ROLE_OUTBOUND, "203.0.113.4", 25, NULL,
+	STAGE_MAIL, RULE_OUTBOUND_OUTSIDER_PORT25, ACTION_REJECT, "550",
+	"5.7.1", 0, 0},
+	{"outsider on port 25 with AUTH", NULL, ROLE_OUTBOUND, "203.0.113.4",
+	25, "alice", STAGE_MAIL, RULE_NONE, ACTION_ACCEPT, "", "", 0, 0},
+	{"auth_required tempfail", "Action.outbound.auth_required tempfail\n",
+	ROLE_OUTBOUND, "203.0.113.4", 587, NULL, STAGE_MAIL,
+	RULE_OUTBOUND_AUTH_REQUIRED, ACTION_TEMPFAIL, "451", "4.7.0", 0, 0},
+	{"auth_required report", "Action.outbound.auth_required report\n",
+	ROLE_OUTBOUND, "203.0.113.4", 587, NULL, STAGE_MAIL, RULE_NONE,
+	ACTION_ACCEPT, "", "", 1, ACTION_REJECT},
+	{"inbound rules do not apply outbound", NULL, ROLE_OUTBOUND,
+	"203.0.113.4", 587, "alice", STAGE_MAIL, RULE_NONE, ACTION_ACCEPT,
+	"", "", 0, 0},
+	{"unknown client address", NULL, ROLE_OUTBOUND, NULL, 587, NULL,
+	STAGE_MAIL, RULE_OUTBOUND_AUTH_REQUIRED, ACTION_REJECT, "530",
+	"5.7.0", 0, 0},
+	{"nothing at end of message", NULL, ROLE_OUTBOUND, "203.0.113.4", 587,
+	NULL, STAGE_EOM, RULE_NONE, ACTION_ACCEPT, "", "", 0, 0},
+};
+
+START_TEST(test_decide)
+{
+	struct conf *c = conf_with(cases[_i].conf);
+	struct facts f;
+	struct decision d;
+
+	memset(&f, 0, sizeof(f));
+	f.role = cases[_i].role;
+	if (cases[_i].ip != NULL) {
+		ck_assert_int_eq(ip_parse(cases[_i].ip, &f.ip), 0);
+		f.ip_known = 1;
+	}
+	f.daemon_port = cases[_i].port;
+	f.auth_login = cases[_i].auth;
+	memset(&d, 0x5a, sizeof(d));
+	policy_decide(c, &f, cases[_i].stage, 1700000000, &d);
+	ck_assert_msg(d.final.rule == cases[_i].want_rule, "%s: rule %s",
+	    cases[_i].name, rule_name(d.final.rule));
+	ck_assert_msg(d.final.action == cases[_i].want_action, "%s: action %s",
+	    cases[_i].name, action_name(d.final.action));
+	if (cases[_i].want_action != ACTION_ACCEPT) {
+		ck_assert_str_eq(d.final.code, cases[_i].want_code);
+		ck_assert_str_eq(d.final.ecode, cases[_i].want_ecode);
+		ck_assert_str_eq(d.final.text, rule_get(d.final.rule)->text);
+	}
+	ck_assert_msg(d.n_reports == cases[_i].want_reports, "%s: %zu reports",
+	    cases[_i].name, d.n_reports);
+	if (d.n_reports > 0) {
+		ck_assert_int_eq(d.reports[0].action, ACTION_REPORT);
+		ck_assert_int_eq(d.reports[0].would, cases[_i].want_would);
+	}
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_rule_table)
+{
+	int i;
+	enum rule_id id;
+	enum action a;
+
+	for (i = 0; i < RULE_COUNT; i++) {
+		const struct rule_def *def = rule_get((enum rule_id)i);
+
+		ck_assert_ptr_nonnull(def->id);
+		ck_assert_int_eq(rule_lookup(def->id, &id), 1);
+		ck_assert_int_eq(id, i);
+		ck_assert_int_eq(strlen(def->code), 3);
+		ck_assert_int_eq(def->code[0], def->ecode[0]);
+		ck_assert_msg(strlen(def->text) > 30, "%s: reply too short", def->id);
+		ck_assert_msg(strncmp(def->id, def->role == ROLE_INBOUND ?
+		    "inbound." : "outbound.", def->role == ROLE_INBOUND ? 8 : 9) == 0,
+		    "%s: role", def->id);
+	}
+	ck_assert_int_eq(rule_lookup("inbound.none", &id), 0);
+	ck_assert_int_eq(action_parse("REPORT", &a), 0);
+	ck_assert_int_eq(a, ACTION_REPORT);
+	ck_assert_int_eq(action_parse("accept", &a), -1);
+	ck_assert_str_eq(rule_name(RULE_NONE), "-");
+}
+END_TEST
+
+static Suite *
+policy_suite(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *tc;
+
+	tc = tcase_create("role");
+	tcase_add_loop_test(tc, test_role, 0, sizeof(roles) / sizeof(roles[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("decide");
+	tcase_add_loop_test(tc, test_decide, 0, sizeof(cases) / sizeof(cases[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rule table");
+	tcase_add_test(tc, test_rule_table);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(policy_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
