@@ -287,7 +287,7 @@ parse_local(const char *p, size_t n, struct addr *a, size_t *used_r,
 	unsigned char c;
 	int quoted = n > 0 && p[0] == '"';
 
-	for (i = quoted; i < n; i += k) {
+	for (i = (size_t)quoted; i < n; i += k) {
 		c = (unsigned char)p[i];
 		k = 1;
 		if (quoted && c == '"')
