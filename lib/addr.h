@@ -28,7 +28,8 @@
  *	addr_format() writes the mailbox back in SMTP form: local@domain,
  *	the local part quoted (with " and \ escaped) when it is not a
  *	dot-atom; "" for the null sender; the local part alone when there
- *	is no domain. Parsing its output gives the same struct addr.
+ *	is no domain. Parsing its output gives the same local part and
+ *	domain (the quoted and routed flags describe the input only).
  * DIAGNOSTICS
  *	addr_parse() returns 0, or -1 with *err_r pointing to a static
  *	English message; addr_format() returns 0, or -1 when the result
