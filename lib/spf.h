@@ -1,0 +1,68 @@
+/*
+ * NAME
+ *	spf 3h
+ * SUMMARY
+ *	SPF checks through libspf2, with a deadline
+ * SYNOPSIS
+ *	#include "spf.h"
+ *
+ *	struct spf_checker *spf_new(unsigned timeout_ms, char *err, size_t len);
+ *	struct spf_checker *spf_new_zone(const char *const *records,
+ *	    unsigned timeout_ms, unsigned long (*clock_ms)(void),
+ *	    char *err, size_t len);
+ *	void spf_free(struct spf_checker *spf);
+ *	enum spf_result spf_check(struct spf_checker *spf,
+ *	    const struct ipaddr *ip, const char *helo, const char *sender,
+ *	    char *why, size_t why_len);
+ * DESCRIPTION
+ *	One checker (one SPF_server_t) per process, shared by the worker
+ *	threads. spf_new() uses the system resolver; spf_new_zone() answers
+ *	from a fixed list of records (tests; no network) of the form
+ *	"name TYPE data", TYPE one of TXT A AAAA MX PTR, e.g.
+ *	"example.com TXT v=spf1 ip4:192.0.2.0/24 -all" or
+ *	"example.com MX 10 mx.example.com" ("name NXDOMAIN" and
+ *	"name TEMPFAIL" make those answers). clock_ms (NULL: the real
+ *	monotonic clock) lets tests move time.
+ *
+ *	spf_check() evaluates MAIL FROM sender (an address or a domain); for
+ *	the null sender (NULL or "") it checks postmaster@helo as RFC 7208
+ *	says. Every DNS query of one check counts against timeout_ms; once
+ *	it is spent, further queries fail and the result is temperror.
+ *	Inputs are validated before libspf2 sees them (NULL, empty, control
+ *	bytes, overlong names): a bad input gives SPF_RESULT_NONE with why
+ *	saying so, never an abort. libspf2's own error and warning output is
+ *	routed into log.h.
+ * DIAGNOSTICS
+ *	why receives a short explanation (the receiver's view, for logs).
+ */
+#ifndef ISO_SPF_H
+#define ISO_SPF_H
+
+#include <stddef.h>
+
+#include "netset.h"
+
+enum spf_result {
+	SPF_RESULT_NONE,
+	SPF_RESULT_NEUTRAL,
+	SPF_RESULT_PASS,
+	SPF_RESULT_FAIL,
+	SPF_RESULT_SOFTFAIL,
+	SPF_RESULT_TEMPERROR,
+	SPF_RESULT_PERMERROR,
+	SPF_RESULT_COUNT,
+};
+
+struct spf_checker;
+
+struct spf_checker *spf_new(unsigned timeout_ms, char *err, size_t len);
+struct spf_checker *spf_new_zone(const char *const *records,
+	    unsigned timeout_ms, unsigned long (*clock_ms)(void),
+	    char *err, size_t len);
+void	spf_free(struct spf_checker *spf);
+enum spf_result spf_check(struct spf_checker *spf, const struct ipaddr *ip,
+	    const char *helo, const char *sender, char *why, size_t why_len);
+const char *spf_result_name(enum spf_result result);
+int	spf_result_parse(const char *name, enum spf_result *result_r);
+
+#endif
