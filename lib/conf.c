@@ -56,6 +56,8 @@ enum kind {
 	K_STATE_ERROR,
 	K_RATE_LIMIT,
 	K_DNSBL,
+	K_SPF_ACTION,
+	K_DYNAMIC_CHECKS,
 };
 
 struct key {
@@ -108,6 +110,10 @@ static const struct key keys[] = {
 	{"RedisTimeout", K_DURATION, F(redis_timeout_ms), "250ms", 1, 60000},
 	{"DNSBL", K_DNSBL, 0, NULL, 0, 0},
 	{"SPF", K_BOOL, F(spf), "yes", 0, 0},
+	{"SPFAction", K_SPF_ACTION, 0, NULL, 0, 0},
+	{"DynamicIPChecks", K_DYNAMIC_CHECKS, F(dynamic_checks),
+	"dnsbl generic no_ptr", 0, 0},
+	{"DNSTimeout", K_DURATION, F(dns_timeout_ms), "5s", 1000, 20000},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -624,6 +630,59 @@ set_rate_limit(struct conf *conf, const char *value, const struct where *w)
 	conf->rate_limits = v;
 }
 
+/* set_spf_action - one SPFAction line: <result> <action> */
+static void
+set_spf_action(struct conf *conf, const char *value, const struct where *w)
+{
+	char result[32], action[32], extra[2];
+	enum spf_result r;
+	enum action a;
+
+	if (sscanf(value, "%31s %31s %1s", result, action, extra) != 2) {
+		err(w, "SPFAction: expected <result> <action>, e.g. \"softfail report\"");
+		return;
+	}
+	if (spf_result_parse(result, &r) < 0) {
+		err(w, "SPFAction: \"%s\" is not none, neutral, pass, softfail, temperror or permerror",
+		    result);
+		return;
+	}
+	if (r == SPF_RESULT_FAIL) {
+		err(w, "SPFAction: the action for fail is Action.inbound.spf_fail");
+		return;
+	}
+	if (action_parse(action, &a) < 0) {
+		err(w, "SPFAction: \"%s\" is not reject, tempfail, report or off",
+		    action);
+		return;
+	}
+	conf->spf_actions[r] = a;
+}
+
+/* add_dynamic_check - one DynamicIPChecks word */
+static void
+add_dynamic_check(struct conf *conf, const struct key *key, const char *item,
+    const struct where *w)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} checks[] = {
+		{"dnsbl", DYNAMIC_DNSBL}, {"generic", DYNAMIC_GENERIC},
+		{"no_ptr", DYNAMIC_NO_PTR}, {"unconfirmed", DYNAMIC_UNCONFIRMED},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		if (strcasecmp(item, checks[i].name) == 0) {
+			conf->dynamic_checks |= checks[i].bit;
+			return;
+		}
+	}
+	err(w, "%s: \"%s\" is not dnsbl, generic, no_ptr or unconfirmed",
+	    key->name, item);
+}
+
 /* set_word - one of a fixed set of words into an int field */
 static void
 set_word(struct conf *conf, const struct key *key, const char *value,
@@ -698,6 +757,9 @@ clear_list(struct conf *conf, const struct key *key)
 			*set = NULL;
 			break;
 		}
+	case K_DYNAMIC_CHECKS:
+		conf->dynamic_checks = 0;
+		break;
 	case K_PORTS:
 		free(conf->submission_ports);
 		conf->submission_ports = NULL;
@@ -849,6 +911,12 @@ apply(struct conf *conf, const struct key *key, const char *value,
 	case K_DNSBL:
 		set_dnsbl(conf, value, w);
 		return;
+	case K_SPF_ACTION:
+		set_spf_action(conf, value, w);
+		return;
+	case K_DYNAMIC_CHECKS:
+		for_each_item(conf, key, value, w, add_dynamic_check);
+		return;
 	}
 }
 
@@ -864,6 +932,8 @@ is_list(const struct key *key)
 	case K_HOSTPORTS:
 	case K_RATE_LIMIT:
 	case K_DNSBL:
+	case K_SPF_ACTION:
+	case K_DYNAMIC_CHECKS:
 		return 1;
 	default:
 		return 0;
@@ -951,6 +1021,11 @@ apply_defaults(struct conf *conf, struct strlist *errors)
 			apply(conf, &keys[i], keys[i].def, &w);
 	for (r = 0; r < RULE_COUNT; r++)
 		conf->actions[r] = rule_get((enum rule_id)r)->default_action;
+	for (r = 0; r < SPF_RESULT_COUNT; r++)
+		conf->spf_actions[r] = ACTION_OFF;
+	conf->spf_actions[SPF_RESULT_SOFTFAIL] = ACTION_REPORT;
+	conf->spf_actions[SPF_RESULT_TEMPERROR] = ACTION_TEMPFAIL;
+	conf->spf_actions[SPF_RESULT_PERMERROR] = ACTION_REPORT;
 }
 
 /* check_whole - rules that span keys */

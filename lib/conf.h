@@ -29,6 +29,7 @@
 #include "log.h"
 #include "netset.h"
 #include "rules.h"
+#include "spf.h"
 #include "strlist.h"
 
 #define CONF_DEFAULT_FILE	SYSCONFDIR "/isolation-milter.conf"
@@ -48,6 +49,12 @@ struct rate_limit {
 	unsigned long limit;
 	unsigned long window_ms;
 };
+
+/* DynamicIPChecks: the signs inbound.dynamic_ip acts on */
+#define DYNAMIC_DNSBL		0x01
+#define DYNAMIC_GENERIC		0x02
+#define DYNAMIC_NO_PTR		0x04
+#define DYNAMIC_UNCONFIRMED	0x08
 
 struct dnsbl {
 	char   *zone;
@@ -89,6 +96,9 @@ struct conf {
 	struct dnsbl *dnsbls;
 	size_t	n_dnsbls;
 	int	spf;
+	enum action spf_actions[SPF_RESULT_COUNT];	/* [FAIL] unused: Action.inbound.spf_fail */
+	unsigned dynamic_checks;
+	unsigned long dns_timeout_ms;
 	enum action actions[RULE_COUNT];
 
 	/* shared state */

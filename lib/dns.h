@@ -11,21 +11,43 @@
  *	int dns_dnsbl(const struct ipaddr *ip, const char *zone,
  *	    unsigned timeout_ms, struct ipaddr *answers, size_t max,
  *	    size_t *n_r);
+ *	int dns_reverse_name(const struct ipaddr *ip, const char *zone,
+ *	    char *buf, size_t len);
  * DESCRIPTION
  *	Lookups use the system resolver (resolv.conf) through a per-thread
  *	resolver state whose timeout and retries are set so that a call never
- *	takes longer than timeout_ms in total.
+ *	takes longer than timeout_ms in total. The resolver waits in whole
+ *	seconds: a query is started only while a whole second of the budget
+ *	remains, except the first of a call, so that a timeout_ms under 1000
+ *	still lets one query wait one second. The state is re-read when
+ *	resolv.conf changes. Truncated answers are not retried over TCP
+ *	(whose waits the resolver does not bound): the records that came
+ *	are used, and a truncated answer without any is a temporary failure.
  *
  *	dns_ptr_confirmed() looks up the PTR names of ip and, for each, its
  *	A or AAAA records; the first name that maps back to ip is written to
  *	name with *confirmed_r = 1. When no name confirms, the first PTR name
- *	is written with *confirmed_r = 0. Returns 1 when ip has a PTR name,
- *	0 when it has none (NXDOMAIN, no data), -1 on a temporary failure or
- *	timeout (nothing written).
+ *	is written with *confirmed_r = 0. Names are lower case, without the
+ *	final dot; only the first DNS_MAX_PTR names, made of letters,
+ *	digits, '-', '_' and '.', that fit in len are used, and at most
+ *	DNS_MAX_ADDRS addresses of each. Returns 1 when ip has such a PTR
+ *	name, 0 when it has none (NXDOMAIN, no data), -1 on a temporary
+ *	failure or timeout (nothing written); also -1 when no name confirms
+ *	and a forward lookup failed or the budget ran out, since the name
+ *	might have confirmed.
  *
  *	dns_dnsbl() queries the A records of the reversed address under zone
  *	(d.c.b.a.zone; nibbles for IPv6). Returns 1 listed (answers written,
- *	*n_r set), 0 not listed, -1 temporary failure or timeout.
+ *	at most max, *n_r set), 0 not listed, -1 temporary failure or
+ *	timeout. Only answers in 127.0.0.0/8 list (others come from resolvers
+ *	that rewrite NXDOMAIN); an answer in 127.255.255.0/24 is the list
+ *	refusing to answer (e.g. a query through a public resolver), -1.
+ *
+ *	dns_reverse_name() writes the name that a PTR query (zone NULL:
+ *	in-addr.arpa or ip6.arpa) or a DNSBL query (zone given, a final dot
+ *	ignored) asks for: "4.3.2.1.zone" for 1.2.3.4, 32 nibbles, lowest
+ *	first, for IPv6. Returns 0, or -1 when the family is unknown, zone
+ *	is empty, or buf is too small (buf untouched).
  *
  *	Outputs are untouched on 0 and -1.
  */
@@ -36,10 +58,15 @@
 
 #include "netset.h"
 
+#define DNS_MAX_PTR	4	/* PTR names tried by dns_ptr_confirmed() */
+#define DNS_MAX_ADDRS	16	/* addresses looked at per name */
+
 int	dns_ptr_confirmed(const struct ipaddr *ip, unsigned timeout_ms,
 	    char *name, size_t len, int *confirmed_r);
 int	dns_dnsbl(const struct ipaddr *ip, const char *zone,
 	    unsigned timeout_ms, struct ipaddr *answers, size_t max,
 	    size_t *n_r);
+int	dns_reverse_name(const struct ipaddr *ip, const char *zone,
+	    char *buf, size_t len);
 
 #endif

@@ -7,17 +7,31 @@
  *	#include "policy.h"
  * DESCRIPTION
  *	One predicate per rule, listed in the order they are evaluated. A
- *	predicate only says whether its rule applies to the facts; actions,
- *	Mode report and replies are handled once, in policy_decide().
+ *	predicate only says whether its rule applies to the facts (and may
+ *	add a detail, or, for SPF and store errors, its own action and
+ *	reply); configured actions, Mode report and replies are handled once,
+ *	in policy_decide().
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "policy.h"
 
-typedef int (*rule_fn)(const struct conf *, const struct facts *);
+/* What a predicate found beyond "it applies". */
+struct hit {
+	int	action_set;		/* action below replaces the configured one */
+	enum action action;
+	const char *code;		/* NULL: the rule's */
+	const char *ecode;
+	const char *text;
+	char	detail[256];		/* appended to the text when set */
+};
+
+typedef int (*rule_fn)(const struct conf *, const struct facts *,
+		       struct hit *);
 
 /* authenticated - did the client log in? */
 static int
@@ -33,6 +47,13 @@ in_set(const struct facts *f, const struct netset *set)
 	return f->ip_known && netset_contains(set, &f->ip);
 }
 
+/* trusted - one of our relays or monitors */
+static int
+trusted(const struct conf *c, const struct facts *f)
+{
+	return in_set(f, c->trusted_networks);
+}
+
 /* is_customer - inside CustomerNetworks and not an opted-out server */
 static int
 is_customer(const struct conf *c, const struct facts *f)
@@ -41,45 +62,215 @@ is_customer(const struct conf *c, const struct facts *f)
 	    !in_set(f, c->customer_servers);
 }
 
+/* state_error - the store failed: tempfail when the operator chose so */
+static int
+state_error(const struct conf *c, struct hit *h)
+{
+	if (!c->on_state_error_tempfail)
+		return 0;
+	h->action_set = 1;
+	h->action = ACTION_TEMPFAIL;
+	h->code = "451";
+	h->ecode = "4.3.0";
+	h->text = "the quarantine list is unavailable; try again later";
+	return 1;
+}
+
+/* check_quarantined - the client IP (or login) is quarantined */
+static int
+check_quarantined(const struct conf *c, const struct facts *f, struct hit *h)
+{
+	if (trusted(c, f))
+		return 0;
+	if (f->quarantined == FACT_UNKNOWN)
+		return state_error(c, h);
+	return f->quarantined == FACT_YES;
+}
+
 /* check_submission_port - an inbound session that came in on 587/465 */
 static int
-check_submission_port(const struct conf *c, const struct facts *f)
+check_submission_port(const struct conf *c, const struct facts *f,
+    struct hit *h)
 {
+	(void)h;
 	return f->daemon_port != 0 &&
-	    conf_is_submission_port(c, f->daemon_port) &&
-	    !in_set(f, c->trusted_networks);
+	    conf_is_submission_port(c, f->daemon_port) && !trusted(c, f);
 }
 
 /* check_customer_direct - a customer address talking SMTP to the MX */
 static int
-check_customer_direct(const struct conf *c, const struct facts *f)
+check_customer_direct(const struct conf *c, const struct facts *f,
+    struct hit *h)
 {
-	return is_customer(c, f) && !in_set(f, c->trusted_networks);
+	(void)h;
+	return is_customer(c, f) && !trusted(c, f);
+}
+
+/* check_dynamic_ip - DNSBL-listed or generic/dynamic reverse DNS */
+static int
+check_dynamic_ip(const struct conf *c, const struct facts *f, struct hit *h)
+{
+	if (trusted(c, f) || in_set(f, c->customer_servers) ||
+	    f->dynamic != FACT_YES)
+		return 0;
+	if (f->dynamic_why != NULL)
+		snprintf(h->detail, sizeof(h->detail), "%s", f->dynamic_why);
+	return 1;
+}
+
+/* same_or_sub - is name equal to domain or a subdomain of it? */
+static int
+same_or_sub(const char *name, size_t len, const char *domain)
+{
+	size_t dlen = strlen(domain);
+
+	if (len == dlen)
+		return strncasecmp(name, domain, len) == 0;
+	return len > dlen && name[len - dlen - 1] == '.' &&
+	    strncasecmp(name + len - dlen, domain, dlen) == 0;
+}
+
+/* helo_is_our_ip - HELO as [addr], [IPv6:addr] or a bare address */
+static int
+helo_is_our_ip(const struct facts *f, const char *helo)
+{
+	struct ipaddr ip;
+
+	return f->daemon_addr_known && ip_parse(helo, &ip) == 0 &&
+	    memcmp(&ip, &f->daemon_addr, sizeof(ip)) == 0;
+}
+
+/* check_helo_impersonation - HELO names our host, domain or address */
+static int
+check_helo_impersonation(const struct conf *c, const struct facts *f,
+    struct hit *h)
+{
+	const char *helo = f->helo;
+	size_t len, i;
+
+	if (helo == NULL || trusted(c, f))
+		return 0;
+	len = strlen(helo);
+	if (len > 0 && helo[len - 1] == '.')
+		len--;
+	if (len == 0)
+		return 0;
+	if (helo_is_our_ip(f, helo)) {
+		snprintf(h->detail, sizeof(h->detail), "%s is our address", helo);
+		return 1;
+	}
+	if (f->our_hostname != NULL && *f->our_hostname != '\0' &&
+	    same_or_sub(helo, len, f->our_hostname) &&
+	    strlen(f->our_hostname) == len) {
+		snprintf(h->detail, sizeof(h->detail), "%.*s is our name",
+		    (int)len, helo);
+		return 1;
+	}
+	for (i = 0; i < c->local_domains.n; i++) {
+		if (same_or_sub(helo, len, c->local_domains.v[i])) {
+			snprintf(h->detail, sizeof(h->detail),
+			    "%.*s is in our domain %s", (int)len, helo,
+			    c->local_domains.v[i]);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* check_inbound_auth - an authenticated session on the MX */
 static int
-check_inbound_auth(const struct conf *c, const struct facts *f)
+check_inbound_auth(const struct conf *c, const struct facts *f, struct hit *h)
 {
 	(void)c;
+	(void)h;
 	return authenticated(f);
+}
+
+/* check_own_domain - MAIL FROM one of our domains, from outside */
+static int
+check_own_domain(const struct conf *c, const struct facts *f, struct hit *h)
+{
+	if (f->mail_from == NULL || f->mail_from->null || trusted(c, f) ||
+	    f->mail_from->domain[0] == '\0' ||
+	    !conf_is_local_domain(c, f->mail_from->domain))
+		return 0;
+	snprintf(h->detail, sizeof(h->detail), "%.200s is our domain",
+	    f->mail_from->domain);
+	return 1;
+}
+
+/* check_spf - the SPF result's configured action */
+static int
+check_spf(const struct conf *c, const struct facts *f, struct hit *h)
+{
+	if (!c->spf || !f->spf_checked || trusted(c, f))
+		return 0;
+	h->action_set = 1;
+	h->action = f->spf == SPF_RESULT_FAIL ?
+	    c->actions[RULE_INBOUND_SPF_FAIL] : c->spf_actions[f->spf];
+	if (h->action == ACTION_OFF)
+		return 0;
+	switch (f->spf) {
+	case SPF_RESULT_TEMPERROR:
+		h->code = "451";
+		h->ecode = "4.7.24";
+		h->text = "temporary error looking up the sender domain's SPF "
+		    "record; try again later";
+		break;
+	case SPF_RESULT_PERMERROR:
+		h->code = "550";
+		h->ecode = "5.7.24";
+		h->text = "the sender domain's SPF record is broken; ask its "
+		    "postmaster to fix it";
+		break;
+	default:
+		break;
+	}
+	snprintf(h->detail, sizeof(h->detail), "SPF %s%s%s",
+	    spf_result_name(f->spf), f->spf_why ? ": " : "",
+	    f->spf_why ? f->spf_why : "");
+	return 1;
+}
+
+/* check_relay - a recipient outside LocalDomains */
+static int
+check_relay(const struct conf *c, const struct facts *f, struct hit *h)
+{
+	if (c->local_domains.n == 0 || trusted(c, f))
+		return 0;
+	if (f->rcpt_unparsed) {
+		snprintf(h->detail, sizeof(h->detail), "unparseable recipient");
+		return 1;
+	}
+	if (f->rcpt == NULL || f->rcpt->domain[0] == '\0')
+		return 0;	/* <postmaster> and the like stay local */
+	if (f->rcpt->routed) {
+		snprintf(h->detail, sizeof(h->detail),
+		    "source routes and %%/! forms are not accepted");
+		return 1;
+	}
+	return !conf_is_local_domain(c, f->rcpt->domain);
 }
 
 /* check_outsider_port25 - an outsider on the outbound server's port 25 */
 static int
-check_outsider_port25(const struct conf *c, const struct facts *f)
+check_outsider_port25(const struct conf *c, const struct facts *f,
+    struct hit *h)
 {
+	(void)h;
 	if (authenticated(f) || f->daemon_port == 0 ||
 	    conf_is_submission_port(c, f->daemon_port))
 		return 0;
-	return !is_customer(c, f) && !in_set(f, c->trusted_networks);
+	return !is_customer(c, f) && !trusted(c, f);
 }
 
 /* check_auth_required - an unauthenticated outbound session */
 static int
-check_auth_required(const struct conf *c, const struct facts *f)
+check_auth_required(const struct conf *c, const struct facts *f,
+    struct hit *h)
 {
-	if (authenticated(f) || in_set(f, c->trusted_networks))
+	(void)h;
+	if (authenticated(f) || trusted(c, f))
 		return 0;
 	if (c->customer_port25_open && is_customer(c, f) &&
 	    f->daemon_port != 0 && !conf_is_submission_port(c, f->daemon_port))
@@ -87,14 +278,22 @@ check_auth_required(const struct conf *c, const struct facts *f)
 	return 1;
 }
 
-/* Evaluation order within a stage. */
+/* Evaluation order; each rule runs at its own stage (connect and helo
+ * rules at MAIL). */
 static const struct {
 	enum rule_id id;
 	rule_fn fn;
 } rule_order[] = {
-	{RULE_INBOUND_SUBMISSION_PORT, check_submission_port},
 	{RULE_INBOUND_CUSTOMER_DIRECT, check_customer_direct},
+	{RULE_INBOUND_QUARANTINED, check_quarantined},
+	{RULE_INBOUND_SUBMISSION_PORT, check_submission_port},
+	{RULE_INBOUND_DYNAMIC_IP, check_dynamic_ip},
+	{RULE_INBOUND_HELO_IMPERSONATION, check_helo_impersonation},
 	{RULE_INBOUND_AUTH, check_inbound_auth},
+	{RULE_INBOUND_OWN_DOMAIN, check_own_domain},
+	{RULE_INBOUND_SPF_FAIL, check_spf},
+	{RULE_INBOUND_RELAY, check_relay},
+	{RULE_OUTBOUND_QUARANTINED, check_quarantined},
 	{RULE_OUTBOUND_OUTSIDER_PORT25, check_outsider_port25},
 	{RULE_OUTBOUND_AUTH_REQUIRED, check_auth_required},
 };
@@ -118,23 +317,28 @@ policy_role(const struct conf *conf, const char *daemon_name,
 /* fill_verdict - code, enhanced code and text for a rule and action */
 static void
 fill_verdict(struct verdict *v, enum rule_id id, enum action action,
-    enum action would)
+    enum action would, const struct hit *h)
 {
 	const struct rule_def *def = rule_get(id);
+	const char *code = h->code ? h->code : def->code;
+	const char *ecode = h->ecode ? h->ecode : def->ecode;
 
+	memset(v, 0, sizeof(*v));
 	v->rule = id;
 	v->action = action;
 	v->would = would;
-	snprintf(v->text, sizeof(v->text), "%s", def->text);
-	if (would == ACTION_TEMPFAIL && def->code[0] == '5') {
+	snprintf(v->text, sizeof(v->text), "%s%s%s%s", h->text ? h->text :
+	    def->text, h->detail[0] ? " (" : "", h->detail,
+	    h->detail[0] ? ")" : "");
+	if (would == ACTION_TEMPFAIL && code[0] == '5') {
 		snprintf(v->code, sizeof(v->code), "451");
-		snprintf(v->ecode, sizeof(v->ecode), "4%s", def->ecode + 1);
-	} else if (would == ACTION_REJECT && def->code[0] == '4') {
+		snprintf(v->ecode, sizeof(v->ecode), "4%s", ecode + 1);
+	} else if (would == ACTION_REJECT && code[0] == '4') {
 		snprintf(v->code, sizeof(v->code), "550");
-		snprintf(v->ecode, sizeof(v->ecode), "5%s", def->ecode + 1);
+		snprintf(v->ecode, sizeof(v->ecode), "5%s", ecode + 1);
 	} else {
-		snprintf(v->code, sizeof(v->code), "%s", def->code);
-		snprintf(v->ecode, sizeof(v->ecode), "%s", def->ecode);
+		snprintf(v->code, sizeof(v->code), "%s", code);
+		snprintf(v->ecode, sizeof(v->ecode), "%s", ecode);
 	}
 }
 
@@ -154,7 +358,7 @@ policy_decide(const struct conf *conf, const struct facts *facts,
 {
 	size_t i;
 
-	(void)now;		/* time-bound rules (quarantine, rate) use it */
+	(void)now;		/* time-bound rules (rate) use it */
 	decision_r->n_reports = 0;
 	memset(&decision_r->final, 0, sizeof(decision_r->final));
 	decision_r->final.rule = RULE_NONE;
@@ -165,10 +369,18 @@ policy_decide(const struct conf *conf, const struct facts *facts,
 		enum rule_id id = rule_order[i].id;
 		const struct rule_def *def = rule_get(id);
 		enum action action = conf->actions[id];
+		struct hit h;
 
-		if (def->role != facts->role || action == ACTION_OFF ||
-		    !stage_matches(def->stage, stage) ||
-		    !rule_order[i].fn(conf, facts))
+		memset(&h, 0, sizeof(h));
+		if (def->role != facts->role || !stage_matches(def->stage, stage))
+			continue;
+		if (action == ACTION_OFF && id != RULE_INBOUND_SPF_FAIL)
+			continue;
+		if (!rule_order[i].fn(conf, facts, &h))
+			continue;
+		if (h.action_set)
+			action = h.action;
+		if (action == ACTION_OFF)
 			continue;
 		if (action == ACTION_REPORT || conf->mode_report) {
 			enum action would = action == ACTION_REPORT ?
@@ -177,10 +389,12 @@ policy_decide(const struct conf *conf, const struct facts *facts,
 			if (would == ACTION_REPORT || would == ACTION_OFF)
 				would = ACTION_REJECT;
 			fill_verdict(&decision_r->reports[decision_r->n_reports++],
-			    id, ACTION_REPORT, would);
+			    id, ACTION_REPORT, would, &h);
 			continue;
 		}
-		fill_verdict(&decision_r->final, id, action, action);
+		fill_verdict(&decision_r->final, id, action, action, &h);
+		decision_r->final.quarantine_ip =
+		    id == RULE_INBOUND_CUSTOMER_DIRECT;
 		return;
 	}
 }

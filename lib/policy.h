@@ -32,6 +32,12 @@
 #include "conf.h"
 #include "netset.h"
 #include "rules.h"
+#include "spf.h"
+
+/* A fact that needs a lookup: known yes/no, or unknown after an error. */
+#define FACT_NO		0
+#define FACT_YES	1
+#define FACT_UNKNOWN	(-1)
 
 struct facts {
 	enum role role;
@@ -43,6 +49,16 @@ struct facts {
 	const char *auth_login;		/* NULL: not authenticated */
 	const struct addr *mail_from;	/* NULL before MAIL */
 	const struct addr *rcpt;	/* the recipient at STAGE_RCPT */
+	int	rcpt_unparsed;		/* a recipient our parser refused */
+	const char *our_hostname;	/* {j}: the MTA's own name */
+	int	daemon_addr_known;
+	struct ipaddr daemon_addr;	/* {daemon_addr}: the address we listen on */
+	int	quarantined;		/* FACT_*: client IP or login */
+	int	dynamic;		/* FACT_*: inbound.dynamic_ip evidence */
+	const char *dynamic_why;
+	int	spf_checked;
+	enum spf_result spf;
+	const char *spf_why;
 };
 
 struct verdict {
@@ -51,7 +67,8 @@ struct verdict {
 	enum action would;		/* for report: what the rule does when enforced */
 	char	code[4];		/* "550" */
 	char	ecode[8];		/* "5.7.1" */
-	char	text[512];		/* unsanitised; reply_format() cleans */
+	char	text[512];		/* unsanitised; reply_sanitise() cleans */
+	int	quarantine_ip;		/* enforce: quarantine the client IP */
 };
 
 struct decision {

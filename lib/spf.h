@@ -14,6 +14,9 @@
  *	enum spf_result spf_check(struct spf_checker *spf,
  *	    const struct ipaddr *ip, const char *helo, const char *sender,
  *	    char *why, size_t why_len);
+ *	const char *spf_result_name(enum spf_result result);
+ *	int spf_result_parse(const char *name, enum spf_result *result_r);
+ *	void spf_resolver_options(unsigned timeout_ms);
  * DESCRIPTION
  *	One checker (one SPF_server_t) per process, shared by the worker
  *	threads. spf_new() uses the system resolver; spf_new_zone() answers
@@ -31,9 +34,30 @@
  *	Inputs are validated before libspf2 sees them (NULL, empty, control
  *	bytes, overlong names): a bad input gives SPF_RESULT_NONE with why
  *	saying so, never an abort. libspf2's own error and warning output is
- *	routed into log.h.
+ *	routed into log.h; an internal libspf2 error becomes temperror, never
+ *	an abort. The check does not give loopback clients the free pass
+ *	libspf2 would: 127.0.0.0/8 is evaluated like any other address.
+ *	timeout_ms 0 means no deadline.
+ *
+ *	The deadline is checked before each query, so a single query must
+ *	be bounded too: spf_resolver_options() sets RES_OPTIONS to
+ *	"timeout:N attempts:1", N = timeout_ms / 2000 (at least 1) seconds,
+ *	keeping the site's other options. glibc reads RES_OPTIONS when a
+ *	thread's resolver state is made, so the daemon calls it once,
+ *	before the first resolver use and before threads start (setenv is
+ *	not thread-safe). A check then takes at most timeout_ms plus one
+ *	query (N seconds per name server in resolv.conf).
+ *
+ *	spf_result_name() gives the RFC 7208 name ("pass", "temperror", ...);
+ *	spf_result_parse() maps a name, in any case, back.
  * DIAGNOSTICS
- *	why receives a short explanation (the receiver's view, for logs).
+ *	why receives a short explanation, one line of printable ASCII,
+ *	without the result's name (callers print that next to it), e.g.
+ *	"domain of example.com does not designate 192.0.2.9 as permitted
+ *	sender" or "sender domain is not ASCII". spf_new*() return NULL
+ *	with a message in err; for spf_new_zone() it names the bad record
+ *	("record 3: unknown type \"SRV\""). spf_result_parse() returns 0,
+ *	or -1 for an unknown name (output untouched).
  */
 #ifndef ISO_SPF_H
 #define ISO_SPF_H
@@ -64,5 +88,6 @@ enum spf_result spf_check(struct spf_checker *spf, const struct ipaddr *ip,
 	    const char *helo, const char *sender, char *why, size_t why_len);
 const char *spf_result_name(enum spf_result result);
 int	spf_result_parse(const char *name, enum spf_result *result_r);
+void	spf_resolver_options(unsigned timeout_ms);
 
 #endif

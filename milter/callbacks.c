@@ -18,6 +18,7 @@
 
 #include "callbacks.h"
 #include "log.h"
+#include "lookups.h"
 #include "macros.h"
 #include "reply.h"
 #include "session.h"
@@ -37,6 +38,8 @@ respond(SMFICTX *ctx, struct session *s, enum stage stage,
 	if (d->final.action == ACTION_ACCEPT)
 		return SMFIS_CONTINUE;
 	session_log(s, stage, &d->final);
+	if (d->final.quarantine_ip)
+		lookups_quarantine(s, &d->final, time(NULL));
 	reply_sanitise(d->final.text, text, sizeof(text));
 	if (smfi_setreply(ctx, (char *)d->final.code, (char *)d->final.ecode,
 	    text) != MI_SUCCESS)
@@ -92,11 +95,17 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 static sfsistat
 cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
+	struct session_origin o;
 	struct session *s;
 
 	(void)hostname;
-	s = session_new(hostaddr, macro_get(ctx, "{daemon_name}"),
-	    macro_get(ctx, "{daemon_port}"), macro_get(ctx, "v"));
+	o.hostaddr = hostaddr;
+	o.daemon_name = macro_get(ctx, "{daemon_name}");
+	o.daemon_port = macro_get(ctx, "{daemon_port}");
+	o.daemon_addr = macro_get(ctx, "{daemon_addr}");
+	o.mta_version = macro_get(ctx, "v");
+	o.our_hostname = macro_get(ctx, "j");
+	s = session_new(&o);
 	if (s == NULL) {
 		log_warnx("no memory for a new session");
 		return internal_error(ctx);
@@ -131,6 +140,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 		return internal_error(ctx);
 	session_begin_transaction(s, argv ? argv[0] : NULL,
 	    macro_get(ctx, "{auth_authen}"));
+	lookups_mail(s, time(NULL));
 	return decide(ctx, s, STAGE_MAIL);
 }
 

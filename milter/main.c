@@ -47,6 +47,7 @@
 #include "conf.h"
 #include "confref.h"
 #include "log.h"
+#include "runtime.h"
 #include "session.h"
 
 #define STOP_GRACE_SECONDS	10
@@ -175,6 +176,8 @@ reload(const char *path)
 		log_warnx("reload: Socket and UserID changes take effect at the next restart");
 	confref_put(old);
 	log_set_level(conf->log_level);
+	if (conf->local_domains.n == 0)
+		log_warnx("reload: LocalDomains is empty: inbound.relay and inbound.own_domain are not evaluated");
 	confref_install(conf);
 	log_msg(LOG_LEVEL_NOTICE, "reloaded configuration from %s", path);
 }
@@ -392,6 +395,12 @@ main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "cannot drop privileges to %s", conf->userid);
 		return 1;
 	}
+	if (conf->local_domains.n == 0)
+		log_warnx("LocalDomains is empty: inbound.relay and inbound.own_domain are not evaluated");
+	if (runtime_init(conf) < 0) {
+		log_msg(LOG_LEVEL_ERROR, "cannot start the state store or SPF");
+		return 1;
+	}
 	confref_install(conf);
 	signals_setup();
 	tid = start_milter_thread();
@@ -409,6 +418,7 @@ main(int argc, char **argv)
 		confref_put(ref);
 	}
 	confref_shutdown();
+	runtime_shutdown();
 	log_msg(LOG_LEVEL_NOTICE, "stopped");
 	return 0;
 }

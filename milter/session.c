@@ -39,8 +39,7 @@ copy(char *dst, size_t len, const char *src)
 
 /* session_new - a session for a new connection, NULL if out of memory */
 struct session *
-session_new(const struct sockaddr *hostaddr, const char *daemon_name,
-    const char *daemon_port, const char *mta_version)
+session_new(const struct session_origin *o)
 {
 	struct session *s = calloc(1, sizeof(*s));
 	unsigned long n;
@@ -60,19 +59,22 @@ session_new(const struct sockaddr *hostaddr, const char *daemon_name,
 	snprintf(s->id, sizeof(s->id), "%08lx%05lx",
 	    (unsigned long)time(NULL) & 0xffffffffUL, n & 0xfffffUL);
 
-	if (hostaddr != NULL && ip_from_sockaddr(hostaddr, &s->ip) == 0 &&
+	if (o->hostaddr != NULL && ip_from_sockaddr(o->hostaddr, &s->ip) == 0 &&
 	    ip_format(&s->ip, s->ip_text, sizeof(s->ip_text)) == 0)
 		s->ip_known = 1;
-	copy(s->daemon_name, sizeof(s->daemon_name), daemon_name);
-	if (daemon_port != NULL) {
-		n = strtoul(daemon_port, &end, 10);
-		if (*daemon_port != '\0' && *end == '\0' && n > 0 && n < 65536)
+	copy(s->daemon_name, sizeof(s->daemon_name), o->daemon_name);
+	if (o->daemon_port != NULL) {
+		n = strtoul(o->daemon_port, &end, 10);
+		if (*o->daemon_port != '\0' && *end == '\0' && n > 0 && n < 65536)
 			s->daemon_port = (unsigned)n;
 	}
+	if (o->daemon_addr != NULL && ip_parse(o->daemon_addr, &s->daemon_addr) == 0)
+		s->daemon_addr_known = 1;
+	copy(s->our_hostname, sizeof(s->our_hostname), o->our_hostname);
 	/* Postfix sends its own name in v; Sendmail a bare version number */
-	s->sendmail = mta_version == NULL ||
-	    strncmp(mta_version, "Postfix", 7) != 0;
-	s->role = policy_role(s->conf, daemon_name, s->daemon_port);
+	s->sendmail = o->mta_version == NULL ||
+	    strncmp(o->mta_version, "Postfix", 7) != 0;
+	s->role = policy_role(s->conf, o->daemon_name, s->daemon_port);
 	return s;
 }
 
@@ -140,6 +142,9 @@ session_set_rcpt(struct session *s, const char *rcpt)
 
 	copy(s->rcpt_text, sizeof(s->rcpt_text), rcpt);
 	s->rcpt_ok = rcpt != NULL && addr_parse(rcpt, &s->rcpt, &why) == 0;
+	if (!s->rcpt_ok)
+		log_debug("session=%s unparsed recipient: %s", s->id,
+		    rcpt ? why : "none");
 }
 
 /* session_end_transaction - forget sender, login and recipients */
@@ -152,6 +157,9 @@ session_end_transaction(struct session *s)
 	s->rcpt_text[0] = '\0';
 	s->rcpt_ok = 0;
 	s->n_rcpts = 0;
+	s->quarantined = FACT_NO;
+	s->spf_checked = 0;
+	s->spf_why[0] = '\0';
 }
 
 /* session_facts - the policy engine's view of the session */
@@ -168,6 +176,16 @@ session_facts(const struct session *s, struct facts *f)
 	f->auth_login = s->auth[0] ? s->auth : NULL;
 	f->mail_from = s->from_ok ? &s->from : NULL;
 	f->rcpt = s->rcpt_ok ? &s->rcpt : NULL;
+	f->rcpt_unparsed = s->rcpt_text[0] != '\0' && !s->rcpt_ok;
+	f->our_hostname = s->our_hostname[0] ? s->our_hostname : NULL;
+	f->daemon_addr_known = s->daemon_addr_known;
+	f->daemon_addr = s->daemon_addr;
+	f->quarantined = s->quarantined;
+	f->dynamic = s->dynamic_done ? s->dynamic : FACT_NO;
+	f->dynamic_why = s->dynamic_why[0] ? s->dynamic_why : NULL;
+	f->spf_checked = s->spf_checked;
+	f->spf = s->spf;
+	f->spf_why = s->spf_why[0] ? s->spf_why : NULL;
 }
 
 /* session_log - the one line per decision */

@@ -20,6 +20,16 @@
 #include "confref.h"
 #include "policy.h"
 
+/* What the MTA says at connect. */
+struct session_origin {
+	const struct sockaddr *hostaddr;
+	const char *daemon_name;	/* {daemon_name} */
+	const char *daemon_port;	/* {daemon_port} */
+	const char *daemon_addr;	/* {daemon_addr} */
+	const char *mta_version;	/* v */
+	const char *our_hostname;	/* j */
+};
+
 struct session {
 	struct confref *ref;
 	const struct conf *conf;	/* ref->conf */
@@ -31,7 +41,15 @@ struct session {
 	unsigned daemon_port;
 	char	daemon_name[64];
 	int	sendmail;		/* {auth_authen} is xtext */
+	char	our_hostname[256];
+	int	daemon_addr_known;
+	struct ipaddr daemon_addr;
 	char	helo[256];
+
+	/* DNS facts about the client, looked up once per session */
+	int	dynamic_done;
+	int	dynamic;		/* FACT_* */
+	char	dynamic_why[256];
 
 	/* the transaction */
 	char	auth[256];		/* "" when not authenticated */
@@ -42,11 +60,13 @@ struct session {
 	int	rcpt_ok;
 	struct addr rcpt;
 	unsigned n_rcpts;
+	int	quarantined;		/* FACT_*, read at every MAIL */
+	int	spf_checked;
+	enum spf_result spf;
+	char	spf_why[256];
 };
 
-struct session *session_new(const struct sockaddr *hostaddr,
-	    const char *daemon_name, const char *daemon_port,
-	    const char *mta_version);
+struct session *session_new(const struct session_origin *origin);
 void	session_free(struct session *s);
 void	session_set_helo(struct session *s, const char *helo);
 void	session_begin_transaction(struct session *s, const char *from,

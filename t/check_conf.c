@@ -71,6 +71,13 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(c->redis_prefix, "iso:");
 	ck_assert_uint_eq(c->redis_timeout_ms, 250);
 	ck_assert_int_eq(c->spf, 1);
+	ck_assert_int_eq(c->spf_actions[SPF_RESULT_SOFTFAIL], ACTION_REPORT);
+	ck_assert_int_eq(c->spf_actions[SPF_RESULT_TEMPERROR], ACTION_TEMPFAIL);
+	ck_assert_int_eq(c->spf_actions[SPF_RESULT_PERMERROR], ACTION_REPORT);
+	ck_assert_int_eq(c->spf_actions[SPF_RESULT_PASS], ACTION_OFF);
+	ck_assert_uint_eq(c->dynamic_checks,
+	    DYNAMIC_DNSBL | DYNAMIC_GENERIC | DYNAMIC_NO_PTR);
+	ck_assert_uint_eq(c->dns_timeout_ms, 5000);
 	ck_assert_int_eq(c->actions[RULE_INBOUND_AUTH], ACTION_REJECT);
 	ck_assert_int_eq(c->actions[RULE_OUTBOUND_RATE], ACTION_TEMPFAIL);
 	conf_free(c);
@@ -115,6 +122,10 @@ START_TEST(test_full)
 	    "DNSBL zen.spamhaus.org=127.0.0.[10..11]\n"
 	    "DNSBL bl.example.test\n"
 	    "SPF off\n"
+	    "SPFAction softfail reject\n"
+	    "SPFAction permerror tempfail\n"
+	    "DynamicIPChecks dnsbl, unconfirmed\n"
+	    "DNSTimeout 1500ms\n"
 	    "Action.inbound.spf_fail report\n"
 	    "action.OUTBOUND.AUTH_REQUIRED tempfail\n";
 	char errs[1024];
@@ -169,6 +180,12 @@ START_TEST(test_full)
 	ck_assert_str_eq(c->dnsbls[0].filter, "127.0.0.[10..11]");
 	ck_assert_ptr_null(c->dnsbls[1].filter);
 	ck_assert_int_eq(c->spf, 0);
+	ck_assert_int_eq(c->spf_actions[SPF_RESULT_SOFTFAIL], ACTION_REJECT);
+	ck_assert_int_eq(c->spf_actions[SPF_RESULT_PERMERROR], ACTION_TEMPFAIL);
+	ck_assert_int_eq(c->spf_actions[SPF_RESULT_TEMPERROR], ACTION_TEMPFAIL);
+	ck_assert_int_eq(c->spf_actions[SPF_RESULT_NONE], ACTION_OFF);
+	ck_assert_uint_eq(c->dynamic_checks, DYNAMIC_DNSBL | DYNAMIC_UNCONFIRMED);
+	ck_assert_uint_eq(c->dns_timeout_ms, 1500);
 	ck_assert_int_eq(c->actions[RULE_INBOUND_SPF_FAIL], ACTION_REPORT);
 	ck_assert_int_eq(c->actions[RULE_OUTBOUND_AUTH_REQUIRED],
 	    ACTION_TEMPFAIL);
@@ -252,6 +269,18 @@ static const struct {
 	{"DNSBL zen.example=127.0.0\n",
 	"test.conf:1: DNSBL: bad answer filter \"127.0.0\" (expected e.g. 127.0.0.2 or 127.0.0.[10..11])"},
 	{"SPF perhaps\n", "test.conf:1: SPF: \"perhaps\" is not yes or no"},
+	{"SPFAction softfail\n",
+	"test.conf:1: SPFAction: expected <result> <action>, e.g. \"softfail report\""},
+	{"SPFAction hardfail reject\n",
+	"test.conf:1: SPFAction: \"hardfail\" is not none, neutral, pass, softfail, temperror or permerror"},
+	{"SPFAction fail reject\n",
+	"test.conf:1: SPFAction: the action for fail is Action.inbound.spf_fail"},
+	{"SPFAction softfail bounce\n",
+	"test.conf:1: SPFAction: \"bounce\" is not reject, tempfail, report or off"},
+	{"DynamicIPChecks dnsbl rbl\n",
+	"test.conf:1: DynamicIPChecks: \"rbl\" is not dnsbl, generic, no_ptr or unconfirmed"},
+	{"DNSTimeout 30s\n",
+	"test.conf:1: DNSTimeout: 30s is out of range (1000ms to 20000ms)"},
 	{"Action.inbound.nothing reject\n",
 	"test.conf:1: unknown rule \"inbound.nothing\" in Action.inbound.nothing (see the rule table in isolation-milter(8))"},
 	{"Action.inbound.auth deny\n",

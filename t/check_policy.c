@@ -21,7 +21,7 @@ static const char base_conf[] =
     "CustomerServers 10.9.9.9\n"
     "TrustedNetworks 192.0.2.0/24 127.0.0.0/8\n";
 
-/* conf_with - base configuration plus extra lines */
+/* conf_with - base configuration plus extra lines ("RAW:" text alone) */
 static struct conf *
 conf_with(const char *extra)
 {
@@ -29,7 +29,11 @@ conf_with(const char *extra)
 	char text[2048];
 	struct conf *c;
 
-	snprintf(text, sizeof(text), "%s%s", base_conf, extra ? extra : "");
+	/* "RAW:" replaces the base configuration */
+	if (extra != NULL && strncmp(extra, "RAW:", 4) == 0)
+		snprintf(text, sizeof(text), "%s", extra + 4);
+	else
+		snprintf(text, sizeof(text), "%s%s", base_conf, extra ? extra : "");
 	c = conf_parse("policy.conf", text, &errors);
 	ck_assert_msg(c != NULL, "config: %s", errors.n ? errors.v[0] : "?");
 	strlist_clear(&errors);
@@ -215,6 +219,199 @@ START_TEST(test_decide)
 }
 END_TEST
 
+
+/* The inbound rules that need addresses, HELO, DNS and store facts. */
+static const struct {
+	const char *name;
+	const char *conf;
+	const char *ip;
+	const char *helo;
+	const char *from;
+	const char *rcpt;
+	enum stage stage;
+	int	quarantined;
+	int	dynamic;
+	int	spf_checked;
+	enum spf_result spf;
+	enum rule_id want_rule;
+	enum action want_action;
+	const char *want_code;
+	const char *want_ecode;
+	int	want_quarantine;
+} inbound[] = {
+	{"clean outside server", NULL, "198.51.100.7", "mx.outside.test",
+	"<a@outside.test>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 1,
+	SPF_RESULT_PASS, RULE_NONE, ACTION_ACCEPT, "", "", 0},
+	{"customer on the MX is quarantined", NULL, "10.1.2.3", "pc",
+	"<a@outside.test>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0, 0,
+	RULE_INBOUND_CUSTOMER_DIRECT, ACTION_REJECT, "550", "5.7.1", 1},
+	{"customer on the MX, tempfail still quarantines",
+	"Action.inbound.customer_direct tempfail\n", "10.1.2.3", "pc",
+	"<a@outside.test>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0, 0,
+	RULE_INBOUND_CUSTOMER_DIRECT, ACTION_TEMPFAIL, "451", "4.7.1", 1},
+	{"customer on the MX, report: no quarantine",
+	"Action.inbound.customer_direct report\n", "10.1.2.3", "pc",
+	"<a@outside.test>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0, 0,
+	RULE_NONE, ACTION_ACCEPT, "", "", 0},
+	{"quarantined outside IP", NULL, "198.51.100.7", "h", "<a@o.test>",
+	NULL, STAGE_MAIL, FACT_YES, FACT_NO, 0, 0, RULE_INBOUND_QUARANTINED,
+	ACTION_REJECT, "550", "5.7.1", 0},
+	{"store down, continue", NULL, "198.51.100.7", "h", "<a@o.test>",
+	NULL, STAGE_MAIL, FACT_UNKNOWN, FACT_NO, 0, 0, RULE_NONE,
+	ACTION_ACCEPT, "", "", 0},
+	{"store down, tempfail", "OnStateError tempfail\n", "198.51.100.7",
+	"h", "<a@o.test>", NULL, STAGE_MAIL, FACT_UNKNOWN, FACT_NO, 0, 0,
+	RULE_INBOUND_QUARANTINED, ACTION_TEMPFAIL, "451", "4.3.0", 0},
+	{"dynamic IP", NULL, "198.51.100.7", "h", "<a@o.test>", NULL,
+	STAGE_MAIL, FACT_NO, FACT_YES, 0, 0, RULE_INBOUND_DYNAMIC_IP,
+	ACTION_REJECT, "550", "5.7.1", 0},
+	{"dynamic unknown (DNS error) is not dynamic", NULL, "198.51.100.7",
+	"h", "<a@o.test>", NULL, STAGE_MAIL, FACT_NO, FACT_UNKNOWN, 0, 0,
+	RULE_NONE, ACTION_ACCEPT, "", "", 0},
+	{"dynamic but a customer server", NULL, "10.9.9.9", "h", "<a@o.test>",
+	NULL, STAGE_MAIL, FACT_NO, FACT_YES, 0, 0, RULE_NONE, ACTION_ACCEPT,
+	"", "", 0},
+	{"HELO our domain", NULL, "198.51.100.7", "example.net",
+	"<a@o.test>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0, 0,
+	RULE_INBOUND_HELO_IMPERSONATION, ACTION_REJECT, "550", "5.7.1", 0},
+	{"HELO a host in our domain, upper case, trailing dot", NULL,
+	"198.51.100.7", "MX1.Example.NET.", "<a@o.test>", NULL, STAGE_MAIL,
+	FACT_NO, FACT_NO, 0, 0, RULE_INBOUND_HELO_IMPERSONATION,
+	ACTION_REJECT, "550", "5.7.1", 0},
+	{"HELO our hostname", NULL, "198.51.100.7", "mx.isp.test",
+	"<a@o.test>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0, 0,
+	RULE_INBOUND_HELO_IMPERSONATION, ACTION_REJECT, "550", "5.7.1", 0},
+	{"HELO our address literal", NULL, "198.51.100.7", "[192.0.2.1]",
+	"<a@o.test>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0, 0,
+	RULE_INBOUND_HELO_IMPERSONATION, ACTION_REJECT, "550", "5.7.1", 0},
+	{"HELO look-alike domain is not ours", NULL, "198.51.100.7",
+	"example.net.evil.test", "<a@o.test>", NULL, STAGE_MAIL, FACT_NO,
+	FACT_NO, 0, 0, RULE_NONE, ACTION_ACCEPT, "", "", 0},
+	{"HELO notexample.net is not ours", NULL, "198.51.100.7",
+	"notexample.net", "<a@o.test>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0,
+	0, RULE_NONE, ACTION_ACCEPT, "", "", 0},
+	{"HELO ours from a trusted relay", NULL, "192.0.2.5", "example.net",
+	"<a@o.test>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0, 0, RULE_NONE,
+	ACTION_ACCEPT, "", "", 0},
+	{"own domain from outside", NULL, "198.51.100.7", "h",
+	"<alice@example.net>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0, 0,
+	RULE_INBOUND_OWN_DOMAIN, ACTION_REJECT, "550", "5.7.1", 0},
+	{"own domain, mixed case and trailing dot", NULL, "198.51.100.7", "h",
+	"<Alice@EXAMPLE.Net.>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0, 0,
+	RULE_INBOUND_OWN_DOMAIN, ACTION_REJECT, "550", "5.7.1", 0},
+	{"own domain through a source route", NULL, "198.51.100.7", "h",
+	"<@relay.test:alice@example.net>", NULL, STAGE_MAIL, FACT_NO,
+	FACT_NO, 0, 0, RULE_INBOUND_OWN_DOMAIN, ACTION_REJECT, "550",
+	"5.7.1", 0},
+	{"own domain from a trusted relay", NULL, "192.0.2.5", "h",
+	"<alice@example.net>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0, 0,
+	RULE_NONE, ACTION_ACCEPT, "", "", 0},
+	{"null sender is not our domain", NULL, "198.51.100.7", "h", "<>",
+	NULL, STAGE_MAIL, FACT_NO, FACT_NO, 0, 0, RULE_NONE, ACTION_ACCEPT,
+	"", "", 0},
+	{"SPF fail", NULL, "198.51.100.7", "h", "<a@o.test>", NULL,
+	STAGE_MAIL, FACT_NO, FACT_NO, 1, SPF_RESULT_FAIL,
+	RULE_INBOUND_SPF_FAIL, ACTION_REJECT, "550", "5.7.23", 0},
+	{"SPF fail, off", "Action.inbound.spf_fail off\n", "198.51.100.7",
+	"h", "<a@o.test>", NULL, STAGE_MAIL, FACT_NO, FACT_NO, 1,
+	SPF_RESULT_FAIL, RULE_NONE, ACTION_ACCEPT, "", "", 0},
+	{"SPF softfail is reported", NULL, "198.51.100.7", "h", "<a@o.test>",
+	NULL, STAGE_MAIL, FACT_NO, FACT_NO, 1, SPF_RESULT_SOFTFAIL, RULE_NONE,
+	ACTION_ACCEPT, "", "", 0},
+	{"SPF softfail, reject", "SPFAction softfail reject\n",
+	"198.51.100.7", "h", "<a@o.test>", NULL, STAGE_MAIL, FACT_NO,
+	FACT_NO, 1, SPF_RESULT_SOFTFAIL, RULE_INBOUND_SPF_FAIL, ACTION_REJECT,
+	"550", "5.7.23", 0},
+	{"SPF temperror tempfails", NULL, "198.51.100.7", "h", "<a@o.test>",
+	NULL, STAGE_MAIL, FACT_NO, FACT_NO, 1, SPF_RESULT_TEMPERROR,
+	RULE_INBOUND_SPF_FAIL, ACTION_TEMPFAIL, "451", "4.7.24", 0},
+	{"SPF permerror, reject", "SPFAction permerror reject\n",
+	"198.51.100.7", "h", "<a@o.test>", NULL, STAGE_MAIL, FACT_NO,
+	FACT_NO, 1, SPF_RESULT_PERMERROR, RULE_INBOUND_SPF_FAIL,
+	ACTION_REJECT, "550", "5.7.24", 0},
+	{"SPF none", NULL, "198.51.100.7", "h", "<a@o.test>", NULL,
+	STAGE_MAIL, FACT_NO, FACT_NO, 1, SPF_RESULT_NONE, RULE_NONE,
+	ACTION_ACCEPT, "", "", 0},
+	{"SPF off entirely", "SPF no\n", "198.51.100.7", "h", "<a@o.test>",
+	NULL, STAGE_MAIL, FACT_NO, FACT_NO, 1, SPF_RESULT_FAIL, RULE_NONE,
+	ACTION_ACCEPT, "", "", 0},
+	{"relay to another domain", NULL, "198.51.100.7", "h", "<a@o.test>",
+	"<x@other.test>", STAGE_RCPT, FACT_NO, FACT_NO, 0, 0,
+	RULE_INBOUND_RELAY, ACTION_REJECT, "550", "5.7.1", 0},
+	{"recipient in our domain, upper case", NULL, "198.51.100.7", "h",
+	"<a@o.test>", "<Bob@EXAMPLE.NET>", STAGE_RCPT, FACT_NO, FACT_NO, 0, 0,
+	RULE_NONE, ACTION_ACCEPT, "", "", 0},
+	{"recipient with a %-hack", NULL, "198.51.100.7", "h", "<a@o.test>",
+	"<x%other.test@example.net>", STAGE_RCPT, FACT_NO, FACT_NO, 0, 0,
+	RULE_INBOUND_RELAY, ACTION_REJECT, "550", "5.7.1", 0},
+	{"recipient look-alike domain", NULL, "198.51.100.7", "h",
+	"<a@o.test>", "<bob@example.net.evil.test>", STAGE_RCPT, FACT_NO,
+	FACT_NO, 0, 0, RULE_INBOUND_RELAY, ACTION_REJECT, "550", "5.7.1", 0},
+	{"unparseable recipient", NULL, "198.51.100.7", "h", "<a@o.test>",
+	"<bob@example.net@evil.test>", STAGE_RCPT, FACT_NO, FACT_NO, 0, 0,
+	RULE_INBOUND_RELAY, ACTION_REJECT, "550", "5.7.1", 0},
+	{"postmaster without domain", NULL, "198.51.100.7", "h", "<a@o.test>",
+	"<postmaster>", STAGE_RCPT, FACT_NO, FACT_NO, 0, 0, RULE_NONE,
+	ACTION_ACCEPT, "", "", 0},
+	{"relay from a trusted relay", NULL, "192.0.2.5", "h", "<a@o.test>",
+	"<x@other.test>", STAGE_RCPT, FACT_NO, FACT_NO, 0, 0, RULE_NONE,
+	ACTION_ACCEPT, "", "", 0},
+	{"relay, no LocalDomains: not evaluated", "RAW:TrustedNetworks 192.0.2.0/24\n",
+	"198.51.100.7", "h", "<a@o.test>", "<x@other.test>", STAGE_RCPT,
+	FACT_NO, FACT_NO, 0, 0, RULE_NONE, ACTION_ACCEPT, "", "", 0},
+	{"Mode report: nothing refused, nothing quarantined", "Mode report\n",
+	"10.1.2.3", "example.net", "<alice@example.net>", NULL, STAGE_MAIL,
+	FACT_YES, FACT_YES, 1, SPF_RESULT_FAIL, RULE_NONE, ACTION_ACCEPT, "",
+	"", 0},
+};
+
+START_TEST(test_inbound)
+{
+	struct conf *c = conf_with(inbound[_i].conf);
+	struct addr from, rcpt;
+	struct facts f;
+	struct decision d;
+	const char *why;
+
+	memset(&f, 0, sizeof(f));
+	f.role = ROLE_INBOUND;
+	ck_assert_int_eq(ip_parse(inbound[_i].ip, &f.ip), 0);
+	f.ip_known = 1;
+	f.daemon_port = 25;
+	f.helo = inbound[_i].helo;
+	f.our_hostname = "mx.isp.test";
+	ck_assert_int_eq(ip_parse("192.0.2.1", &f.daemon_addr), 0);
+	f.daemon_addr_known = 1;
+	if (inbound[_i].from != NULL) {
+		ck_assert_int_eq(addr_parse(inbound[_i].from, &from, &why), 0);
+		f.mail_from = &from;
+	}
+	if (inbound[_i].rcpt != NULL) {
+		if (addr_parse(inbound[_i].rcpt, &rcpt, &why) == 0)
+			f.rcpt = &rcpt;
+		else
+			f.rcpt_unparsed = 1;
+	}
+	f.quarantined = inbound[_i].quarantined;
+	f.dynamic = inbound[_i].dynamic;
+	f.dynamic_why = "generic reverse name";
+	f.spf_checked = inbound[_i].spf_checked;
+	f.spf = inbound[_i].spf;
+	f.spf_why = "test";
+	policy_decide(c, &f, inbound[_i].stage, 1700000000, &d);
+	ck_assert_msg(d.final.rule == inbound[_i].want_rule, "%s: rule %s",
+	    inbound[_i].name, rule_name(d.final.rule));
+	ck_assert_msg(d.final.action == inbound[_i].want_action,
+	    "%s: action %s", inbound[_i].name, action_name(d.final.action));
+	if (inbound[_i].want_action != ACTION_ACCEPT) {
+		ck_assert_str_eq(d.final.code, inbound[_i].want_code);
+		ck_assert_str_eq(d.final.ecode, inbound[_i].want_ecode);
+	}
+	ck_assert_int_eq(d.final.quarantine_ip, inbound[_i].want_quarantine);
+	conf_free(c);
+}
+END_TEST
+
 START_TEST(test_rule_table)
 {
 	int i;
@@ -253,6 +450,10 @@ policy_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("decide");
 	tcase_add_loop_test(tc, test_decide, 0, sizeof(cases) / sizeof(cases[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("inbound");
+	tcase_add_loop_test(tc, test_inbound, 0,
+	    sizeof(inbound) / sizeof(inbound[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rule table");
 	tcase_add_test(tc, test_rule_table);

@@ -53,6 +53,9 @@
 #	h_ok NAME, h_not_ok NAME WHY  record a result of a test's own.
 #	h_mark  remember the size of H_LOG; h_log_since  print what came after.
 #	h_require CMD...  skip unless the commands exist.
+#	h_dns_start RECORD..., h_dns_add, h_dns_query  a private DNS server
+#		that every process of the test uses (t/lib/dns.sh); set
+#		H_DNS=1 before sourcing this file to opt in.
 #	h_done  print "1..N" and "N passed, N failed"; exit 0 only if
 #		at least one test ran and none failed.
 #
@@ -156,6 +159,9 @@ H_SRCDIR=$(h__abs "$H_SRCDIR") || h_bail "cannot find the source tree"
 srcdir=${srcdir:-$H_SRCDIR}
 top_builddir=$(h__abs "${top_builddir:-$H_SRCDIR}") || h_bail "no top_builddir"
 H_MILTER_BIN=${H_MILTER_BIN:-$top_builddir/milter/isolation-milter}
+# H_DNS=1: re-executes the script in its own mount namespace, first thing.
+# shellcheck source=t/lib/dns.sh
+if [ "${H_DNS:-0}" = 1 ]; then . "$H_SRCDIR/t/lib/dns.sh"; fi
 
 h__pick_ports
 PF_ETC=$H_SRCDIR/etc/postfix
@@ -176,6 +182,7 @@ h__cleanup() {
 	trap - EXIT INT TERM
 	h_milter_stop
 	pf_stop "$H_DIR/postfix" >&2
+	declare -F h_dns_stop >/dev/null && h_dns_stop
 	if declare -F sm_stop >/dev/null && [ -d "$H_DIR/sendmail" ]; then
 		sm_stop "$H_DIR/sendmail" >&2
 	fi
@@ -189,6 +196,7 @@ h__cleanup() {
 trap h__cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+if [ "${H_DNS:-0}" = 1 ]; then h__dns_setup; fi
 
 # h__wait_listen - wait up to $2 s until port $1 listens; fail early if pid $3 dies
 h__wait_listen() {

@@ -1,0 +1,220 @@
+/*
+ * NAME
+ *	store_memory 3
+ * SUMMARY
+ *	the in-process state backend
+ * SYNOPSIS
+ *	#include "store.h"
+ *
+ *	struct store *store_memory_new(void);
+ * DESCRIPTION
+ *	For one server and for tests: a hash table of quarantine records
+ *	under one mutex. Expired records are treated as absent and dropped
+ *	when met. The table is bounded (STORE_MEMORY_MAX records): when full,
+ *	expired records are swept first, then the record closest to expiry
+ *	gives way, so a flood of bots cannot exhaust memory.
+ * DIAGNOSTICS
+ *	Out of memory is an error (-1), never an exit.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+#define STORE_MEMORY_BUCKETS	4096
+#define STORE_MEMORY_MAX	200000
+
+struct entry {
+	struct entry *next;
+	enum store_kind kind;
+	struct quarantine q;
+	char	key[];
+};
+
+struct memory_store {
+	struct store base;
+	pthread_mutex_t lock;
+	struct entry *buckets[STORE_MEMORY_BUCKETS];
+	size_t	count;
+};
+
+/* hash - FNV-1a over kind and key */
+static size_t
+hash(enum store_kind kind, const char *key)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)kind;
+
+	for (; *key; key++) {
+		h ^= (unsigned char)*key;
+		h *= 16777619u;
+	}
+	return h % STORE_MEMORY_BUCKETS;
+}
+
+/* find - the slot pointing at kind:key, dropping expired entries met */
+static struct entry **
+find(struct memory_store *m, enum store_kind kind, const char *key,
+    time_t now)
+{
+	struct entry **pp = &m->buckets[hash(kind, key)], *e;
+
+	while ((e = *pp) != NULL) {
+		if (e->q.expires <= now) {
+			*pp = e->next;
+			free(e);
+			m->count--;
+			continue;
+		}
+		if (e->kind == kind && strcmp(e->key, key) == 0)
+			return pp;
+		pp = &e->next;
+	}
+	return NULL;
+}
+
+/* make_room - sweep expired entries; if still full, drop the soonest to expire */
+static void
+make_room(struct memory_store *m, time_t now)
+{
+	struct entry **pp, *e, **victim = NULL;
+	size_t i;
+
+	for (i = 0; i < STORE_MEMORY_BUCKETS; i++) {
+		pp = &m->buckets[i];
+		while ((e = *pp) != NULL) {
+			if (e->q.expires <= now) {
+				*pp = e->next;
+				free(e);
+				m->count--;
+				continue;
+			}
+			if (victim == NULL || e->q.expires < (*victim)->q.expires)
+				victim = pp;
+			pp = &e->next;
+		}
+	}
+	if (m->count >= STORE_MEMORY_MAX && victim != NULL) {
+		e = *victim;
+		*victim = e->next;
+		free(e);
+		m->count--;
+	}
+}
+
+/* memory_get - look a record up */
+static int
+memory_get(struct store *st, enum store_kind kind, const char *key,
+    time_t now, struct quarantine *q_r)
+{
+	struct memory_store *m = (struct memory_store *)st;
+	struct entry **pp;
+
+	pthread_mutex_lock(&m->lock);
+	pp = find(m, kind, key, now);
+	if (pp != NULL && q_r != NULL)
+		*q_r = (*pp)->q;
+	pthread_mutex_unlock(&m->lock);
+	return pp != NULL;
+}
+
+/* memory_put - create or refresh a record */
+static int
+memory_put(struct store *st, enum store_kind kind, const char *key,
+    const struct quarantine *q, time_t now, struct quarantine *merged_r)
+{
+	struct memory_store *m = (struct memory_store *)st;
+	struct entry **pp, *e;
+	size_t len = strlen(key);
+
+	pthread_mutex_lock(&m->lock);
+	pp = find(m, kind, key, now);
+	if (pp != NULL) {
+		e = *pp;
+		e->q.rule = q->rule;
+		memcpy(e->q.reason, q->reason, sizeof(e->q.reason));
+		memcpy(e->q.evidence, q->evidence, sizeof(e->q.evidence));
+		e->q.last_seen = now;
+		if (q->expires > e->q.expires)
+			e->q.expires = q->expires;
+		e->q.hits++;
+	} else {
+		if (m->count >= STORE_MEMORY_MAX)
+			make_room(m, now);
+		if ((e = malloc(sizeof(*e) + len + 1)) == NULL) {
+			pthread_mutex_unlock(&m->lock);
+			snprintf(st->error, sizeof(st->error), "out of memory");
+			return -1;
+		}
+		e->kind = kind;
+		memcpy(e->key, key, len + 1);
+		e->q = *q;
+		e->q.first_seen = e->q.last_seen = now;
+		e->q.hits = 1;
+		e->next = m->buckets[hash(kind, key)];
+		m->buckets[hash(kind, key)] = e;
+		m->count++;
+	}
+	if (merged_r != NULL)
+		*merged_r = e->q;
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+/* memory_release - remove a record */
+static int
+memory_release(struct store *st, enum store_kind kind, const char *key,
+    time_t now)
+{
+	struct memory_store *m = (struct memory_store *)st;
+	struct entry **pp, *e;
+
+	pthread_mutex_lock(&m->lock);
+	pp = find(m, kind, key, now);
+	if (pp != NULL) {
+		e = *pp;
+		*pp = e->next;
+		free(e);
+		m->count--;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return pp != NULL;
+}
+
+/* memory_free - drop every record */
+static void
+memory_free(struct store *st)
+{
+	struct memory_store *m = (struct memory_store *)st;
+	struct entry *e, *next;
+	size_t i;
+
+	for (i = 0; i < STORE_MEMORY_BUCKETS; i++)
+		for (e = m->buckets[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e);
+		}
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+}
+
+static const struct store_ops memory_ops = {
+	"memory", memory_get, memory_put, memory_release, memory_free,
+};
+
+/* store_memory_new - an empty in-process store; NULL if out of memory */
+struct store *
+store_memory_new(void)
+{
+	struct memory_store *m = calloc(1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	m->base.ops = &memory_ops;
+	pthread_mutex_init(&m->lock, NULL);
+	return &m->base;
+}

@@ -1,0 +1,232 @@
+/*
+ * NAME
+ *	lookups 3
+ * SUMMARY
+ *	facts that need the state store or DNS, and the quarantine write
+ * SYNOPSIS
+ *	#include "lookups.h"
+ * DESCRIPTION
+ *	Everything here may block on the network, each lookup within its
+ *	own deadline (DNSTimeout; RedisTimeout for the store), so that a
+ *	session never waits longer than the MTA's milter timeout.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dns.h"
+#include "log.h"
+#include "lookups.h"
+#include "rdns.h"
+#include "runtime.h"
+
+static pthread_mutex_t outage_lock = PTHREAD_MUTEX_INITIALIZER;
+static int store_down;
+
+/* store_outage - log a store failure once, and its end once */
+static void
+store_outage(int failed, const char *why)
+{
+	int changed;
+
+	pthread_mutex_lock(&outage_lock);
+	changed = store_down != failed;
+	store_down = failed;
+	pthread_mutex_unlock(&outage_lock);
+	if (changed && failed)
+		log_msg(LOG_LEVEL_ERROR, "state store %s failed: %s; OnStateError decides until it answers again",
+		    store_name(runtime_store()), why);
+	else if (changed)
+		log_msg(LOG_LEVEL_NOTICE, "state store %s answers again",
+		    store_name(runtime_store()));
+}
+
+/* quarantine_fact - is kind:key quarantined? as a FACT_* */
+static int
+quarantine_fact(enum store_kind kind, const char *key, time_t now)
+{
+	struct store *st = runtime_store();
+	int rc = store_quarantine_get(st, kind, key, now, NULL);
+
+	if (rc < 0) {
+		store_outage(1, store_error(st));
+		return FACT_UNKNOWN;
+	}
+	store_outage(0, NULL);
+	return rc ? FACT_YES : FACT_NO;
+}
+
+/* lookup_quarantine - the client IP, and for outbound the login */
+static void
+lookup_quarantine(struct session *s, time_t now)
+{
+	enum rule_id rule = s->role == ROLE_INBOUND ?
+	    RULE_INBOUND_QUARANTINED : RULE_OUTBOUND_QUARANTINED;
+
+	s->quarantined = FACT_NO;
+	if (s->conf->actions[rule] == ACTION_OFF || !s->ip_known)
+		return;
+	s->quarantined = quarantine_fact(STORE_IP, s->ip_text, now);
+	if (s->quarantined == FACT_NO && s->role == ROLE_OUTBOUND &&
+	    s->auth[0] != '\0')
+		s->quarantined = quarantine_fact(STORE_LOGIN, s->auth, now);
+}
+
+/* dynamic_dnsbl - is the client listed in a DNSBL zone? */
+static int
+dynamic_dnsbl(struct session *s)
+{
+	const struct conf *c = s->conf;
+	struct ipaddr answers[8];
+	char text[IP_TEXT_MAX];
+	size_t i, j, n;
+	int rc, unknown = 0;
+
+	for (i = 0; i < c->n_dnsbls; i++) {
+		rc = dns_dnsbl(&s->ip, c->dnsbls[i].zone,
+		    (unsigned)c->dns_timeout_ms, answers, 8, &n);
+		if (rc < 0) {
+			log_info("session=%s DNSBL %s: temporary failure; not used",
+			    s->id, c->dnsbls[i].zone);
+			unknown = 1;
+			continue;
+		}
+		for (j = 0; rc == 1 && j < n; j++) {
+			if (dnsbl_filter_match(c->dnsbls[i].filter, &answers[j]) != 1)
+				continue;
+			ip_format(&answers[j], text, sizeof(text));
+			snprintf(s->dynamic_why, sizeof(s->dynamic_why),
+			    "listed in %s as %s", c->dnsbls[i].zone, text);
+			return FACT_YES;
+		}
+	}
+	return unknown ? FACT_UNKNOWN : FACT_NO;
+}
+
+/* dynamic_rdns - no PTR, an unconfirmed PTR, or a generic name */
+static int
+dynamic_rdns(struct session *s)
+{
+	unsigned checks = s->conf->dynamic_checks;
+	const char *why;
+	char name[256];
+	int confirmed, rc;
+
+	rc = dns_ptr_confirmed(&s->ip, (unsigned)s->conf->dns_timeout_ms,
+	    name, sizeof(name), &confirmed);
+	if (rc < 0) {
+		log_info("session=%s reverse DNS of %s: temporary failure; not used",
+		    s->id, s->ip_text);
+		return FACT_UNKNOWN;
+	}
+	if (rc == 0) {
+		if ((checks & DYNAMIC_NO_PTR) == 0)
+			return FACT_NO;
+		snprintf(s->dynamic_why, sizeof(s->dynamic_why),
+		    "%s has no reverse DNS name", s->ip_text);
+		return FACT_YES;
+	}
+	if (!confirmed && (checks & DYNAMIC_UNCONFIRMED) != 0) {
+		snprintf(s->dynamic_why, sizeof(s->dynamic_why),
+		    "reverse name %.160s does not resolve back to %.46s", name,
+		    s->ip_text);
+		return FACT_YES;
+	}
+	if ((checks & DYNAMIC_GENERIC) != 0 &&
+	    rdns_is_generic(name, &s->ip, &why) == 1) {
+		snprintf(s->dynamic_why, sizeof(s->dynamic_why),
+		    "generic reverse name %.160s: %.60s", name, why);
+		return FACT_YES;
+	}
+	return FACT_NO;
+}
+
+/* lookup_dynamic - inbound.dynamic_ip evidence, once per session */
+static void
+lookup_dynamic(struct session *s)
+{
+	const struct conf *c = s->conf;
+	int rc = FACT_NO;
+
+	if (s->dynamic_done)
+		return;
+	s->dynamic_done = 1;
+	s->dynamic = FACT_NO;
+	if (s->role != ROLE_INBOUND || !s->ip_known ||
+	    c->actions[RULE_INBOUND_DYNAMIC_IP] == ACTION_OFF ||
+	    netset_contains(c->trusted_networks, &s->ip) ||
+	    netset_contains(c->customer_servers, &s->ip) ||
+	    netset_contains(c->customer_networks, &s->ip))
+		return;
+	if ((c->dynamic_checks & DYNAMIC_DNSBL) != 0)
+		rc = dynamic_dnsbl(s);
+	if (rc != FACT_YES && (c->dynamic_checks &
+	    (DYNAMIC_GENERIC | DYNAMIC_NO_PTR | DYNAMIC_UNCONFIRMED)) != 0) {
+		int r2 = dynamic_rdns(s);
+
+		rc = r2 == FACT_NO && rc == FACT_UNKNOWN ? FACT_UNKNOWN : r2;
+	}
+	s->dynamic = rc;
+}
+
+/* lookup_spf - SPF of this transaction's sender */
+static void
+lookup_spf(struct session *s)
+{
+	const struct conf *c = s->conf;
+	char sender[ADDR_FORMAT_MAX];
+	const char *arg = NULL;
+
+	if (s->role != ROLE_INBOUND || !c->spf || !s->ip_known ||
+	    netset_contains(c->trusted_networks, &s->ip))
+		return;
+	if (s->from_ok && !s->from.null && s->from.domain[0] != '\0' &&
+	    addr_format(&s->from, sender, sizeof(sender)) == 0)
+		arg = sender;
+	else if (!(s->from_ok && s->from.null))
+		return;		/* no usable sender: nothing to check */
+	s->spf = spf_check(runtime_spf(), &s->ip, s->helo[0] ? s->helo : NULL,
+	    arg, s->spf_why, sizeof(s->spf_why));
+	s->spf_checked = 1;
+	log_debug("session=%s spf=%s %s", s->id, spf_result_name(s->spf),
+	    s->spf_why);
+}
+
+/* lookups_mail - every fact a MAIL FROM decision needs */
+void
+lookups_mail(struct session *s, time_t now)
+{
+	lookup_quarantine(s, now);
+	lookup_dynamic(s);
+	lookup_spf(s);
+}
+
+/* lookups_quarantine - quarantine the client IP for QuarantineTTL */
+void
+lookups_quarantine(struct session *s, const struct verdict *v, time_t now)
+{
+	struct store *st = runtime_store();
+	struct quarantine q, got;
+
+	if (!s->ip_known)
+		return;
+	memset(&q, 0, sizeof(q));
+	q.rule = v->rule;
+	snprintf(q.reason, sizeof(q.reason), "%s", rule_name(v->rule));
+	snprintf(q.evidence, sizeof(q.evidence),
+	    "session=%s port=%u helo=%.80s from=%.100s", s->id, s->daemon_port,
+	    s->helo, s->from_text);
+	snprintf(q.node, sizeof(q.node), "%s", runtime_node());
+	q.expires = now + (time_t)(s->conf->quarantine_ttl_ms / 1000);
+	if (store_quarantine_put(st, STORE_IP, s->ip_text, &q, now, &got) < 0) {
+		store_outage(1, store_error(st));
+		return;
+	}
+	store_outage(0, NULL);
+	log_msg(LOG_LEVEL_NOTICE,
+	    "session=%s quarantine ip=%s rule=%s hits=%lu expires_in=%lds node=%s",
+	    s->id, s->ip_text, rule_name(v->rule), got.hits,
+	    (long)(got.expires - now), got.node);
+}

@@ -1,0 +1,36 @@
+/*
+ * NAME
+ *	lookups 3h
+ * SUMMARY
+ *	facts that need the state store or DNS, and the quarantine write
+ * SYNOPSIS
+ *	#include "lookups.h"
+ *
+ *	void lookups_mail(struct session *s, time_t now);
+ *	void lookups_quarantine(struct session *s, const struct verdict *v,
+ *	    time_t now);
+ * DESCRIPTION
+ *	lookups_mail() runs at every MAIL FROM: it reads the quarantine
+ *	state of the client (and login) anew, looks up the client's DNS
+ *	facts for inbound.dynamic_ip once per session, and checks SPF for
+ *	the new sender. A lookup is skipped when no rule could use it
+ *	(wrong role, rule off, trusted client).
+ *
+ *	lookups_quarantine() records the client IP as quarantined after a
+ *	verdict that asks for it, for QuarantineTTL.
+ * DIAGNOSTICS
+ *	Store and DNS failures become FACT_UNKNOWN and are logged; a store
+ *	outage is logged once until the store answers again.
+ */
+#ifndef ISO_LOOKUPS_H
+#define ISO_LOOKUPS_H
+
+#include <time.h>
+
+#include "session.h"
+
+void	lookups_mail(struct session *s, time_t now);
+void	lookups_quarantine(struct session *s, const struct verdict *v,
+	    time_t now);
+
+#endif
