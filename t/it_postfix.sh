@@ -88,7 +88,7 @@ h_milter_start "DaemonRoles INBOUND=inbound ORIGINATING=inbound" \
 	"Action.inbound.auth report"
 h_expect "Action.inbound.auth report: accepted and logged" 250 \
 	'ip=127\.0\.1\.15 .*stage=mail rule=inbound\.auth action=report would=reject' \
-	-- pf-out 127.0.1.15 --from alice@example.net --to bob@example.net "${ALICE[@]}"
+	-- pf-out 127.0.1.15 --from someone@outside.test --to bob@example.net "${ALICE[@]}"
 h_milter_start "DaemonRoles INBOUND=inbound ORIGINATING=inbound" "Mode report"
 h_expect "Mode report: AUTH on the MX accepted and logged" 250 \
 	'ip=127\.0\.1\.16 .*stage=mail rule=inbound\.auth action=report would=reject' \

@@ -43,7 +43,7 @@ h_expect "Role outbound: unauthenticated MTA session refused" "530 5.7.0" \
 h_milter_start "Action.inbound.auth report"
 h_expect "Action.inbound.auth report: accepted and logged" 250 \
 	'ip=127\.0\.1\.22 .*rule=inbound\.auth action=report would=reject' \
-	-- sm-mta 127.0.1.22 --from alice@example.net --to bob@example.net "${ALICE[@]}"
+	-- sm-mta 127.0.1.22 --from someone@outside.test --to bob@example.net "${ALICE[@]}"
 
 h_milter_stop
 h_expect "milter down: Sendmail tempfails (F=T)" 4 "" \

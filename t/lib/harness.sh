@@ -23,7 +23,8 @@
 #		Base: Socket inet:$H_MILTER_PORT@127.0.0.1, LogLevel debug,
 #		CustomerNetworks 127.0.2.0/24, TrustedNetworks 127.0.0.0/30
 #		::1/128, LocalDomains example.net, SubmissionPorts the
-#		test ports of submission, submissions and Sendmail's MSA.
+#		test ports of submission, submissions and Sendmail's MSA;
+#		without H_DNS=1 also SPF no, Action.inbound.dynamic_ip off.
 #	h_milter_stop, h_milter_reload (SIGHUP)
 #	h_postfix_start, h_postfix_stop  a private Postfix (t/lib/postfix.sh)
 #		in H_DIR/postfix whose smtpd_milters is H_PF_MILTER
@@ -223,6 +224,11 @@ h_milter_start() {
 		echo "LocalDomains example.net"
 		# the test services' ports stand for 587 and 465
 		echo "SubmissionPorts $PF_SUB_PORT $PF_SUBS_PORT $SM_MSA_PORT"
+		# without the private DNS server the host's DNS is not asked
+		if [ "${H_DNS:-0}" != 1 ]; then
+			echo "SPF no"
+			echo "Action.inbound.dynamic_ip off"
+		fi
 		for line; do
 			printf '%s\n' "$line"
 		done
