@@ -294,17 +294,9 @@ h_dns_add() {
 	h__dns_run
 }
 
-# h_dns_stop - stop dnsmasq by its pid (SIGTERM, SIGKILL after 5 s)
+# h_dns_stop - stop dnsmasq by its pid
 h_dns_stop() {
-	local i
-	[ -n "$H_DNS_PID" ] || return 0
-	kill "$H_DNS_PID" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$H_DNS_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$H_DNS_PID" 2>/dev/null
-	wait "$H_DNS_PID" 2>/dev/null
+	h_stop_pid "$H_DNS_PID"
 	H_DNS_PID=
 }
 

@@ -242,17 +242,22 @@ h_milter_start() {
 	fi
 }
 
-# h_milter_stop - stop the milter by its pid (SIGTERM, SIGKILL after 5 s)
-h_milter_stop() {
-	local i
-	[ -n "$H_MILTER_PID" ] || return 0
-	kill "$H_MILTER_PID" 2>/dev/null
+# h_stop_pid - stop a process we started (SIGTERM, SIGKILL after 5 s)
+h_stop_pid() {
+	local pid=$1 i
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null
 	for ((i = 0; i < 50; i++)); do
-		kill -0 "$H_MILTER_PID" 2>/dev/null || break
+		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -9 "$H_MILTER_PID" 2>/dev/null
-	wait "$H_MILTER_PID" 2>/dev/null
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+# h_milter_stop - stop the milter by its pid
+h_milter_stop() {
+	h_stop_pid "$H_MILTER_PID"
 	H_MILTER_PID=
 }
 
