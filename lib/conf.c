@@ -31,6 +31,7 @@
 #include <syslog.h>
 
 #include "conf.h"
+#include "xalloc.h"
 
 enum kind {
 	K_STRING,		/* char *, non-empty */
@@ -155,17 +156,6 @@ err(const struct where *w, const char *fmt, ...)
 		strlist_addf(w->errors, "%s:%d: %s", w->file, w->line, msg);
 	else
 		strlist_addf(w->errors, "%s: %s", w->file, msg);
-}
-
-/* xstrdup - strdup or die: only used while a configuration is built */
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		fatalx("out of memory");
-	return p;
 }
 
 /* conf_parse_bool - yes/no/true/false/on/off/1/0; 0 ok, -1 invalid */

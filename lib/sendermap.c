@@ -29,6 +29,7 @@
 #include "log.h"
 #include "sendermap.h"
 #include "strlist.h"
+#include "xalloc.h"
 
 #define KEY_MAX		(ADDR_LOCAL_MAX * 4 + 1 + ADDR_DOMAIN_MAX + 2)
 #define LOGIN_SEP	", \t"
@@ -49,28 +50,6 @@ struct sendermap {
 	size_t *slot;			/* index + 1; 0 is empty */
 	size_t	nslot;			/* a power of two */
 };
-
-/* xmalloc - allocate or die */
-static void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n);
-
-	if (p == NULL)
-		fatalx("out of memory");
-	return p;
-}
-
-/* xstrdup - copy or die */
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		fatalx("out of memory");
-	return p;
-}
 
 /* lower - ASCII lower case; UTF-8 octets are left alone */
 static char
