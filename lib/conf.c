@@ -31,6 +31,7 @@
 #include <syslog.h>
 
 #include "conf.h"
+#include "conf_value.h"
 #include "xalloc.h"
 
 enum kind {
@@ -129,167 +130,11 @@ static const struct {
 	{"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
 };
 
-/* Where a value came from, for messages. */
-struct where {
-	const char *file;
-	int	line;
-	struct strlist *errors;
-};
-
 /* Per-parse bookkeeping: which keys were seen, and where. */
 struct parse_state {
 	int	seen_line[NKEYS];
 	int	seen_action[RULE_COUNT];
 };
-
-/* err - record "file:line: message" */
-static void __attribute__((format(printf, 2, 3)))
-err(const struct where *w, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (w->line > 0)
-		strlist_addf(w->errors, "%s:%d: %s", w->file, w->line, msg);
-	else
-		strlist_addf(w->errors, "%s: %s", w->file, msg);
-}
-
-/* conf_parse_bool - yes/no/true/false/on/off/1/0; 0 ok, -1 invalid */
-int
-conf_parse_bool(const char *text, int *bool_r)
-{
-	static const char *const yes[] = {"yes", "true", "on", "1"};
-	static const char *const no[] = {"no", "false", "off", "0"};
-	size_t i;
-
-	for (i = 0; i < 4; i++) {
-		if (strcasecmp(text, yes[i]) == 0) {
-			*bool_r = 1;
-			return 0;
-		}
-		if (strcasecmp(text, no[i]) == 0) {
-			*bool_r = 0;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* conf_parse_duration - "250ms", "30s", "5m", "24h", "1d"; 0 ok, -1 bad */
-int
-conf_parse_duration(const char *text, unsigned long *ms_r)
-{
-	static const struct {
-		const char *unit;
-		unsigned long ms;
-	} units[] = {
-		{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000},
-		{"d", 86400000},
-	};
-	unsigned long n;
-	char *end;
-	size_t i;
-
-	if (!isdigit((unsigned char)text[0]))
-		return -1;
-	errno = 0;
-	n = strtoul(text, &end, 10);
-	if (errno != 0)
-		return -1;
-	if (*end == '\0') {
-		if (n != 0)
-			return -1;	/* a unit is required but for 0 */
-		*ms_r = 0;
-		return 0;
-	}
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit) == 0) {
-			if (n > ULONG_MAX / units[i].ms)
-				return -1;
-			*ms_r = n * units[i].ms;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* parse_ulong - a decimal number within bounds; 0 ok, -1 bad */
-static int
-parse_ulong(const char *text, unsigned long min, unsigned long max,
-    unsigned long *n_r)
-{
-	unsigned long n;
-	char *end;
-
-	if (!isdigit((unsigned char)text[0]))
-		return -1;
-	errno = 0;
-	n = strtoul(text, &end, 10);
-	if (errno != 0 || *end != '\0' || n < min || n > max)
-		return -1;
-	*n_r = n;
-	return 0;
-}
-
-/* valid_domain - a DNS name of LDH labels (UTF-8 bytes allowed) */
-static int
-valid_domain(const char *d)
-{
-	size_t len = strlen(d), label = 0;
-	const unsigned char *p;
-
-	if (len == 0 || len > 253)
-		return 0;
-	for (p = (const unsigned char *)d; *p; p++) {
-		if (*p == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!(isalnum(*p) || *p == '-' || *p == '_' || *p >= 0x80))
-			return 0;
-		if (++label > 63)
-			return 0;
-	}
-	return label > 0;
-}
-
-/* valid_socket - unix:PATH, local:PATH, inet:PORT@HOST, inet6:PORT@HOST */
-static const char *
-valid_socket(const char *s)
-{
-	const char *at, *p;
-	unsigned long port;
-	char buf[16];
-
-	if (strncmp(s, "unix:", 5) == 0 || strncmp(s, "local:", 6) == 0) {
-		p = strchr(s, ':') + 1;
-		if (*p != '/')
-			return "a unix socket needs an absolute path (unix:/run/isolation-milter/milter.sock)";
-		return NULL;
-	}
-	if (strncmp(s, "inet:", 5) == 0)
-		p = s + 5;
-	else if (strncmp(s, "inet6:", 6) == 0)
-		p = s + 6;
-	else
-		return "expected unix:PATH, inet:PORT@HOST or inet6:PORT@HOST";
-	at = strchr(p, '@');
-	if (at == NULL || at[1] == '\0')
-		return "expected PORT@HOST after inet: (inet:8895@127.0.0.1)";
-	if ((size_t)(at - p) >= sizeof(buf))
-		return "bad port number";
-	memcpy(buf, p, (size_t)(at - p));
-	buf[at - p] = '\0';
-	if (parse_ulong(buf, 1, 65535, &port) < 0)
-		return "bad port number (1-65535)";
-	return NULL;
-}
 
 /* next_item - split a list on commas and white space */
 static char *
@@ -332,7 +177,7 @@ for_each_item(struct conf *conf, const struct key *key, const char *value,
 			continue;
 		}
 		if ((fp = fopen(item + 5, "r")) == NULL) {
-			err(w, "%s: cannot open %s: %s", key->name, item + 5,
+			conf_err(w, "%s: cannot open %s: %s", key->name, item + 5,
 			    strerror(errno));
 			continue;
 		}
@@ -344,7 +189,7 @@ for_each_item(struct conf *conf, const struct key *key, const char *value,
 
 			fw.line++;
 			if (strchr(line, '\n') == NULL && !feof(fp)) {
-				err(&fw, "%s: line too long", key->name);
+				conf_err(&fw, "%s: line too long", key->name);
 				break;
 			}
 			while (isspace((unsigned char)*s))
@@ -373,14 +218,14 @@ add_domain(struct conf *conf, const struct key *key, const char *item,
 	if (len > 0 && item[len - 1] == '.')
 		len--;
 	if (len >= sizeof(d)) {
-		err(w, "%s: domain name too long", key->name);
+		conf_err(w, "%s: domain name too long", key->name);
 		return;
 	}
 	for (i = 0; i < len; i++)
 		d[i] = (char)tolower((unsigned char)item[i]);
 	d[len] = '\0';
-	if (!valid_domain(d)) {
-		err(w, "%s: \"%s\" is not a domain name", key->name, item);
+	if (!conf_valid_domain(d)) {
+		conf_err(w, "%s: \"%s\" is not a domain name", key->name, item);
 		return;
 	}
 	if (!strlist_contains_nocase(list, d))
@@ -398,7 +243,7 @@ add_network(struct conf *conf, const struct key *key, const char *item,
 	if (*set == NULL && (*set = netset_new()) == NULL)
 		fatalx("out of memory");
 	if (netset_add(*set, item, msg, sizeof(msg)) < 0)
-		err(w, "%s: %s", key->name, msg);
+		conf_err(w, "%s: %s", key->name, msg);
 }
 
 /* add_hostport - one HOST:PORT entry (RedisSentinels) */
@@ -411,8 +256,8 @@ add_hostport(struct conf *conf, const struct key *key, const char *item,
 	unsigned long port;
 
 	if (colon == NULL || colon == item ||
-	    parse_ulong(colon + 1, 1, 65535, &port) < 0) {
-		err(w, "%s: \"%s\" is not HOST:PORT", key->name, item);
+	    conf_parse_ulong(colon + 1, 1, 65535, &port) < 0) {
+		conf_err(w, "%s: \"%s\" is not HOST:PORT", key->name, item);
 		return;
 	}
 	strlist_add(list, item);
@@ -426,8 +271,8 @@ add_port(struct conf *conf, const struct key *key, const char *item,
 	unsigned long port;
 	unsigned *v;
 
-	if (parse_ulong(item, 1, 65535, &port) < 0) {
-		err(w, "%s: \"%s\" is not a port number (1-65535)", key->name,
+	if (conf_parse_ulong(item, 1, 65535, &port) < 0) {
+		conf_err(w, "%s: \"%s\" is not a port number (1-65535)", key->name,
 		    item);
 		return;
 	}
@@ -451,7 +296,7 @@ add_daemon_role(struct conf *conf, const struct key *key, const char *item,
 
 	if (eq == NULL || eq == item || role_parse(eq + 1, &role) < 0 ||
 	    role == ROLE_AUTO) {
-		err(w, "%s: \"%s\" is not NAME=inbound or NAME=outbound",
+		conf_err(w, "%s: \"%s\" is not NAME=inbound or NAME=outbound",
 		    key->name, item);
 		return;
 	}
@@ -459,7 +304,7 @@ add_daemon_role(struct conf *conf, const struct key *key, const char *item,
 		if (strncasecmp(conf->daemon_roles[i].name, item,
 		    (size_t)(eq - item)) == 0 &&
 		    conf->daemon_roles[i].name[eq - item] == '\0') {
-			err(w, "%s: daemon name \"%.*s\" given twice", key->name,
+			conf_err(w, "%s: daemon name \"%.*s\" given twice", key->name,
 			    (int)(eq - item), item);
 			return;
 		}
@@ -474,179 +319,6 @@ add_daemon_role(struct conf *conf, const struct key *key, const char *item,
 	v[conf->n_daemon_roles].role = role;
 	conf->n_daemon_roles++;
 	conf->daemon_roles = v;
-}
-
-/* valid_dnsbl_octet - one field of a reject_rbl_client style filter */
-static int
-valid_dnsbl_octet(const char *f, size_t len)
-{
-	char buf[64], *item, *cursor;
-	unsigned long a, b;
-
-	if (len == 0 || len >= sizeof(buf))
-		return 0;
-	memcpy(buf, f, len);
-	buf[len] = '\0';
-	if (buf[0] != '[')
-		return parse_ulong(buf, 0, 255, &a) == 0;
-	if (buf[len - 1] != ']')
-		return 0;
-	buf[len - 1] = '\0';
-	cursor = buf + 1;
-	if (*cursor == '\0')
-		return 0;
-	while ((item = strsep(&cursor, ";")) != NULL) {
-		char *dots = strstr(item, "..");
-
-		if (dots == NULL) {
-			if (parse_ulong(item, 0, 255, &a) < 0)
-				return 0;
-			continue;
-		}
-		*dots = '\0';
-		if (parse_ulong(item, 0, 255, &a) < 0 ||
-		    parse_ulong(dots + 2, 0, 255, &b) < 0 || a > b)
-			return 0;
-	}
-	return 1;
-}
-
-/* valid_dnsbl_filter - d.d.d.d where d is N or [N;N..M] */
-static int
-valid_dnsbl_filter(const char *filter)
-{
-	const char *p = filter, *start = filter;
-	int fields = 0, depth = 0;
-
-	for (;; p++) {
-		if (*p == '[')
-			depth++;
-		else if (*p == ']')
-			depth--;
-		if ((*p == '.' && depth == 0) || *p == '\0') {
-			if (!valid_dnsbl_octet(start, (size_t)(p - start)))
-				return 0;
-			fields++;
-			if (*p == '\0')
-				break;
-			start = p + 1;
-		}
-	}
-	return fields == 4 && depth == 0;
-}
-
-/* set_dnsbl - one DNSBL line: zone[=filter] */
-static void
-set_dnsbl(struct conf *conf, const char *value, const struct where *w)
-{
-	const char *eq = strchr(value, '=');
-	char *zone = eq ? strndup(value, (size_t)(eq - value)) : xstrdup(value);
-	struct dnsbl *v;
-	size_t i;
-
-	if (zone == NULL)
-		fatalx("out of memory");
-	for (i = 0; zone[i]; i++)
-		zone[i] = (char)tolower((unsigned char)zone[i]);
-	if (i > 0 && zone[i - 1] == '.')
-		zone[i - 1] = '\0';
-	if (!valid_domain(zone)) {
-		err(w, "DNSBL: \"%s\" is not a zone name", zone);
-		free(zone);
-		return;
-	}
-	if (eq != NULL && !valid_dnsbl_filter(eq + 1)) {
-		err(w, "DNSBL: bad answer filter \"%s\" (expected e.g. 127.0.0.2 or 127.0.0.[10..11])",
-		    eq + 1);
-		free(zone);
-		return;
-	}
-	v = realloc(conf->dnsbls, (conf->n_dnsbls + 1) * sizeof(*v));
-	if (v == NULL)
-		fatalx("out of memory");
-	v[conf->n_dnsbls].zone = zone;
-	v[conf->n_dnsbls].filter = eq ? xstrdup(eq + 1) : NULL;
-	conf->n_dnsbls++;
-	conf->dnsbls = v;
-}
-
-/* set_rate_limit - one RateLimit line: <ip|login> <messages|recipients> N/window */
-static void
-set_rate_limit(struct conf *conf, const char *value, const struct where *w)
-{
-	char scope[16], what[16], spec[64], extra[2];
-	struct rate_limit rl, *v;
-	char *slash;
-
-	if (sscanf(value, "%15s %15s %63s %1s", scope, what, spec, extra) != 3) {
-		err(w, "RateLimit: expected <ip|login> <messages|recipients> N/window, e.g. \"login recipients 500/1h\"");
-		return;
-	}
-	if (strcasecmp(scope, "ip") == 0)
-		rl.scope = RATE_SCOPE_IP;
-	else if (strcasecmp(scope, "login") == 0)
-		rl.scope = RATE_SCOPE_LOGIN;
-	else {
-		err(w, "RateLimit: \"%s\" is not ip or login", scope);
-		return;
-	}
-	if (strcasecmp(what, "messages") == 0)
-		rl.what = RATE_MESSAGES;
-	else if (strcasecmp(what, "recipients") == 0)
-		rl.what = RATE_RECIPIENTS;
-	else {
-		err(w, "RateLimit: \"%s\" is not messages or recipients", what);
-		return;
-	}
-	if ((slash = strchr(spec, '/')) == NULL) {
-		err(w, "RateLimit: \"%s\" is not N/window (e.g. 500/1h)", spec);
-		return;
-	}
-	*slash = '\0';
-	if (parse_ulong(spec, 1, 100000000, &rl.limit) < 0) {
-		err(w, "RateLimit: \"%s\" is not a count (1-100000000)", spec);
-		return;
-	}
-	if (conf_parse_duration(slash + 1, &rl.window_ms) < 0 ||
-	    rl.window_ms < 1000 || rl.window_ms > 7UL * 86400 * 1000) {
-		err(w, "RateLimit: window \"%s\" is not a duration from 1s to 7d (e.g. 1h)",
-		    slash + 1);
-		return;
-	}
-	v = realloc(conf->rate_limits, (conf->n_rate_limits + 1) * sizeof(*v));
-	if (v == NULL)
-		fatalx("out of memory");
-	v[conf->n_rate_limits++] = rl;
-	conf->rate_limits = v;
-}
-
-/* set_spf_action - one SPFAction line: <result> <action> */
-static void
-set_spf_action(struct conf *conf, const char *value, const struct where *w)
-{
-	char result[32], action[32], extra[2];
-	enum spf_result r;
-	enum action a;
-
-	if (sscanf(value, "%31s %31s %1s", result, action, extra) != 2) {
-		err(w, "SPFAction: expected <result> <action>, e.g. \"softfail report\"");
-		return;
-	}
-	if (spf_result_parse(result, &r) < 0) {
-		err(w, "SPFAction: \"%s\" is not none, neutral, pass, softfail, temperror or permerror",
-		    result);
-		return;
-	}
-	if (r == SPF_RESULT_FAIL) {
-		err(w, "SPFAction: the action for fail is Action.inbound.spf_fail");
-		return;
-	}
-	if (action_parse(action, &a) < 0) {
-		err(w, "SPFAction: \"%s\" is not reject, tempfail, report or off",
-		    action);
-		return;
-	}
-	conf->spf_actions[r] = a;
 }
 
 /* add_dynamic_check - one DynamicIPChecks word */
@@ -669,7 +341,7 @@ add_dynamic_check(struct conf *conf, const struct key *key, const char *item,
 			return;
 		}
 	}
-	err(w, "%s: \"%s\" is not dnsbl, generic, no_ptr or unconfirmed",
+	conf_err(w, "%s: \"%s\" is not dnsbl, generic, no_ptr or unconfirmed",
 	    key->name, item);
 }
 
@@ -688,10 +360,10 @@ set_word(struct conf *conf, const struct key *key, const char *value,
 		}
 	}
 	if (n == 2)
-		err(w, "%s: \"%s\" is not %s or %s", key->name, value, words[0],
+		conf_err(w, "%s: \"%s\" is not %s or %s", key->name, value, words[0],
 		    words[1]);
 	else
-		err(w, "%s: \"%s\" is not valid", key->name, value);
+		conf_err(w, "%s: \"%s\" is not valid", key->name, value);
 }
 
 /* set_string - a string field, replacing any earlier value */
@@ -714,17 +386,17 @@ set_user(struct conf *conf, const struct key *key, const char *value,
 	size_t len = colon ? (size_t)(colon - value) : strlen(value);
 
 	if (len == 0 || len >= sizeof(user)) {
-		err(w, "%s: expected USER or USER:GROUP", key->name);
+		conf_err(w, "%s: expected USER or USER:GROUP", key->name);
 		return;
 	}
 	memcpy(user, value, len);
 	user[len] = '\0';
 	if (getpwnam(user) == NULL) {
-		err(w, "%s: no such user \"%s\"", key->name, user);
+		conf_err(w, "%s: no such user \"%s\"", key->name, user);
 		return;
 	}
 	if (colon != NULL && getgrnam(colon + 1) == NULL) {
-		err(w, "%s: no such group \"%s\"", key->name, colon + 1);
+		conf_err(w, "%s: no such group \"%s\"", key->name, colon + 1);
 		return;
 	}
 	set_string(conf, key, value);
@@ -788,7 +460,7 @@ apply(struct conf *conf, const struct key *key, const char *value,
 	switch (key->kind) {
 	case K_STRING:
 		if (*value == '\0') {
-			err(w, "%s: missing value", key->name);
+			conf_err(w, "%s: missing value", key->name);
 			return;
 		}
 		set_string(conf, key, value);
@@ -797,8 +469,8 @@ apply(struct conf *conf, const struct key *key, const char *value,
 		set_string(conf, key, value);
 		return;
 	case K_SOCKET:
-		if ((why = valid_socket(value)) != NULL) {
-			err(w, "%s: \"%s\": %s", key->name, value, why);
+		if ((why = conf_valid_socket(value)) != NULL) {
+			conf_err(w, "%s: \"%s\": %s", key->name, value, why);
 			return;
 		}
 		set_string(conf, key, value);
@@ -808,7 +480,7 @@ apply(struct conf *conf, const struct key *key, const char *value,
 		return;
 	case K_PATH:
 		if (value[0] != '/') {
-			err(w, "%s: \"%s\" is not an absolute path", key->name,
+			conf_err(w, "%s: \"%s\" is not an absolute path", key->name,
 			    value);
 			return;
 		}
@@ -816,25 +488,25 @@ apply(struct conf *conf, const struct key *key, const char *value,
 		return;
 	case K_BOOL:
 		if (conf_parse_bool(value, (int *)field) < 0)
-			err(w, "%s: \"%s\" is not yes or no", key->name, value);
+			conf_err(w, "%s: \"%s\" is not yes or no", key->name, value);
 		return;
 	case K_DURATION:
 		if (conf_parse_duration(value, &n) < 0) {
-			err(w, "%s: \"%s\" is not a duration (a number with ms, s, m, h or d)",
+			conf_err(w, "%s: \"%s\" is not a duration (a number with ms, s, m, h or d)",
 			    key->name, value);
 			return;
 		}
 		if (n < (unsigned long)key->min || n > (unsigned long)key->max) {
-			err(w, "%s: %s is out of range (%ldms to %ldms)",
+			conf_err(w, "%s: %s is out of range (%ldms to %ldms)",
 			    key->name, value, key->min, key->max);
 			return;
 		}
 		*(unsigned long *)field = n;
 		return;
 	case K_INT:
-		if (parse_ulong(value, (unsigned long)key->min,
+		if (conf_parse_ulong(value, (unsigned long)key->min,
 		    (unsigned long)key->max, &n) < 0) {
-			err(w, "%s: \"%s\" is not a number from %ld to %ld",
+			conf_err(w, "%s: \"%s\" is not a number from %ld to %ld",
 			    key->name, value, key->min, key->max);
 			return;
 		}
@@ -847,12 +519,12 @@ apply(struct conf *conf, const struct key *key, const char *value,
 				return;
 			}
 		}
-		err(w, "%s: \"%s\" is not a syslog facility (mail, daemon, local0..local7)",
+		conf_err(w, "%s: \"%s\" is not a syslog facility (mail, daemon, local0..local7)",
 		    key->name, value);
 		return;
 	case K_LOGLEVEL:
 		if (log_level_parse(value, (enum log_level *)field) < 0)
-			err(w, "%s: \"%s\" is not error, warning, notice, info or debug",
+			conf_err(w, "%s: \"%s\" is not error, warning, notice, info or debug",
 			    key->name, value);
 		return;
 	case K_MODE:
@@ -869,14 +541,14 @@ apply(struct conf *conf, const struct key *key, const char *value,
 		return;
 	case K_ROLE:
 		if (role_parse(value, (enum role *)field) < 0)
-			err(w, "%s: \"%s\" is not auto, inbound or outbound",
+			conf_err(w, "%s: \"%s\" is not auto, inbound or outbound",
 			    key->name, value);
 		return;
 	case K_DEFAULT_ROLE:
 		if (role_parse(value, (enum role *)field) < 0 ||
 		    *(enum role *)field == ROLE_AUTO) {
 			*(enum role *)field = ROLE_INBOUND;
-			err(w, "%s: \"%s\" is not inbound or outbound",
+			conf_err(w, "%s: \"%s\" is not inbound or outbound",
 			    key->name, value);
 		}
 		return;
@@ -896,13 +568,13 @@ apply(struct conf *conf, const struct key *key, const char *value,
 		for_each_item(conf, key, value, w, add_hostport);
 		return;
 	case K_RATE_LIMIT:
-		set_rate_limit(conf, value, w);
+		conf_set_rate_limit(conf, value, w);
 		return;
 	case K_DNSBL:
-		set_dnsbl(conf, value, w);
+		conf_set_dnsbl(conf, value, w);
 		return;
 	case K_SPF_ACTION:
-		set_spf_action(conf, value, w);
+		conf_set_spf_action(conf, value, w);
 		return;
 	case K_DYNAMIC_CHECKS:
 		for_each_item(conf, key, value, w, add_dynamic_check);
@@ -939,17 +611,17 @@ parse_action_key(struct conf *conf, struct parse_state *ps, const char *name,
 	enum action action;
 
 	if (!rule_lookup(name + 7, &id)) {
-		err(w, "unknown rule \"%s\" in %s (see the rule table in isolation-milter(8))",
+		conf_err(w, "unknown rule \"%s\" in %s (see the rule table in isolation-milter(8))",
 		    name + 7, name);
 		return;
 	}
 	if (ps->seen_action[id]) {
-		err(w, "%s is already set at line %d", name, ps->seen_action[id]);
+		conf_err(w, "%s is already set at line %d", name, ps->seen_action[id]);
 		return;
 	}
 	ps->seen_action[id] = w->line;
 	if (action_parse(value, &action) < 0) {
-		err(w, "%s: \"%s\" is not reject, tempfail, report or off",
+		conf_err(w, "%s: \"%s\" is not reject, tempfail, report or off",
 		    name, value);
 		return;
 	}
@@ -980,15 +652,15 @@ parse_line(struct conf *conf, struct parse_state *ps, char *line,
 		if (strcasecmp(name, keys[i].name) == 0)
 			break;
 	if (i == NKEYS) {
-		err(w, "unknown key \"%s\"", name);
+		conf_err(w, "unknown key \"%s\"", name);
 		return;
 	}
 	if (*value == '\0' && keys[i].kind != K_STRING_EMPTY && !is_list(&keys[i])) {
-		err(w, "%s: missing value", keys[i].name);
+		conf_err(w, "%s: missing value", keys[i].name);
 		return;
 	}
 	if (ps->seen_line[i] && !is_list(&keys[i])) {
-		err(w, "%s is already set at line %d", keys[i].name,
+		conf_err(w, "%s is already set at line %d", keys[i].name,
 		    ps->seen_line[i]);
 		return;
 	}
@@ -1030,12 +702,12 @@ check_whole(struct conf *conf, const struct parse_state *ps,
 		if (strcmp(keys[i].name, "RedisSentinels") == 0 &&
 		    ps->seen_line[i] && conf->redis_master_name == NULL) {
 			w.line = ps->seen_line[i];
-			err(&w, "RedisSentinels needs RedisMasterName");
+			conf_err(&w, "RedisSentinels needs RedisMasterName");
 		}
 		if (strcmp(keys[i].name, "RedisServer") == 0 &&
 		    ps->seen_line[i] && conf->redis_sentinels.n > 0) {
 			w.line = ps->seen_line[i];
-			err(&w, "RedisServer and RedisSentinels exclude each other");
+			conf_err(&w, "RedisServer and RedisSentinels exclude each other");
 		}
 	}
 	if (conf->subaddress_delimiter != NULL &&
@@ -1044,7 +716,7 @@ check_whole(struct conf *conf, const struct parse_state *ps,
 		for (i = 0; i < NKEYS; i++)
 			if (strcmp(keys[i].name, "SubaddressDelimiter") == 0)
 				w.line = ps->seen_line[i];
-		err(&w, "SubaddressDelimiter: one character, or empty to disable");
+		conf_err(&w, "SubaddressDelimiter: one character, or empty to disable");
 	}
 }
 

@@ -1,0 +1,39 @@
+/*
+ * NAME
+ *	conf_value 3h
+ * SUMMARY
+ *	the configuration's value parsers (private to conf.c)
+ * SYNOPSIS
+ *	#include "conf_value.h"
+ * DESCRIPTION
+ *	The parsers of values that have a syntax of their own (sockets,
+ *	domains, durations, DNSBL filters, RateLimit, SPFAction), kept apart
+ *	from the key table and the file reader in conf.c. Errors go through
+ *	conf_err() as "file:line: message".
+ */
+#ifndef ISO_CONF_VALUE_H
+#define ISO_CONF_VALUE_H
+
+#include "conf.h"
+
+/* Where a value came from, for messages. */
+struct where {
+	const char *file;
+	int	line;
+	struct strlist *errors;
+};
+
+void	conf_err(const struct where *w, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	conf_parse_ulong(const char *text, unsigned long min,
+	    unsigned long max, unsigned long *n_r);
+int	conf_valid_domain(const char *d);
+const char *conf_valid_socket(const char *s);
+void	conf_set_dnsbl(struct conf *conf, const char *value,
+	    const struct where *w);
+void	conf_set_rate_limit(struct conf *conf, const char *value,
+	    const struct where *w);
+void	conf_set_spf_action(struct conf *conf, const char *value,
+	    const struct where *w);
+
+#endif
