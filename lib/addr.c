@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "addr.h"
+#include "utf8.h"
 
 #define ROUTED_CHARS	"%!"
 #define LOCAL_SPECIALS	"()<>[]:;@\\,\""
@@ -38,42 +39,6 @@ fail(const char **err_r, const char *msg)
 {
 	*err_r = msg;
 	return -1;
-}
-
-/* utf8_len - octets of the well-formed UTF-8 sequence at s, 0 if none */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	/* RFC 3629 table 4: no overlongs, no surrogates, nothing past U+10FFFF */
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
 }
 
 /* locate - find the address in the raw argument, dropping <> and parameters */

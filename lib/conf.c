@@ -757,6 +757,8 @@ conf_parse(const char *name, const char *text, struct strlist *errors)
 	}
 	w.line = 0;
 	check_whole(conf, &ps, &w);
+	if (errors->n == before && conf->sender_login_map != NULL)
+		conf->sender_map = sendermap_load(conf->sender_login_map, errors);
 	if (errors->n != before) {
 		conf_free(conf);
 		return NULL;
@@ -834,6 +836,7 @@ conf_free(struct conf *conf)
 	netset_free(conf->customer_servers);
 	netset_free(conf->trusted_networks);
 	free(conf->sender_login_map);
+	sendermap_free(conf->sender_map);
 	free(conf->subaddress_delimiter);
 	free(conf->rate_limits);
 	for (i = 0; i < conf->n_dnsbls; i++) {
@@ -882,4 +885,14 @@ int
 conf_is_local_domain(const struct conf *conf, const char *domain)
 {
 	return strlist_contains_nocase(&conf->local_domains, domain);
+}
+
+/* conf_sender_opts - the ownership options of SenderLoginMap lookups */
+void
+conf_sender_opts(const struct conf *conf, struct sendermap_opts *o)
+{
+	o->login_is_address = conf->login_is_address;
+	o->subaddress_delimiter = conf->subaddress_delimiter ?
+	    conf->subaddress_delimiter : "";
+	o->local_domains = &conf->local_domains;
 }

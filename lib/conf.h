@@ -19,6 +19,8 @@
  *
  *	A struct conf is immutable once built: the daemon swaps whole
  *	configurations on SIGHUP and sessions keep the one they started on.
+ *	The SenderLoginMap file is read as part of the configuration, so a
+ *	reload rereads it and a broken map keeps the old configuration.
  * DIAGNOSTICS
  *	conf_load() and conf_parse() return NULL when anything is wrong and
  *	append every problem to errors as "file:line: message".
@@ -29,6 +31,7 @@
 #include "log.h"
 #include "netset.h"
 #include "rules.h"
+#include "sendermap.h"
 #include "spf.h"
 #include "strlist.h"
 
@@ -85,6 +88,7 @@ struct conf {
 	struct netset *customer_servers;
 	struct netset *trusted_networks;
 	char   *sender_login_map;
+	struct sendermap *sender_map;	/* SenderLoginMap, loaded with the file */
 	int	login_is_address;
 	char   *subaddress_delimiter;	/* "" disables */
 	int	null_sender_reject;
@@ -121,6 +125,7 @@ int	conf_is_submission_port(const struct conf *conf, unsigned port);
 int	conf_daemon_role(const struct conf *conf, const char *name,
 	    enum role *role_r);
 int	conf_is_local_domain(const struct conf *conf, const char *domain);
+void	conf_sender_opts(const struct conf *conf, struct sendermap_opts *o);
 
 int	conf_parse_duration(const char *text, unsigned long *ms_r);
 int	conf_parse_bool(const char *text, int *bool_r);

@@ -27,7 +27,7 @@ struct hit {
 	const char *code;		/* NULL: the rule's */
 	const char *ecode;
 	const char *text;
-	char	detail[256];		/* appended to the text when set */
+	char	detail[320];		/* appended to the text when set */
 };
 
 typedef int (*rule_fn)(const struct conf *, const struct facts *,
@@ -278,6 +278,95 @@ check_auth_required(const struct conf *c, const struct facts *f,
 	return 1;
 }
 
+/* owns - may the login use this address? */
+static int
+owns(const struct conf *c, const char *login, const struct addr *a)
+{
+	struct sendermap_opts o;
+
+	conf_sender_opts(c, &o);
+	return sendermap_owns(c->sender_map, &o, login, a);
+}
+
+/* not_yours - the detail of a mismatch: what was refused, what is allowed */
+static void
+not_yours(const struct conf *c, const char *login, const char *what,
+    struct hit *h)
+{
+	struct sendermap_opts o;
+	char allowed[192];
+
+	conf_sender_opts(c, &o);
+	if (sendermap_owned(c->sender_map, &o, login, allowed,
+	    sizeof(allowed)) == 0)
+		snprintf(h->detail, sizeof(h->detail), "%s; login %.64s owns "
+		    "no sender address here, ask your provider", what, login);
+	else
+		snprintf(h->detail, sizeof(h->detail), "%s; login %.64s may "
+		    "send as %s", what, login, allowed);
+}
+
+/* check_sender_mismatch - a MAIL FROM the login does not own */
+static int
+check_sender_mismatch(const struct conf *c, const struct facts *f,
+    struct hit *h)
+{
+	char what[128], text[ADDR_FORMAT_MAX];
+
+	if (!authenticated(f))
+		return 0;
+	if (f->mail_from == NULL) {
+		if (!f->mail_from_unparsed)
+			return 0;
+		not_yours(c, f->auth_login, "unreadable sender address", h);
+		return 1;
+	}
+	if (f->mail_from->null) {
+		if (!c->null_sender_reject)
+			return 0;
+		not_yours(c, f->auth_login, "the null sender <> is not "
+		    "accepted here", h);
+		return 1;
+	}
+	if (owns(c, f->auth_login, f->mail_from))
+		return 0;
+	if (addr_format(f->mail_from, text, sizeof(text)) < 0)
+		snprintf(text, sizeof(text), "the sender");
+	snprintf(what, sizeof(what), "%.100s is not yours", text);
+	not_yours(c, f->auth_login, what, h);
+	return 1;
+}
+
+/* check_header_from_mismatch - a From: or Sender: the login does not own */
+static int
+check_header_from_mismatch(const struct conf *c, const struct facts *f,
+    struct hit *h)
+{
+	char what[128], text[ADDR_FORMAT_MAX];
+	size_t i;
+
+	if (!authenticated(f))
+		return 0;
+	if (f->hdr_unparsed != NULL) {
+		snprintf(what, sizeof(what), "%.120s", f->hdr_unparsed);
+		not_yours(c, f->auth_login, what, h);
+		return 1;
+	}
+	for (i = 0; i < f->n_hdr_senders; i++) {
+		const struct header_sender *hs = &f->hdr_senders[i];
+
+		if (owns(c, f->auth_login, &hs->addr))
+			continue;
+		if (addr_format(&hs->addr, text, sizeof(text)) < 0)
+			snprintf(text, sizeof(text), "an address");
+		snprintf(what, sizeof(what), "%s: %.100s is not yours",
+		    hs->field, text);
+		not_yours(c, f->auth_login, what, h);
+		return 1;
+	}
+	return 0;
+}
+
 /* Evaluation order; each rule runs at its own stage (connect and helo
  * rules at MAIL). */
 static const struct {
@@ -296,6 +385,8 @@ static const struct {
 	{RULE_OUTBOUND_QUARANTINED, check_quarantined},
 	{RULE_OUTBOUND_OUTSIDER_PORT25, check_outsider_port25},
 	{RULE_OUTBOUND_AUTH_REQUIRED, check_auth_required},
+	{RULE_OUTBOUND_SENDER_MISMATCH, check_sender_mismatch},
+	{RULE_OUTBOUND_HEADER_FROM_MISMATCH, check_header_from_mismatch},
 };
 
 /* policy_role - the role of a session (DESIGN §2) */

@@ -39,6 +39,12 @@
 #define FACT_YES	1
 #define FACT_UNKNOWN	(-1)
 
+/* An address of a From: or Sender: header. */
+struct header_sender {
+	const char *field;		/* "From" or "Sender" */
+	struct addr addr;
+};
+
 struct facts {
 	enum role role;
 	int	ip_known;
@@ -48,6 +54,7 @@ struct facts {
 	const char *helo;		/* NULL: none yet */
 	const char *auth_login;		/* NULL: not authenticated */
 	const struct addr *mail_from;	/* NULL before MAIL */
+	int	mail_from_unparsed;	/* a sender our parser refused */
 	const struct addr *rcpt;	/* the recipient at STAGE_RCPT */
 	int	rcpt_unparsed;		/* a recipient our parser refused */
 	const char *our_hostname;	/* {j}: the MTA's own name */
@@ -59,6 +66,9 @@ struct facts {
 	int	spf_checked;
 	enum spf_result spf;
 	const char *spf_why;
+	const struct header_sender *hdr_senders; /* at STAGE_EOM */
+	size_t	n_hdr_senders;
+	const char *hdr_unparsed;	/* why a From:/Sender: was refused */
 };
 
 struct verdict {

@@ -75,13 +75,15 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
-	static const unsigned long skip = SMFIP_NOBODY | SMFIP_NOHDRS |
-	    SMFIP_NOEOH | SMFIP_NOUNKNOWN | SMFIP_NODATA;
+	static const unsigned long skip = SMFIP_NOBODY | SMFIP_NOEOH |
+	    SMFIP_NOUNKNOWN | SMFIP_NODATA;
 
 	(void)f2;
 	(void)f3;
 	*pf0 = f0 & SMFIF_SETSYMLIST;
-	*pf1 = f1 & skip;
+	/* headers are only read: no reply per header (libmilter fakes it
+	 * for an MTA that cannot do without) */
+	*pf1 = f1 & (skip | SMFIP_NR_HDR);
 	*pf2 = 0;
 	*pf3 = 0;
 	if ((f0 & SMFIF_SETSYMLIST) == 0 || macros_request(ctx) < 0)
@@ -157,6 +159,20 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	return decide(ctx, s, STAGE_RCPT);
 }
 
+/* cb_header - keep the From: and Sender: addresses */
+static sfsistat
+cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct session *s = SESSION(ctx);
+
+	if (s != NULL && name != NULL && value != NULL &&
+	    session_add_header(s, name, value) < 0) {
+		log_warnx("session=%s no memory for header addresses", s->id);
+		s->internal_error = 1;
+	}
+	return SMFIS_NOREPLY;
+}
+
 /* cb_eom - end of message: the last rules, then the accept line */
 static sfsistat
 cb_eom(SMFICTX *ctx)
@@ -168,6 +184,10 @@ cb_eom(SMFICTX *ctx)
 
 	if (s == NULL)
 		return internal_error(ctx);
+	if (s->internal_error) {
+		session_end_transaction(s);
+		return internal_error(ctx);
+	}
 	session_facts(s, &facts);
 	policy_decide(s->conf, &facts, STAGE_EOM, time(NULL), &d);
 	rc = respond(ctx, s, STAGE_EOM, &d);
@@ -207,6 +227,7 @@ struct smfiDesc callbacks_desc = {
 	.xxfi_helo = cb_helo,
 	.xxfi_envfrom = cb_envfrom,
 	.xxfi_envrcpt = cb_envrcpt,
+	.xxfi_header = cb_header,
 	.xxfi_eom = cb_eom,
 	.xxfi_abort = cb_abort,
 	.xxfi_close = cb_close,

@@ -19,12 +19,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "declog.h"
+#include "hdraddr.h"
 #include "log.h"
 #include "session.h"
 #include "xtext.h"
+
+/* From: and Sender: addresses kept per transaction */
+#define SESSION_HDR_MAX	64
 
 static pthread_mutex_t session_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long session_counter;
@@ -85,6 +90,7 @@ session_free(struct session *s)
 	if (s == NULL)
 		return;
 	confref_put(s->ref);
+	free(s->hdr);
 	free(s);
 	pthread_mutex_lock(&session_lock);
 	session_count--;
@@ -147,6 +153,46 @@ session_set_rcpt(struct session *s, const char *rcpt)
 		    rcpt ? why : "none");
 }
 
+/* session_add_header - keep the addresses of a From: or Sender: header;
+ * -1 when out of memory */
+int
+session_add_header(struct session *s, const char *name, const char *value)
+{
+	struct addr found[HDRADDR_MAX];
+	const char *field, *why = NULL;
+	size_t n = 0, i;
+
+	if (strcasecmp(name, "From") == 0)
+		field = "From";
+	else if (strcasecmp(name, "Sender") == 0)
+		field = "Sender";
+	else
+		return 0;
+	/* only an authenticated outbound sender's headers are checked */
+	if (s->role != ROLE_OUTBOUND || s->auth[0] == '\0' ||
+	    s->hdr_bad[0] != '\0')
+		return 0;
+	/* a group alone ("alice@example.net":;) names nobody: refused too */
+	if (hdraddr_parse(value, found, HDRADDR_MAX, &n, &why) < 0 || n == 0) {
+		snprintf(s->hdr_bad, sizeof(s->hdr_bad), "unreadable %s: "
+		    "header (%s)", field, why != NULL ? why : "no mailbox");
+		return 0;
+	}
+	if (s->n_hdr + n > SESSION_HDR_MAX) {
+		snprintf(s->hdr_bad, sizeof(s->hdr_bad), "more than %d From: "
+		    "and Sender: addresses", SESSION_HDR_MAX);
+		return 0;
+	}
+	if (s->hdr == NULL &&
+	    (s->hdr = calloc(SESSION_HDR_MAX, sizeof(*s->hdr))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		s->hdr[s->n_hdr].field = field;
+		s->hdr[s->n_hdr++].addr = found[i];
+	}
+	return 0;
+}
+
 /* session_end_transaction - forget sender, login and recipients */
 void
 session_end_transaction(struct session *s)
@@ -160,6 +206,9 @@ session_end_transaction(struct session *s)
 	s->quarantined = FACT_NO;
 	s->spf_checked = 0;
 	s->spf_why[0] = '\0';
+	s->n_hdr = 0;
+	s->hdr_bad[0] = '\0';
+	s->internal_error = 0;
 }
 
 /* session_facts - the policy engine's view of the session */
@@ -175,6 +224,7 @@ session_facts(const struct session *s, struct facts *f)
 	f->helo = s->helo[0] ? s->helo : NULL;
 	f->auth_login = s->auth[0] ? s->auth : NULL;
 	f->mail_from = s->from_ok ? &s->from : NULL;
+	f->mail_from_unparsed = s->from_text[0] != '\0' && !s->from_ok;
 	f->rcpt = s->rcpt_ok ? &s->rcpt : NULL;
 	f->rcpt_unparsed = s->rcpt_text[0] != '\0' && !s->rcpt_ok;
 	f->our_hostname = s->our_hostname[0] ? s->our_hostname : NULL;
@@ -186,6 +236,9 @@ session_facts(const struct session *s, struct facts *f)
 	f->spf_checked = s->spf_checked;
 	f->spf = s->spf;
 	f->spf_why = s->spf_why[0] ? s->spf_why : NULL;
+	f->hdr_senders = s->hdr;
+	f->n_hdr_senders = s->n_hdr;
+	f->hdr_unparsed = s->hdr_bad[0] ? s->hdr_bad : NULL;
 }
 
 /* session_log - the one line per decision */

@@ -9,7 +9,8 @@
  *	A session owns copies of everything the MTA told it (libmilter's
  *	strings do not outlive a callback), a reference to the configuration
  *	it started with, and its role. The transaction part (sender,
- *	recipients) is cleared at every MAIL FROM and on abort (RSET).
+ *	recipients, the addresses of From: and Sender:) is cleared at every
+ *	MAIL FROM and on abort (RSET).
  */
 #ifndef ISO_SESSION_H
 #define ISO_SESSION_H
@@ -64,6 +65,10 @@ struct session {
 	int	spf_checked;
 	enum spf_result spf;
 	char	spf_why[256];
+	struct header_sender *hdr;	/* From: and Sender: addresses */
+	size_t	n_hdr;
+	char	hdr_bad[160];		/* why a header was refused */
+	int	internal_error;		/* tempfail at end of message */
 };
 
 struct session *session_new(const struct session_origin *origin);
@@ -72,6 +77,8 @@ void	session_set_helo(struct session *s, const char *helo);
 void	session_begin_transaction(struct session *s, const char *from,
 	    const char *auth_authen);
 void	session_set_rcpt(struct session *s, const char *rcpt);
+int	session_add_header(struct session *s, const char *name,
+	    const char *value);
 void	session_end_transaction(struct session *s);
 void	session_facts(const struct session *s, struct facts *f);
 void	session_log(const struct session *s, enum stage stage,

@@ -395,6 +395,40 @@ START_TEST(test_load)
 }
 END_TEST
 
+/* SenderLoginMap is read with the configuration and refuses it when broken */
+START_TEST(test_sender_map)
+{
+	char path[] = "/tmp/check_conf_XXXXXX", text[256], errs[1024], want[512];
+	struct conf *c;
+	FILE *fp;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs("alice@example.net alice\nbob@example.net\n", fp);
+	fclose(fp);
+	snprintf(text, sizeof(text), "SenderLoginMap %s\n", path);
+	c = parse(text, errs, sizeof(errs));
+	ck_assert_ptr_null(c);
+	snprintf(want, sizeof(want), "%s:2: ", path);
+	ck_assert_msg(strncmp(errs, want, strlen(want)) == 0, "errors: %s", errs);
+
+	fp = fopen(path, "w");
+	fputs("alice@example.net alice\n", fp);
+	fclose(fp);
+	c = parse(text, errs, sizeof(errs));
+	ck_assert_msg(c != NULL, "errors: %s", errs);
+	ck_assert_ptr_nonnull(c->sender_map);
+	conf_free(c);
+
+	unlink(path);
+	c = parse(text, errs, sizeof(errs));
+	ck_assert_ptr_null(c);
+	snprintf(want, sizeof(want), "%s: cannot open", path);
+	ck_assert_msg(strncmp(errs, want, strlen(want)) == 0, "errors: %s", errs);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -417,6 +451,7 @@ conf_suite(void)
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_list_file);
 	tcase_add_test(tc, test_load);
+	tcase_add_test(tc, test_sender_map);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -23,7 +23,9 @@
 #		Base: Socket inet:$H_MILTER_PORT@127.0.0.1, LogLevel debug,
 #		CustomerNetworks 127.0.2.0/24, TrustedNetworks 127.0.0.0/30
 #		::1/128, LocalDomains example.net, SubmissionPorts the
-#		test ports of submission, submissions and Sendmail's MSA;
+#		test ports of submission, submissions and Sendmail's MSA,
+#		SenderLoginMap H_DIR/sender_login (written with the line
+#		"carol@example.net carol" unless the test wrote it first);
 #		without H_DNS=1 also SPF no, Action.inbound.dynamic_ip off.
 #	h_milter_stop, h_milter_reload (SIGHUP)
 #	h_postfix_start, h_postfix_stop  a private Postfix (t/lib/postfix.sh)
@@ -49,6 +51,15 @@
 #		form x.y.z is matched against the enhanced status code)
 #		and, when LOG_REGEX is given, a new line of the log
 #		matching it (grep -E, waited for up to H_LOG_WAIT s).
+#	h_dialog SERVICE CLIENT_IP [--auth USER:PASSWORD] COMMAND...  a
+#		scripted session (t/lib/smtpdialog.py): after EHLO, TLS
+#		and AUTH, each COMMAND is sent as it is ("DATA:FILE"
+#		sends FILE as the message); one "COMMAND => REPLY" line
+#		each in H_DIR/last.txt; H_REPLY/H_CODE: the last reply.
+#	h_expect_dialog NAME CODE [LOG_REGEX] -- SERVICE CLIENT_IP ARG...
+#		h_expect with h_dialog instead of swaks.
+#	h_expect_reply NAME REGEX  a line of the last session's transcript
+#		(H_DIR/last.txt) matches REGEX (grep -E).
 #	h_expect_log NAME REGEX, h_expect_no_log NAME REGEX  a line
 #		matching REGEX did (did not) appear since the last mark.
 #	h_ok NAME, h_not_ok NAME WHY  record a result of a test's own.
@@ -148,7 +159,7 @@ h__pick_ports() {
 
 [ -n "${BASH_VERSION:-}" ] || { echo "harness.sh needs bash"; exit 99; }
 [ "$(id -u)" = 0 ] || h_skip "integration tests need root"
-h_require swaks timeout ss awk mktemp postfix postconf saslpasswd2 openssl script
+h_require swaks timeout ss awk mktemp postfix postconf saslpasswd2 openssl script python3
 id postfix >/dev/null 2>&1 || h_skip "no postfix user (contrib/install-deps test)"
 
 # srcdir may be the tree itself or its t/ folder; else use where we are.
@@ -215,6 +226,8 @@ h_milter_start() {
 	local line
 	[ -x "$H_MILTER_BIN" ] || h_skip "milter not built: $H_MILTER_BIN"
 	h_milter_stop
+	[ -f "$H_DIR/sender_login" ] ||
+		echo "carol@example.net carol" >"$H_DIR/sender_login"
 	{
 		echo "# written by t/lib/harness.sh"
 		echo "Socket inet:$H_MILTER_PORT@127.0.0.1"
@@ -224,6 +237,7 @@ h_milter_start() {
 		echo "LocalDomains example.net"
 		# the test services' ports stand for 587 and 465
 		echo "SubmissionPorts $PF_SUB_PORT $PF_SUBS_PORT $SM_MSA_PORT"
+		echo "SenderLoginMap $H_DIR/sender_login"
 		# without the private DNS server the host's DNS is not asked
 		if [ "${H_DNS:-0}" != 1 ]; then
 			echo "SPF no"
@@ -312,20 +326,28 @@ h__parse_reply() {
 	H_CODE=${H_REPLY%% *}
 }
 
+# h__service - set H__PORT and H__TLS (swaks's option) for SERVICE $1
+h__service() {
+	H__TLS=
+	case $1 in
+	pf-mx)	H__PORT=$PF_MX_PORT ;;
+	pf-sub)	H__PORT=$PF_SUB_PORT H__TLS=--tls ;;
+	pf-subs) H__PORT=$PF_SUBS_PORT H__TLS=--tlsc ;;
+	pf-out)	H__PORT=$PF_OUT_PORT H__TLS=--tls ;;
+	sm-mta)	H__PORT=$SM_MTA_PORT ;;
+	sm-msa)	H__PORT=$SM_MSA_PORT ;;
+	*)	h_bail "unknown SMTP service '$1'" ;;
+	esac
+	[ -n "${H_SMTP_TLS+set}" ] && H__TLS=$H_SMTP_TLS
+	return 0
+}
+
 # h_smtp - one SMTP session from CLIENT_IP to SERVICE; sets H_CODE, H_REPLY
 h_smtp() {
-	local svc=$1 ip=$2 port tls='' helo=1 a
+	local svc=$1 ip=$2 port tls helo=1 a
 	shift 2
-	case $svc in
-	pf-mx)	port=$PF_MX_PORT ;;
-	pf-sub)	port=$PF_SUB_PORT tls=--tls ;;
-	pf-subs) port=$PF_SUBS_PORT tls=--tlsc ;;
-	pf-out)	port=$PF_OUT_PORT tls=--tls ;;
-	sm-mta)	port=$SM_MTA_PORT ;;
-	sm-msa)	port=$SM_MSA_PORT ;;
-	*)	h_bail "h_smtp: unknown service '$svc'" ;;
-	esac
-	[ -n "${H_SMTP_TLS+set}" ] && tls=$H_SMTP_TLS
+	h__service "$svc"
+	port=$H__PORT tls=$H__TLS
 	for a; do
 		case $a in
 		-h | -h=* | --helo* | -helo* | --ehlo* | -ehlo* | --lhlo* | -lhlo*) helo= ;;
@@ -336,6 +358,24 @@ h_smtp() {
 		${helo:+--helo client.outside.test} --timeout 20 ${tls:+"$tls"} "$@" \
 		</dev/null >"$H_DIR/last.txt" 2>&1
 	h__parse_reply
+}
+
+# h_dialog - a scripted session (t/lib/smtpdialog.py) from CLIENT_IP to
+# SERVICE: [--auth USER:PASSWORD] COMMAND...; H_REPLY is the last reply
+h_dialog() {
+	local svc=$1 ip=$2 tls=
+	shift 2
+	h__service "$svc"
+	case $H__TLS in
+	--tls)	tls=--tls=starttls ;;
+	--tlsc)	tls=--tls=wrapper ;;
+	esac
+	timeout 120 python3 "$H_SRCDIR/t/lib/smtpdialog.py" --port "$H__PORT" \
+		--bind "$ip" $tls "$@" </dev/null >"$H_DIR/last.txt" 2>&1
+	H_REPLY=$(sed -n 's/^\*\*\* /000 /p; s/^.* => //p' "$H_DIR/last.txt" | tail -n 1)
+	H_REPLY=${H_REPLY:-000 no reply}
+	# shellcheck disable=SC2034 # for the test scripts
+	H_CODE=${H_REPLY%% *}
 }
 
 # h_mark - remember where H_LOG ends now
@@ -391,8 +431,18 @@ h__code_matches() {
 
 # h_expect - one scenario: an SMTP session, its reply code, a log line
 h_expect() {
-	local name=$1 want=$2 re=
-	shift 2
+	h__expect h_smtp "$@"
+}
+
+# h_expect_dialog - h_expect with h_dialog's session (COMMAND... after IP)
+h_expect_dialog() {
+	h__expect h_dialog "$@"
+}
+
+# h__expect - run session $1, then check code and log line as h_expect says
+h__expect() {
+	local run=$1 name=$2 want=$3 re=
+	shift 3
 	if [ "${1-}" != -- ]; then
 		re=$1
 		shift
@@ -400,13 +450,22 @@ h_expect() {
 	[ "${1-}" = -- ] || h_bail "h_expect '$name': want NAME CODE [REGEX] -- SERVICE IP ..."
 	shift
 	h_mark
-	h_smtp "$@"
+	"$run" "$@"
 	if ! h__code_matches "$want"; then
 		h_not_ok "$name" "reply '$H_REPLY', wanted '$want'"
 	elif [ -n "$re" ] && ! h__log_wait "$re"; then
 		h_not_ok "$name" "no new line matching /$re/ in $H_LOG"
 	else
 		h_ok "$name"
+	fi
+}
+
+# h_expect_reply - the last session's transcript has a line matching REGEX
+h_expect_reply() {
+	if grep -Eq -- "$2" "$H_DIR/last.txt"; then
+		h_ok "$1"
+	else
+		h_not_ok "$1" "no line matching /$2/ in the session"
 	fi
 }
 
