@@ -38,6 +38,8 @@
 #define CONF_DEFAULT_FILE	SYSCONFDIR "/isolation-milter.conf"
 #define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
 
+#define CONF_RATE_LIMITS_MAX	16	/* RateLimit lines */
+
 enum rate_scope { RATE_SCOPE_IP, RATE_SCOPE_LOGIN };
 enum rate_what { RATE_MESSAGES, RATE_RECIPIENTS };
 

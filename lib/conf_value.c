@@ -311,6 +311,10 @@ conf_set_rate_limit(struct conf *conf, const char *value, const struct where *w)
 		    slash + 1);
 		return;
 	}
+	if (conf->n_rate_limits == CONF_RATE_LIMITS_MAX) {
+		conf_err(w, "RateLimit: more than %d lines", CONF_RATE_LIMITS_MAX);
+		return;
+	}
 	v = realloc(conf->rate_limits, (conf->n_rate_limits + 1) * sizeof(*v));
 	if (v == NULL)
 		fatalx("out of memory");

@@ -64,7 +64,7 @@ is_customer(const struct conf *c, const struct facts *f)
 
 /* state_error - the store failed: tempfail when the operator chose so */
 static int
-state_error(const struct conf *c, struct hit *h)
+state_error(const struct conf *c, struct hit *h, const char *text)
 {
 	if (!c->on_state_error_tempfail)
 		return 0;
@@ -72,7 +72,7 @@ state_error(const struct conf *c, struct hit *h)
 	h->action = ACTION_TEMPFAIL;
 	h->code = "451";
 	h->ecode = "4.3.0";
-	h->text = "the quarantine list is unavailable; try again later";
+	h->text = text;
 	return 1;
 }
 
@@ -83,7 +83,8 @@ check_quarantined(const struct conf *c, const struct facts *f, struct hit *h)
 	if (trusted(c, f))
 		return 0;
 	if (f->quarantined == FACT_UNKNOWN)
-		return state_error(c, h);
+		return state_error(c, h,
+		    "the quarantine list is unavailable; try again later");
 	return f->quarantined == FACT_YES;
 }
 
@@ -367,6 +368,47 @@ check_header_from_mismatch(const struct conf *c, const struct facts *f,
 	return 0;
 }
 
+/* span - a duration for people: "45 s", "12 min", "3 h" (rounded up) */
+static void
+span(unsigned long ms, char *buf, size_t len)
+{
+	unsigned long s = (ms + 999) / 1000;
+
+	if (s < 120)
+		snprintf(buf, len, "%lu s", s);
+	else if (s < 2 * 3600)
+		snprintf(buf, len, "%lu min", (s + 59) / 60);
+	else
+		snprintf(buf, len, "%lu h", (s + 3599) / 3600);
+}
+
+/* check_rate - a login or IP over one of its RateLimit lines */
+static int
+check_rate(const struct conf *c, const struct facts *f, struct hit *h)
+{
+	char window[32], retry[32];
+	size_t i;
+
+	if (f->rates_unknown)
+		return state_error(c, h,
+		    "the sending rate cannot be checked now; try again later");
+	for (i = 0; i < f->n_rates; i++) {
+		const struct rate_fact *r = &f->rates[i];
+
+		if (r->count <= r->limit->limit)
+			continue;
+		span(r->limit->window_ms, window, sizeof(window));
+		span(r->reset_ms, retry, sizeof(retry));
+		snprintf(h->detail, sizeof(h->detail), "%s %.100s: more than %lu "
+		    "%s in %s; try again in %s", r->limit->scope == RATE_SCOPE_IP ?
+		    "address" : "login", r->who, r->limit->limit,
+		    r->limit->what == RATE_MESSAGES ? "messages" : "recipients",
+		    window, retry);
+		return 1;
+	}
+	return 0;
+}
+
 /* Evaluation order; each rule runs at its own stage (connect and helo
  * rules at MAIL). */
 static const struct {
@@ -387,6 +429,7 @@ static const struct {
 	{RULE_OUTBOUND_AUTH_REQUIRED, check_auth_required},
 	{RULE_OUTBOUND_SENDER_MISMATCH, check_sender_mismatch},
 	{RULE_OUTBOUND_HEADER_FROM_MISMATCH, check_header_from_mismatch},
+	{RULE_OUTBOUND_RATE, check_rate},
 };
 
 /* policy_role - the role of a session (DESIGN §2) */
@@ -435,11 +478,13 @@ fill_verdict(struct verdict *v, enum rule_id id, enum action action,
 
 /* stage_matches - is a rule decided at this evaluation point? */
 static int
-stage_matches(enum stage rule_stage, enum stage stage)
+stage_matches(unsigned rule_stages, enum stage stage)
 {
+	/* connect and HELO rules are decided at MAIL, with their text */
 	if (stage == STAGE_MAIL)
-		return rule_stage <= STAGE_MAIL;
-	return rule_stage == stage;
+		return (rule_stages & (STAGE_BIT(STAGE_CONNECT) |
+		    STAGE_BIT(STAGE_HELO) | STAGE_BIT(STAGE_MAIL))) != 0;
+	return (rule_stages & STAGE_BIT(stage)) != 0;
 }
 
 /* policy_decide - evaluate every rule of this stage, in order */
@@ -463,7 +508,7 @@ policy_decide(const struct conf *conf, const struct facts *facts,
 		struct hit h;
 
 		memset(&h, 0, sizeof(h));
-		if (def->role != facts->role || !stage_matches(def->stage, stage))
+		if (def->role != facts->role || !stage_matches(def->stages, stage))
 			continue;
 		if (action == ACTION_OFF && id != RULE_INBOUND_SPF_FAIL)
 			continue;

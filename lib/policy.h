@@ -45,6 +45,14 @@ struct header_sender {
 	struct addr addr;
 };
 
+/* A RateLimit counter as the store counted it at this stage. */
+struct rate_fact {
+	const struct rate_limit *limit;
+	const char *who;		/* the IP text or the login */
+	unsigned long count;		/* after this stage's addition */
+	unsigned long reset_ms;		/* until the window ends */
+};
+
 struct facts {
 	enum role role;
 	int	ip_known;
@@ -69,6 +77,9 @@ struct facts {
 	const struct header_sender *hdr_senders; /* at STAGE_EOM */
 	size_t	n_hdr_senders;
 	const char *hdr_unparsed;	/* why a From:/Sender: was refused */
+	const struct rate_fact *rates;	/* counted at this stage */
+	size_t	n_rates;
+	int	rates_unknown;		/* the store could not count */
 };
 
 struct verdict {

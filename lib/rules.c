@@ -19,94 +19,95 @@
 
 static const struct rule_def rule_table[RULE_COUNT] = {
 	[RULE_INBOUND_SUBMISSION_PORT] = {
-		"inbound.submission_port", ROLE_INBOUND, STAGE_CONNECT,
+		"inbound.submission_port", ROLE_INBOUND, STAGE_BIT(STAGE_CONNECT),
 		ACTION_REJECT, "550", "5.7.1",
 		"this is an inbound MX and takes no submission; send through "
 		"your provider's submission server (port 587, with authentication)",
 	},
 	[RULE_INBOUND_AUTH] = {
-		"inbound.auth", ROLE_INBOUND, STAGE_MAIL,
+		"inbound.auth", ROLE_INBOUND, STAGE_BIT(STAGE_MAIL),
 		ACTION_REJECT, "550", "5.7.1",
 		"this is an inbound MX and takes no authenticated submission; "
 		"set your mail program to send through your provider's "
 		"submission server on port 587",
 	},
 	[RULE_INBOUND_CUSTOMER_DIRECT] = {
-		"inbound.customer_direct", ROLE_INBOUND, STAGE_CONNECT,
+		"inbound.customer_direct", ROLE_INBOUND, STAGE_BIT(STAGE_CONNECT),
 		ACTION_REJECT, "550", "5.7.1",
 		"customer addresses may not deliver to MX servers directly; "
 		"send through your provider's submission server (port 587, "
 		"with authentication)",
 	},
 	[RULE_INBOUND_QUARANTINED] = {
-		"inbound.quarantined", ROLE_INBOUND, STAGE_CONNECT,
+		"inbound.quarantined", ROLE_INBOUND, STAGE_BIT(STAGE_CONNECT),
 		ACTION_REJECT, "550", "5.7.1",
 		"your address is quarantined for sending like a spam bot; "
 		"clean the computer and ask your provider to release it",
 	},
 	[RULE_INBOUND_RELAY] = {
-		"inbound.relay", ROLE_INBOUND, STAGE_RCPT,
+		"inbound.relay", ROLE_INBOUND, STAGE_BIT(STAGE_RCPT),
 		ACTION_REJECT, "550", "5.7.1",
 		"relaying denied: this MX only takes mail for the domains it "
 		"serves; send other mail through your own provider's server",
 	},
 	[RULE_INBOUND_OWN_DOMAIN] = {
-		"inbound.own_domain", ROLE_INBOUND, STAGE_MAIL,
+		"inbound.own_domain", ROLE_INBOUND, STAGE_BIT(STAGE_MAIL),
 		ACTION_REJECT, "550", "5.7.1",
 		"mail from our own domains must come through our submission "
 		"server (port 587, with authentication)",
 	},
 	[RULE_INBOUND_SPF_FAIL] = {
-		"inbound.spf_fail", ROLE_INBOUND, STAGE_MAIL,
+		"inbound.spf_fail", ROLE_INBOUND, STAGE_BIT(STAGE_MAIL),
 		ACTION_REJECT, "550", "5.7.23",
 		"the sender domain's SPF record does not allow this server to "
 		"send its mail; send through the servers the domain lists",
 	},
 	[RULE_INBOUND_HELO_IMPERSONATION] = {
-		"inbound.helo_impersonation", ROLE_INBOUND, STAGE_HELO,
+		"inbound.helo_impersonation", ROLE_INBOUND, STAGE_BIT(STAGE_HELO),
 		ACTION_REJECT, "550", "5.7.1",
 		"your HELO names one of our own hosts; greet with your own "
 		"server's name",
 	},
 	[RULE_INBOUND_DYNAMIC_IP] = {
-		"inbound.dynamic_ip", ROLE_INBOUND, STAGE_CONNECT,
+		"inbound.dynamic_ip", ROLE_INBOUND, STAGE_BIT(STAGE_CONNECT),
 		ACTION_REJECT, "550", "5.7.1",
 		"mail from dynamic or consumer addresses is not accepted "
 		"directly; send through your provider's submission server",
 	},
 	[RULE_OUTBOUND_QUARANTINED] = {
-		"outbound.quarantined", ROLE_OUTBOUND, STAGE_MAIL,
+		"outbound.quarantined", ROLE_OUTBOUND, STAGE_BIT(STAGE_MAIL),
 		ACTION_REJECT, "550", "5.7.1",
 		"this address or login is quarantined for sending like a spam "
 		"bot; clean the computer, change the password and ask your "
 		"provider to release it",
 	},
 	[RULE_OUTBOUND_OUTSIDER_PORT25] = {
-		"outbound.outsider_port25", ROLE_OUTBOUND, STAGE_MAIL,
+		"outbound.outsider_port25", ROLE_OUTBOUND, STAGE_BIT(STAGE_MAIL),
 		ACTION_REJECT, "550", "5.7.1",
 		"this server only takes mail from its own customers; "
 		"deliver to the recipient domain's MX instead",
 	},
 	[RULE_OUTBOUND_AUTH_REQUIRED] = {
-		"outbound.auth_required", ROLE_OUTBOUND, STAGE_MAIL,
+		"outbound.auth_required", ROLE_OUTBOUND, STAGE_BIT(STAGE_MAIL),
 		ACTION_REJECT, "530", "5.7.0",
 		"authentication required: log in (SMTP AUTH) with your mail "
 		"account's user name and password before sending",
 	},
 	[RULE_OUTBOUND_SENDER_MISMATCH] = {
-		"outbound.sender_mismatch", ROLE_OUTBOUND, STAGE_MAIL,
+		"outbound.sender_mismatch", ROLE_OUTBOUND, STAGE_BIT(STAGE_MAIL),
 		ACTION_REJECT, "553", "5.7.1",
 		"sender address not owned by your login; send as one of "
 		"your own addresses",
 	},
 	[RULE_OUTBOUND_HEADER_FROM_MISMATCH] = {
-		"outbound.header_from_mismatch", ROLE_OUTBOUND, STAGE_EOM,
+		"outbound.header_from_mismatch", ROLE_OUTBOUND, STAGE_BIT(STAGE_EOM),
 		ACTION_REJECT, "550", "5.7.1",
 		"From: header address not owned by your login; send as one of "
 		"your own addresses",
 	},
 	[RULE_OUTBOUND_RATE] = {
-		"outbound.rate", ROLE_OUTBOUND, STAGE_MAIL,
+		"outbound.rate", ROLE_OUTBOUND,
+		STAGE_BIT(STAGE_MAIL) | STAGE_BIT(STAGE_RCPT),
 		ACTION_TEMPFAIL, "451", "4.7.1",
 		"sending rate limit reached; try again later",
 	},

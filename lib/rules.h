@@ -56,10 +56,12 @@ enum rule_id {
 	RULE_NONE = RULE_COUNT,
 };
 
+#define STAGE_BIT(s)	(1u << (s))
+
 struct rule_def {
 	const char *id;		/* "inbound.auth" */
 	enum role role;
-	enum stage stage;
+	unsigned stages;	/* STAGE_BIT()s of the stages it is decided at */
 	enum action default_action;
 	const char *code;	/* SMTP code when rejecting: "550" */
 	const char *ecode;	/* enhanced status code: "5.7.1" */

@@ -11,10 +11,14 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store.h"
+
+/* per thread: sessions fail and read their own errors concurrently */
+static __thread char store_errbuf[256];
 
 /* bad_key - NULL or empty keys are a caller bug, reported as an error */
 static int
@@ -22,7 +26,8 @@ bad_key(struct store *st, const char *key)
 {
 	if (key != NULL && *key != '\0')
 		return 0;
-	snprintf(st->error, sizeof(st->error), "empty key");
+	(void)st;
+	store_set_error("empty key");
 	return 1;
 }
 
@@ -56,11 +61,45 @@ store_quarantine_release(struct store *st, enum store_kind kind,
 	return st->ops->quarantine_release(st, kind, key, now);
 }
 
+/* store_check - one stage's quarantine reads and rate counters */
+int
+store_check(struct store *st, struct store_check *c, time_t now)
+{
+	size_t i;
+
+	if ((c->ip != NULL && bad_key(st, c->ip)) ||
+	    (c->login != NULL && bad_key(st, c->login)))
+		return -1;
+	for (i = 0; i < c->n_counters; i++) {
+		if (bad_key(st, c->counters[i].key))
+			return -1;
+		if (c->counters[i].window_ms == 0) {
+			store_set_error("empty window");
+			return -1;
+		}
+	}
+	c->ip_quarantined_r = 0;
+	c->login_quarantined_r = 0;
+	return st->ops->check(st, c, now);
+}
+
 /* store_error - the last error text */
 const char *
 store_error(const struct store *st)
 {
-	return st->error;
+	(void)st;
+	return store_errbuf;
+}
+
+/* store_set_error - a backend records why the call fails */
+void
+store_set_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(store_errbuf, sizeof(store_errbuf), fmt, ap);
+	va_end(ap);
 }
 
 /* store_name - the backend's name, for logs */

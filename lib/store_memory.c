@@ -9,8 +9,11 @@
  *	struct store *store_memory_new(void);
  * DESCRIPTION
  *	For one server and for tests: a hash table of quarantine records
- *	under one mutex. Expired records are treated as absent and dropped
- *	when met. The table is bounded (STORE_MEMORY_MAX records): when full,
+ *	and rate counters under one mutex. Expired records are treated as
+ *	absent and dropped when met. A counter is an entry of its own kind
+ *	(COUNTER + the store kind) whose hits are the count and whose expiry
+ *	ends its window, in whole seconds of the now passed in. Events have
+ *	no listener in one process and are not kept. The table is bounded (STORE_MEMORY_MAX records): when full,
  *	expired records are swept first, then the record closest to expiry
  *	gives way, so a flood of bots cannot exhaust memory.
  * DIAGNOSTICS
@@ -28,10 +31,11 @@
 
 #define STORE_MEMORY_BUCKETS	4096
 #define STORE_MEMORY_MAX	200000
+#define COUNTER			16	/* added to a store kind: a rate counter */
 
 struct entry {
 	struct entry *next;
-	enum store_kind kind;
+	int	kind;			/* enum store_kind, or COUNTER + it */
 	struct quarantine q;
 	char	key[];
 };
@@ -45,7 +49,7 @@ struct memory_store {
 
 /* hash - FNV-1a over kind and key */
 static size_t
-hash(enum store_kind kind, const char *key)
+hash(int kind, const char *key)
 {
 	uint32_t h = 2166136261u ^ (uint32_t)kind;
 
@@ -58,8 +62,7 @@ hash(enum store_kind kind, const char *key)
 
 /* find - the slot pointing at kind:key, dropping expired entries met */
 static struct entry **
-find(struct memory_store *m, enum store_kind kind, const char *key,
-    time_t now)
+find(struct memory_store *m, int kind, const char *key, time_t now)
 {
 	struct entry **pp = &m->buckets[hash(kind, key)], *e;
 
@@ -122,6 +125,72 @@ memory_get(struct store *st, enum store_kind kind, const char *key,
 	return pp != NULL;
 }
 
+/* add_entry - a new entry at the head of its bucket; NULL if out of memory */
+static struct entry *
+add_entry(struct memory_store *m, int kind, const char *key, time_t now)
+{
+	size_t len = strlen(key);
+	struct entry *e;
+
+	if (m->count >= STORE_MEMORY_MAX)
+		make_room(m, now);
+	if ((e = calloc(1, sizeof(*e) + len + 1)) == NULL) {
+		store_set_error("out of memory");
+		return NULL;
+	}
+	e->kind = kind;
+	memcpy(e->key, key, len + 1);
+	e->next = m->buckets[hash(kind, key)];
+	m->buckets[hash(kind, key)] = e;
+	m->count++;
+	return e;
+}
+
+/* count - add to one rate counter, starting a window when there is none */
+static int
+count(struct memory_store *m, struct store_counter *c, time_t now)
+{
+	char name[512];
+	struct entry **pp, *e;
+	int n;
+
+	n = snprintf(name, sizeof(name), "%s/%lu/%s", c->what, c->window_ms,
+	    c->key);
+	if (n < 0 || (size_t)n >= sizeof(name)) {
+		store_set_error("counter name too long");
+		return -1;
+	}
+	if ((pp = find(m, COUNTER + (int)c->kind, name, now)) != NULL)
+		e = *pp;
+	else if ((e = add_entry(m, COUNTER + (int)c->kind, name, now)) == NULL)
+		return -1;
+	else
+		e->q.expires = now + (time_t)((c->window_ms + 999) / 1000);
+	e->q.hits += c->add;
+	c->count_r = e->q.hits;
+	c->reset_ms_r = (unsigned long)(e->q.expires - now) * 1000;
+	return 0;
+}
+
+/* memory_check - quarantine reads and counters under one lock */
+static int
+memory_check(struct store *st, struct store_check *c, time_t now)
+{
+	struct memory_store *m = (struct memory_store *)st;
+	size_t i;
+	int rc = 0;
+
+	pthread_mutex_lock(&m->lock);
+	if (c->ip != NULL)
+		c->ip_quarantined_r = find(m, STORE_IP, c->ip, now) != NULL;
+	if (c->login != NULL)
+		c->login_quarantined_r = find(m, STORE_LOGIN, c->login, now) != NULL;
+	for (i = 0; i < c->n_counters && rc == 0; i++)
+		rc = count(m, &c->counters[i], now);
+	pthread_mutex_unlock(&m->lock);
+	return rc;
+}
+
 /* memory_put - create or refresh a record */
 static int
 memory_put(struct store *st, enum store_kind kind, const char *key,
@@ -129,7 +198,6 @@ memory_put(struct store *st, enum store_kind kind, const char *key,
 {
 	struct memory_store *m = (struct memory_store *)st;
 	struct entry **pp, *e;
-	size_t len = strlen(key);
 
 	pthread_mutex_lock(&m->lock);
 	pp = find(m, kind, key, now);
@@ -143,21 +211,13 @@ memory_put(struct store *st, enum store_kind kind, const char *key,
 			e->q.expires = q->expires;
 		e->q.hits++;
 	} else {
-		if (m->count >= STORE_MEMORY_MAX)
-			make_room(m, now);
-		if ((e = malloc(sizeof(*e) + len + 1)) == NULL) {
+		if ((e = add_entry(m, kind, key, now)) == NULL) {
 			pthread_mutex_unlock(&m->lock);
-			snprintf(st->error, sizeof(st->error), "out of memory");
 			return -1;
 		}
-		e->kind = kind;
-		memcpy(e->key, key, len + 1);
 		e->q = *q;
 		e->q.first_seen = e->q.last_seen = now;
 		e->q.hits = 1;
-		e->next = m->buckets[hash(kind, key)];
-		m->buckets[hash(kind, key)] = e;
-		m->count++;
 	}
 	if (merged_r != NULL)
 		*merged_r = e->q;
@@ -203,7 +263,8 @@ memory_free(struct store *st)
 }
 
 static const struct store_ops memory_ops = {
-	"memory", memory_get, memory_put, memory_release, memory_free,
+	"memory", memory_get, memory_put, memory_release, memory_check,
+	memory_free,
 };
 
 /* store_memory_new - an empty in-process store; NULL if out of memory */

@@ -156,6 +156,7 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 		return internal_error(ctx);
 	session_set_rcpt(s, argv ? argv[0] : NULL);
 	s->n_rcpts++;
+	lookups_rcpt(s, time(NULL));
 	return decide(ctx, s, STAGE_RCPT);
 }
 

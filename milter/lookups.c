@@ -43,35 +43,106 @@ store_outage(int failed, const char *why)
 		    store_name(runtime_store()));
 }
 
-/* quarantine_fact - is kind:key quarantined? as a FACT_* */
-static int
-quarantine_fact(enum store_kind kind, const char *key, time_t now)
+/* add_counters - the RateLimit lines of one kind of count, as counters */
+static size_t
+add_counters(struct session *s, enum rate_what what, struct store_counter *v)
 {
-	struct store *st = runtime_store();
-	int rc = store_quarantine_get(st, kind, key, now, NULL);
+	const struct conf *c = s->conf;
+	size_t i, n = 0;
 
-	if (rc < 0) {
-		store_outage(1, store_error(st));
-		return FACT_UNKNOWN;
+	for (i = 0; i < c->n_rate_limits; i++) {
+		const struct rate_limit *rl = &c->rate_limits[i];
+		const char *who;
+
+		if (rl->what != what)
+			continue;
+		if (rl->scope == RATE_SCOPE_LOGIN)
+			who = s->auth[0] != '\0' ? s->auth : NULL;
+		else
+			who = s->ip_known && !netset_contains(c->trusted_networks,
+			    &s->ip) ? s->ip_text : NULL;
+		if (who == NULL)
+			continue;
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].kind = rl->scope == RATE_SCOPE_IP ? STORE_IP : STORE_LOGIN;
+		v[n].key = who;
+		v[n].what = what == RATE_MESSAGES ? "messages" : "recipients";
+		v[n].window_ms = rl->window_ms;
+		v[n].add = 1;
+		s->rates[n].limit = rl;
+		s->rates[n].who = who;
+		n++;
 	}
-	store_outage(0, NULL);
-	return rc ? FACT_YES : FACT_NO;
+	return n;
 }
 
-/* lookup_quarantine - the client IP, and for outbound the login */
+/* ask_store - one round trip: quarantines to read, counters to add */
 static void
-lookup_quarantine(struct session *s, time_t now)
+ask_store(struct session *s, struct store_check *q, time_t now)
 {
+	struct store *st = runtime_store();
+	size_t i;
+
+	s->n_rates = 0;
+	s->rates_unknown = 0;
+	if (q->ip == NULL && q->login == NULL && q->n_counters == 0)
+		return;
+	if (store_check(st, q, now) < 0) {
+		store_outage(1, store_error(st));
+		if (q->ip != NULL || q->login != NULL)
+			s->quarantined = FACT_UNKNOWN;
+		s->rates_unknown = q->n_counters > 0;
+		return;
+	}
+	store_outage(0, NULL);
+	if (q->ip != NULL || q->login != NULL)
+		s->quarantined = q->ip_quarantined_r || q->login_quarantined_r ?
+		    FACT_YES : FACT_NO;
+	for (i = 0; i < q->n_counters; i++) {
+		s->rates[i].count = q->counters[i].count_r;
+		s->rates[i].reset_ms = q->counters[i].reset_ms_r;
+	}
+	s->n_rates = q->n_counters;
+}
+
+/* lookup_store - quarantine of the client IP (and login), messages counted */
+static void
+lookup_store(struct session *s, time_t now)
+{
+	struct store_counter counters[CONF_RATE_LIMITS_MAX];
+	struct store_check q;
 	enum rule_id rule = s->role == ROLE_INBOUND ?
 	    RULE_INBOUND_QUARANTINED : RULE_OUTBOUND_QUARANTINED;
 
+	memset(&q, 0, sizeof(q));
 	s->quarantined = FACT_NO;
-	if (s->conf->actions[rule] == ACTION_OFF || !s->ip_known)
-		return;
-	s->quarantined = quarantine_fact(STORE_IP, s->ip_text, now);
-	if (s->quarantined == FACT_NO && s->role == ROLE_OUTBOUND &&
-	    s->auth[0] != '\0')
-		s->quarantined = quarantine_fact(STORE_LOGIN, s->auth, now);
+	if (s->conf->actions[rule] != ACTION_OFF && s->ip_known) {
+		q.ip = s->ip_text;
+		if (s->role == ROLE_OUTBOUND && s->auth[0] != '\0')
+			q.login = s->auth;
+	}
+	if (s->role == ROLE_OUTBOUND &&
+	    s->conf->actions[RULE_OUTBOUND_RATE] != ACTION_OFF) {
+		q.counters = counters;
+		q.n_counters = add_counters(s, RATE_MESSAGES, counters);
+	}
+	ask_store(s, &q, now);
+}
+
+/* lookups_rcpt - one more recipient, counted */
+void
+lookups_rcpt(struct session *s, time_t now)
+{
+	struct store_counter counters[CONF_RATE_LIMITS_MAX];
+	struct store_check q;
+
+	memset(&q, 0, sizeof(q));
+	if (s->role == ROLE_OUTBOUND &&
+	    s->conf->actions[RULE_OUTBOUND_RATE] != ACTION_OFF) {
+		q.counters = counters;
+		q.n_counters = add_counters(s, RATE_RECIPIENTS, counters);
+	}
+	ask_store(s, &q, now);
 }
 
 /* dynamic_dnsbl - is the client listed in a DNSBL zone? */
@@ -198,7 +269,7 @@ lookup_spf(struct session *s)
 void
 lookups_mail(struct session *s, time_t now)
 {
-	lookup_quarantine(s, now);
+	lookup_store(s, now);
 	lookup_dynamic(s);
 	lookup_spf(s);
 }

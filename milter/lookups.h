@@ -7,14 +7,18 @@
  *	#include "lookups.h"
  *
  *	void lookups_mail(struct session *s, time_t now);
+ *	void lookups_rcpt(struct session *s, time_t now);
  *	void lookups_quarantine(struct session *s, const struct verdict *v,
  *	    time_t now);
  * DESCRIPTION
- *	lookups_mail() runs at every MAIL FROM: it reads the quarantine
- *	state of the client (and login) anew, looks up the client's DNS
- *	facts for inbound.dynamic_ip once per session, and checks SPF for
- *	the new sender. A lookup is skipped when no rule could use it
- *	(wrong role, rule off, trusted client).
+ *	lookups_mail() runs at every MAIL FROM: in one store round trip it
+ *	reads the quarantine state of the client (and login) anew and counts
+ *	the message against the "messages" RateLimit lines; it looks up the
+ *	client's DNS facts for inbound.dynamic_ip once per session, and
+ *	checks SPF for the new sender. lookups_rcpt() counts a recipient
+ *	against the "recipients" lines (one round trip, none without such
+ *	lines). A lookup is skipped when no rule could use it (wrong role,
+ *	rule off, trusted client: TrustedNetworks are not counted per IP).
  *
  *	lookups_quarantine() records the client IP as quarantined after a
  *	verdict that asks for it, for QuarantineTTL.
@@ -30,6 +34,7 @@
 #include "session.h"
 
 void	lookups_mail(struct session *s, time_t now);
+void	lookups_rcpt(struct session *s, time_t now);
 void	lookups_quarantine(struct session *s, const struct verdict *v,
 	    time_t now);
 

@@ -174,6 +174,8 @@ reload(const char *path)
 	    (old->conf->userid == NULL) != (conf->userid == NULL) ||
 	    (conf->userid && strcmp(old->conf->userid, conf->userid) != 0))
 		log_warnx("reload: Socket and UserID changes take effect at the next restart");
+	if (runtime_store_changed(old->conf, conf))
+		log_warnx("reload: Redis settings take effect at the next restart");
 	confref_put(old);
 	log_set_level(conf->log_level);
 	if (conf->local_domains.n == 0)

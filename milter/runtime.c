@@ -22,6 +22,50 @@ static struct store *runtime_st;
 static struct spf_checker *runtime_spf_checker;
 static char runtime_hostname[64];
 
+/* same - two optional strings are equal */
+static int
+same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* runtime_redis_opts - the Redis backend's options from a configuration */
+void
+runtime_redis_opts(const struct conf *conf, struct store_redis_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->server = conf->redis_server;
+	o->sentinels = (const char *const *)conf->redis_sentinels.v;
+	o->n_sentinels = conf->redis_sentinels.n;
+	o->master_name = conf->redis_master_name;
+	o->user = conf->redis_user;
+	o->password = conf->redis_password;
+	o->database = conf->redis_database;
+	o->prefix = conf->redis_prefix;
+	o->timeout_ms = conf->redis_timeout_ms;
+	o->node = runtime_hostname;
+}
+
+/* runtime_store_changed - would conf need another store than the one made? */
+int
+runtime_store_changed(const struct conf *old, const struct conf *conf)
+{
+	struct store_redis_opts a, b;
+	size_t i;
+
+	runtime_redis_opts(old, &a);
+	runtime_redis_opts(conf, &b);
+	if (!same(a.server, b.server) || !same(a.master_name, b.master_name) ||
+	    !same(a.user, b.user) || !same(a.password, b.password) ||
+	    !same(a.prefix, b.prefix) || a.database != b.database ||
+	    a.timeout_ms != b.timeout_ms || a.n_sentinels != b.n_sentinels)
+		return 1;
+	for (i = 0; i < a.n_sentinels; i++)
+		if (!same(a.sentinels[i], b.sentinels[i]))
+			return 1;
+	return 0;
+}
+
 /* runtime_init - create the store and the SPF checker */
 int
 runtime_init(const struct conf *conf)
@@ -31,7 +75,16 @@ runtime_init(const struct conf *conf)
 	if (gethostname(runtime_hostname, sizeof(runtime_hostname)) < 0)
 		snprintf(runtime_hostname, sizeof(runtime_hostname), "unknown");
 	runtime_hostname[sizeof(runtime_hostname) - 1] = '\0';
-	if ((runtime_st = store_memory_new()) == NULL) {
+	if (conf->redis_server != NULL || conf->redis_sentinels.n > 0) {
+		struct store_redis_opts o;
+
+		runtime_redis_opts(conf, &o);
+		runtime_st = store_redis_new(&o, err, sizeof(err));
+		if (runtime_st == NULL) {
+			fprintf(stderr, "isolation-milter: Redis: %s\n", err);
+			return -1;
+		}
+	} else if ((runtime_st = store_memory_new()) == NULL) {
 		fprintf(stderr, "isolation-milter: cannot create the state store\n");
 		return -1;
 	}

@@ -10,12 +10,18 @@
  *	struct store *runtime_store(void);
  *	struct spf_checker *runtime_spf(void);
  *	const char *runtime_node(void);
+void	runtime_redis_opts(const struct conf *conf, struct store_redis_opts *o);
+int	runtime_store_changed(const struct conf *old, const struct conf *conf);
+ *	int runtime_store_changed(const struct conf *old,
+ *	    const struct conf *conf);
  *	void runtime_shutdown(void);
  * DESCRIPTION
  *	Created once at start-up, before libmilter's threads: a reload
  *	swaps the configuration but keeps the quarantine records and the
  *	SPF server. runtime_node() is this server's name, recorded in
- *	quarantine records.
+ *	quarantine records. The store is Redis when RedisServer or
+ *	RedisSentinels is set, else memory; runtime_store_changed() tells a
+ *	reload that the new file asks for another one (a restart applies it).
  * DIAGNOSTICS
  *	runtime_init() prints what failed to stderr and returns -1.
  */
@@ -30,6 +36,8 @@ int	runtime_init(const struct conf *conf);
 struct store *runtime_store(void);
 struct spf_checker *runtime_spf(void);
 const char *runtime_node(void);
+void	runtime_redis_opts(const struct conf *conf, struct store_redis_opts *o);
+int	runtime_store_changed(const struct conf *old, const struct conf *conf);
 void	runtime_shutdown(void);
 
 #endif

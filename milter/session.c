@@ -204,6 +204,8 @@ session_end_transaction(struct session *s)
 	s->rcpt_ok = 0;
 	s->n_rcpts = 0;
 	s->quarantined = FACT_NO;
+	s->n_rates = 0;
+	s->rates_unknown = 0;
 	s->spf_checked = 0;
 	s->spf_why[0] = '\0';
 	s->n_hdr = 0;
@@ -239,6 +241,9 @@ session_facts(const struct session *s, struct facts *f)
 	f->hdr_senders = s->hdr;
 	f->n_hdr_senders = s->n_hdr;
 	f->hdr_unparsed = s->hdr_bad[0] ? s->hdr_bad : NULL;
+	f->rates = s->rates;
+	f->n_rates = s->n_rates;
+	f->rates_unknown = s->rates_unknown;
 }
 
 /* session_log - the one line per decision */

@@ -62,6 +62,9 @@ struct session {
 	struct addr rcpt;
 	unsigned n_rcpts;
 	int	quarantined;		/* FACT_*, read at every MAIL */
+	struct rate_fact rates[CONF_RATE_LIMITS_MAX]; /* counted this stage */
+	size_t	n_rates;
+	int	rates_unknown;
 	int	spf_checked;
 	enum spf_result spf;
 	char	spf_why[256];

@@ -439,6 +439,65 @@ START_TEST(test_rule_table)
 }
 END_TEST
 
+static const struct {
+	const char *name;
+	const char *conf;
+	enum stage stage;
+	unsigned long count;		/* of the first RateLimit line */
+	unsigned long reset_ms;
+	int	unknown;		/* the store failed */
+	enum rule_id want_rule;
+	const char *want_code;
+	const char *want_text;		/* in the reply */
+} rates[] = {
+	{"under the limit", NULL, STAGE_MAIL, 3, 1000, 0, RULE_NONE, "", ""},
+	{"at the limit", NULL, STAGE_MAIL, 5, 1000, 0, RULE_NONE, "", ""},
+	{"over the limit", NULL, STAGE_MAIL, 6, 1500000, 0, RULE_OUTBOUND_RATE,
+	    "451", "login alice@example.net: more than 5 messages in 60 min; "
+	    "try again in 25 min"},
+	{"over, at RCPT too", NULL, STAGE_RCPT, 6, 30000, 0, RULE_OUTBOUND_RATE,
+	    "451", "try again in 30 s"},
+	{"over, hours", NULL, STAGE_RCPT, 6, 3 * 3600000UL, 0,
+	    RULE_OUTBOUND_RATE, "451", "try again in 3 h"},
+	{"not at EOM", NULL, STAGE_EOM, 6, 1000, 0, RULE_NONE, "", ""},
+	{"reject when so configured", "Action.outbound.rate reject\n",
+	    STAGE_MAIL, 6, 1000, 0, RULE_OUTBOUND_RATE, "550", "more than 5"},
+	{"off", "Action.outbound.rate off\n", STAGE_MAIL, 6, 1000, 0,
+	    RULE_NONE, "", ""},
+	{"store down, continue", NULL, STAGE_MAIL, 0, 0, 1, RULE_NONE, "", ""},
+	{"store down, tempfail", "OnStateError tempfail\n", STAGE_MAIL, 0, 0,
+	    1, RULE_OUTBOUND_RATE, "451", "cannot be checked now"},
+};
+
+START_TEST(test_rate)
+{
+	struct conf *c = conf_with(rates[_i].conf);
+	struct rate_limit rl = {RATE_SCOPE_LOGIN, RATE_MESSAGES, 5, 3600000};
+	struct rate_fact r = {&rl, "alice@example.net", rates[_i].count,
+	    rates[_i].reset_ms};
+	struct decision d;
+	struct facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.role = ROLE_OUTBOUND;
+	f.ip_known = ip_parse("198.51.100.7", &f.ip) == 0;
+	f.daemon_port = 587;
+	f.auth_login = "alice@example.net";
+	f.rates = &r;
+	f.n_rates = rates[_i].unknown ? 0 : 1;
+	f.rates_unknown = rates[_i].unknown;
+	policy_decide(c, &f, rates[_i].stage, 1700000000, &d);
+	ck_assert_msg(d.final.rule == rates[_i].want_rule, "%s: rule %s",
+	    rates[_i].name, rule_name(d.final.rule));
+	if (rates[_i].want_rule != RULE_NONE) {
+		ck_assert_str_eq(d.final.code, rates[_i].want_code);
+		ck_assert_msg(strstr(d.final.text, rates[_i].want_text) != NULL,
+		    "%s: \"%s\"", rates[_i].name, d.final.text);
+	}
+	conf_free(c);
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -454,6 +513,9 @@ policy_suite(void)
 	tc = tcase_create("inbound");
 	tcase_add_loop_test(tc, test_inbound, 0,
 	    sizeof(inbound) / sizeof(inbound[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rate");
+	tcase_add_loop_test(tc, test_rate, 0, sizeof(rates) / sizeof(rates[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rule table");
 	tcase_add_test(tc, test_rule_table);

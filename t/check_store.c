@@ -1,28 +1,384 @@
 /*
  * NAME
  *	check_store - the store contract, run against every backend
+ * SYNOPSIS
+ *	check_store
  * DESCRIPTION
- *	One table of steps (put, get, release at given times) with the
- *	wanted results; each backend that can be created here runs it. The
- *	memory backend always; others join as they land.
+ *	Tables of steps (put, get, release, check at given times) with the
+ *	wanted results; every backend runs them: memory, and redis against
+ *	a private redis-server that each test starts on a free 127.0.0.1
+ *	port (no RDB, no AOF, its files in a mkdtemp folder) and stops by
+ *	its pid. Window expiry runs on the memory backend only, where time
+ *	is an input; Redis counts on its own clock.
+ *
+ *	The Redis cases: reconnection after CLIENT KILL, the NOSCRIPT path
+ *	after SCRIPT FLUSH, a server stopped and started again, a paused
+ *	server (timeout, not a hang), the events published, AUTH with a
+ *	password and an ACL user, prefix and database isolation, threads
+ *	sharing a small pool, one round trip per check (MONITOR, INFO
+ *	commandstats), a Unix socket, a server down at start, the options
+ *	refused, a pool of one shared by four threads on a paused server,
+ *	a replica's READONLY, and a Sentinel (a dead one listed first) with
+ *	a forced failover that the store follows.
+ *
+ *	Like the daemon, the program ignores SIGPIPE: hiredis writes to
+ *	sockets that a server may have closed.
+ * ENVIRONMENT
+ *	ISO_REQUIRE_INTEGRATION=1  a missing redis-server is a failure;
+ *		otherwise only the memory backend runs, with a note.
+ *	ISO_KEEP  keep the servers' folders (/tmp/check_store.*), for a look.
+ * DIAGNOSTICS
+ *	Exit status 0 when every test passed, 1 otherwise.
  */
 #include "config.h"
 
 #include <check.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
 
 #include "store.h"
+#include "xtext.h"
 
-typedef struct store *(*store_factory)(void);
+#define NCASES(t)	((int)(sizeof(t) / sizeof((t)[0])))
+#define SRV_MAX		4
+#define UP_WAIT_MS	5000
+#define K10		"0123456789"
+/* 200 octets: UTF-8, a quote, CR LF, a space, an apostrophe, then digits */
+#define LONG_LOGIN	"l\xc3\xa9n\"g\r\n '" K10 K10 K10 K10 K10 K10 K10 \
+	K10 K10 K10 K10 K10 K10 K10 K10 K10 K10 K10 K10
 
-static const struct {
-	const char *name;
-	store_factory make;
-} backends[] = {
-	{"memory", store_memory_new},
+/* A private redis-server (or Sentinel) of the running test. */
+struct srv {
+	pid_t	pid;			/* 0: not running */
+	int	port;
+	char	dir[64];		/* "": none */
 };
+
+static struct srv servers[SRV_MAX];
+static int have_redis;
+
+static const struct backend {
+	const char *name;
+	int	redis;
+} backends[] = {
+	{"memory", 0},
+	{"redis", 1},
+};
+
+/* pause_ms - wait a little, only while polling for a server */
+static void
+pause_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/* free_port - a TCP port free on 127.0.0.1 right now */
+static int
+free_port(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	ck_assert_int_ge(fd, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+/* raw_connect - a plain hiredis connection, for the test's own commands */
+static redisContext *
+raw_connect(int port, long timeout_ms)
+{
+	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+	redisContext *c = redisConnectWithTimeout("127.0.0.1", port, tv);
+
+	if (c != NULL && c->err == 0 && redisSetTimeout(c, tv) == REDIS_OK)
+		return c;
+	if (c != NULL)
+		redisFree(c);
+	return NULL;
+}
+
+/* raw_try - one command of C strings (NULL last); the reply or NULL */
+static redisReply *
+raw_try(redisContext *c, ...)
+{
+	const char *argv[16];
+	size_t len[16];
+	va_list ap;
+	int n = 0;
+
+	va_start(ap, c);
+	while (n < 16 && (argv[n] = va_arg(ap, const char *)) != NULL) {
+		len[n] = strlen(argv[n]);
+		n++;
+	}
+	va_end(ap);
+	return redisCommandArgv(c, n, argv, len);
+}
+
+#define raw(c, ...) \
+	raw_must(raw_try((c), __VA_ARGS__, (const char *)NULL))
+
+/* raw_must - a reply that must have come */
+static redisReply *
+raw_must(redisReply *r)
+{
+	ck_assert_msg(r != NULL, "raw command: no reply");
+	return r;
+}
+
+/* up - does the server on port answer, from process pid? */
+static int
+up(int port, pid_t pid)
+{
+	char want[32];
+	redisContext *c = raw_connect(port, 200);
+	redisReply *r;
+	int ok = 0;
+
+	if (c == NULL)
+		return 0;
+	if ((r = raw_try(c, "PING", (const char *)NULL)) != NULL) {
+		/* NOAUTH: up, behind a password */
+		ok = r->type == REDIS_REPLY_ERROR;
+		freeReplyObject(r);
+	}
+	if (!ok && (r = raw_try(c, "INFO", "server", (const char *)NULL))) {
+		snprintf(want, sizeof(want), "process_id:%ld\r", (long)pid);
+		ok = r->type == REDIS_REPLY_STRING &&
+		    strstr(r->str, want) != NULL;
+		freeReplyObject(r);
+	}
+	redisFree(c);
+	return ok;
+}
+
+/* rm_dir - remove a test folder and the files in it */
+static void
+rm_dir(const char *dir)
+{
+	char path[512];
+	struct dirent *e;
+	DIR *d;
+
+	if (*dir == '\0' || (d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* srv_start - run redis-server on port (0: a free one); 0 up, -1 not */
+static int
+srv_start(struct srv *s, int port, int sentinel, const char *const *extra)
+{
+	char portbuf[16], conf[128], out[128];
+	const char *argv[40];
+	int n = 0, fd, waited;
+
+	if (s->dir[0] == '\0') {
+		snprintf(s->dir, sizeof(s->dir), "/tmp/check_store.XXXXXX");
+		ck_assert_ptr_nonnull(mkdtemp(s->dir));
+	}
+	s->port = port != 0 ? port : free_port();
+	snprintf(portbuf, sizeof(portbuf), "%d", s->port);
+	snprintf(conf, sizeof(conf), "%s/sentinel.conf", s->dir);
+	snprintf(out, sizeof(out), "%s/out", s->dir);
+	argv[n++] = "redis-server";
+	if (sentinel)
+		argv[n++] = conf;
+	argv[n++] = "--port";
+	argv[n++] = portbuf;
+	argv[n++] = "--bind";
+	argv[n++] = "127.0.0.1";
+	argv[n++] = "--dir";
+	argv[n++] = s->dir;
+	if (sentinel) {
+		argv[n++] = "--sentinel";
+	} else {
+		argv[n++] = "--save";
+		argv[n++] = "";
+		argv[n++] = "--appendonly";
+		argv[n++] = "no";
+	}
+	for (; extra != NULL && *extra != NULL && n < 39; extra++)
+		argv[n++] = *extra;
+	argv[n] = NULL;
+	if ((s->pid = fork()) == 0) {
+		/* dies with the test, even one killed on its timeout */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	ck_assert_int_gt(s->pid, 0);
+	for (waited = 0; waited < UP_WAIT_MS; waited += 20) {
+		if (up(s->port, s->pid))
+			return 0;
+		if (waitpid(s->pid, NULL, WNOHANG) == s->pid) {
+			s->pid = 0;
+			return -1;
+		}
+		pause_ms(20);
+	}
+	return -1;
+}
+
+/* srv_stop - SIGTERM, SIGKILL after 5 s, reap; keep: leave the folder */
+static void
+srv_stop(struct srv *s, int keep)
+{
+	int waited;
+
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		for (waited = 0; waited < 5000; waited += 10) {
+			if (waitpid(s->pid, NULL, WNOHANG) == s->pid)
+				break;
+			pause_ms(10);
+		}
+		if (waited >= 5000) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, NULL, 0);
+		}
+		s->pid = 0;
+	}
+	if (!keep) {
+		if (getenv("ISO_KEEP") == NULL)
+			rm_dir(s->dir);
+		s->dir[0] = '\0';
+	}
+}
+
+/* stop_all - at exit, also after a failed assertion: no server left */
+static void
+stop_all(void)
+{
+	int i;
+
+	for (i = 0; i < SRV_MAX; i++)
+		srv_stop(&servers[i], 0);
+}
+
+/* must_start - srv_start() that must succeed */
+static struct srv *
+must_start(int i, int sentinel, const char *const *extra)
+{
+	ck_assert_msg(srv_start(&servers[i], 0, sentinel, extra) == 0,
+	    "redis-server did not start (see %s/out)", servers[i].dir);
+	return &servers[i];
+}
+
+/* opts - the options of a store on 127.0.0.1:port */
+static struct store_redis_opts
+opts(char *buf, size_t len, int port)
+{
+	struct store_redis_opts o;
+
+	snprintf(buf, len, "127.0.0.1:%d", port);
+	memset(&o, 0, sizeof(o));
+	o.server = buf;
+	o.prefix = "iso:";
+	o.timeout_ms = 2000;
+	o.node = "mx2";
+	return o;
+}
+
+/* redis_store - a store on 127.0.0.1:port, with pool size and timeout */
+static struct store *
+redis_store(int port, unsigned pool, unsigned long timeout_ms)
+{
+	char buf[64], err[256];
+	struct store_redis_opts o = opts(buf, sizeof(buf), port);
+	struct store *st;
+
+	o.pool_size = pool;
+	o.timeout_ms = timeout_ms;
+	st = store_redis_new(&o, err, sizeof(err));
+	ck_assert_msg(st != NULL, "store_redis_new: %s", err);
+	return st;
+}
+
+/* backend_open - a fresh store of backend i (redis: on its own server) */
+static struct store *
+backend_open(int i, unsigned pool)
+{
+	if (!backends[i].redis)
+		return store_memory_new();
+	return redis_store(must_start(0, 0, NULL)->port, pool, 5000);
+}
+
+/* backend_close - free the store, stop its server */
+static void
+backend_close(int i, struct store *st)
+{
+	store_free(st);
+	if (backends[i].redis)
+		srv_stop(&servers[0], 0);
+}
+
+/* quarantine - put kind:key at now until expires, or fail the test */
+static void
+quarantine(struct store *st, enum store_kind kind, const char *key,
+    time_t now, time_t expires)
+{
+	struct quarantine q;
+
+	memset(&q, 0, sizeof(q));
+	q.rule = RULE_INBOUND_CUSTOMER_DIRECT;
+	snprintf(q.reason, sizeof(q.reason), "bot seen: helo=x y");
+	snprintf(q.node, sizeof(q.node), "mx1");
+	q.expires = expires;
+	ck_assert_msg(store_quarantine_put(st, kind, key, &q, now, NULL) == 0,
+	    "put: %s", store_error(st));
+}
+
+/* one_check - check() with ip, login and one counter; the result */
+static int
+one_check(struct store *st, const char *ip, const char *login,
+    struct store_counter *k)
+{
+	struct store_check c;
+
+	memset(&c, 0, sizeof(c));
+	c.ip = ip;
+	c.login = login;
+	c.counters = k;
+	c.n_counters = k != NULL;
+	return store_check(st, &c, 1000);
+}
 
 enum op { PUT, GET, RELEASE };
 
@@ -52,6 +408,10 @@ static const struct step {
 	{PUT, STORE_LOGIN, "alice@example.net", 2000, 3000, 0, 1, 2000, 3000},
 	{GET, STORE_LOGIN, "Alice@example.net", 2001, 0, 0, 0, 0, 0},	/* bytes, not case */
 	{GET, STORE_LOGIN, "alice@example.net", 2001, 0, 1, 1, 2000, 3000},
+	{RELEASE, STORE_LOGIN, "alice@example.net", 3000, 0, 0, 0, 0, 0},
+						/* expired: nothing released */
+	{PUT, STORE_LOGIN, LONG_LOGIN, 2000, 3000, 0, 1, 2000, 3000},
+	{GET, STORE_LOGIN, LONG_LOGIN, 2999, 0, 1, 1, 2000, 3000},
 	{PUT, STORE_IP, "2001:db8::1", 2000, 2500, 0, 1, 2000, 2500},
 	{GET, STORE_IP, "2001:db8::1", 2499, 0, 1, 1, 2000, 2500},
 	{GET, STORE_IP, "", 2000, 0, -1, 0, 0, 0},
@@ -61,7 +421,7 @@ static const struct step {
 
 START_TEST(test_contract)
 {
-	struct store *st = backends[_i].make();
+	struct store *st = backend_open(_i, 0);
 	struct quarantine q, got;
 	size_t i;
 	int rc;
@@ -102,14 +462,18 @@ START_TEST(test_contract)
 		ck_assert_int_eq(got.rule, RULE_INBOUND_CUSTOMER_DIRECT);
 		ck_assert_str_eq(got.node, "mx1");
 		ck_assert_str_eq(got.evidence, "helo=x");
+		if (s->op == PUT) {
+			ck_assert_int_eq(got.last_seen, s->now);
+			ck_assert_int_eq(strncmp(got.reason, "step ", 5), 0);
+		}
 	}
-	store_free(st);
+	backend_close(_i, st);
 }
 END_TEST
 
 START_TEST(test_many)
 {
-	struct store *st = backends[_i].make();
+	struct store *st = backend_open(_i, 0);
 	char key[32];
 	unsigned i;
 
@@ -128,19 +492,1003 @@ START_TEST(test_many)
 	    NULL), 0);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "10.0.19.135", 50,
 	    NULL), 1);
+	backend_close(_i, st);
+}
+END_TEST
+
+/* A record's text fields survive the trip, cut to their sizes. */
+START_TEST(test_fields)
+{
+	struct store *st = backend_open(_i, 0);
+	struct quarantine q, got;
+
+	memset(&q, 0, sizeof(q));
+	q.rule = RULE_NONE;
+	memset(q.reason, 'r', sizeof(q.reason) - 1);
+	snprintf(q.evidence, sizeof(q.evidence), "helo=\"a b\"\r\n\xc3\xa9");
+	memset(q.node, 'n', sizeof(q.node) - 1);
+	q.expires = 2000;
+	ck_assert_int_eq(store_quarantine_put(st, STORE_LOGIN, "u", &q, 1000,
+	    NULL), 0);
+	ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN, "u", 1000, &got),
+	    1);
+	ck_assert_int_eq(got.rule, RULE_NONE);
+	ck_assert_str_eq(got.reason, q.reason);
+	ck_assert_str_eq(got.evidence, q.evidence);
+	ck_assert_str_eq(got.node, q.node);
+	ck_assert_int_eq(got.last_seen, 1000);
+	q.rule = RULE_OUTBOUND_RATE;
+	snprintf(q.node, sizeof(q.node), "other");
+	ck_assert_int_eq(store_quarantine_put(st, STORE_LOGIN, "u", &q, 1001,
+	    &got), 0);
+	ck_assert_int_eq(got.rule, RULE_OUTBOUND_RATE);
+	ck_assert_int_eq(got.node[0], 'n');		/* kept on refresh */
+	ck_assert_int_eq(got.last_seen, 1001);
+	ck_assert_int_eq(got.first_seen, 1000);
+	backend_close(_i, st);
+}
+END_TEST
+
+/* One counter of a check step, with the count wanted after it. */
+struct counter_want {
+	enum store_kind kind;
+	const char *key;
+	const char *what;
+	unsigned long window_ms;
+	unsigned long add;
+	unsigned long want_count;
+};
+
+static const struct check_step {
+	const char *ip;
+	const char *login;
+	int	want_ip;
+	int	want_login;
+	size_t	n;
+	struct counter_want c[3];
+	int	want_rc;
+	const char *want_err;
+} check_steps[] = {
+	/* quarantines only */
+	{"127.0.2.66", "bot@example.net", 1, 1, 0, {{0}}, 0, NULL},
+	{"127.0.2.67", NULL, 0, 0, 0, {{0}}, 0, NULL},
+	{NULL, "alice@example.net", 0, 0, 0, {{0}}, 0, NULL},
+	{"127.0.2.66", NULL, 1, 0, 0, {{0}}, 0, NULL},
+	{NULL, "127.0.2.66", 0, 0, 0, {{0}}, 0, NULL},	/* kinds apart */
+	{NULL, "cr\r\nlf", 0, 1, 0, {{0}}, 0, NULL},
+	{NULL, "cr\nlf", 0, 0, 0, {{0}}, 0, NULL},
+	{NULL, "a b", 0, 1, 0, {{0}}, 0, NULL},
+	{NULL, "a", 0, 0, 0, {{0}}, 0, NULL},
+	{NULL, LONG_LOGIN, 0, 1, 0, {{0}}, 0, NULL},
+	{NULL, "\"q\" 'x'", 0, 0, 0, {{0}}, 0, NULL},
+	{NULL, NULL, 0, 0, 0, {{0}}, 0, NULL},	/* nothing asked */
+	/* counters only: they add up per kind, key, what and window */
+	{NULL, NULL, 0, 0, 1, {
+	    {STORE_IP, "127.0.2.67", "messages", 60000, 1, 1}}, 0, NULL},
+	{NULL, NULL, 0, 0, 1, {
+	    {STORE_IP, "127.0.2.67", "messages", 60000, 1, 2}}, 0, NULL},
+	{NULL, NULL, 0, 0, 2, {
+	    {STORE_IP, "127.0.2.67", "recipients", 60000, 5, 5},
+	    {STORE_IP, "127.0.2.67", "messages", 60000, 1, 3}}, 0, NULL},
+	{NULL, NULL, 0, 0, 3, {
+	    {STORE_LOGIN, "127.0.2.67", "messages", 60000, 1, 1},
+	    {STORE_IP, "127.0.2.67", "messages", 3600000, 1, 1},
+	    {STORE_IP, "127.0.2.68", "messages", 60000, 1, 1}}, 0, NULL},
+	{NULL, NULL, 0, 0, 2, {			/* the same one twice */
+	    {STORE_LOGIN, "a b", "messages", 60000, 1, 1},
+	    {STORE_LOGIN, "a b", "messages", 60000, 1, 2}}, 0, NULL},
+	{NULL, NULL, 0, 0, 3, {			/* binary-safe keys */
+	    {STORE_LOGIN, "cr\r\nlf", "recipients", 60000, 100, 100},
+	    {STORE_LOGIN, "cr\nlf", "recipients", 60000, 1, 1},
+	    {STORE_LOGIN, LONG_LOGIN, "recipients", 60000, 7, 7}}, 0, NULL},
+	{NULL, NULL, 0, 0, 3, {
+	    {STORE_LOGIN, "\"q\" 'x'", "messages", 60000, 1, 1},
+	    {STORE_LOGIN, "caf\xc3\xa9", "messages", 60000, 1, 1},
+	    {STORE_LOGIN, "cafe", "messages", 60000, 3, 3}}, 0, NULL},
+	{NULL, NULL, 0, 0, 2, {
+	    {STORE_IP, "2001:db8::1", "messages", 60000, 1, 1},
+	    {STORE_LOGIN, LONG_LOGIN, "recipients", 60000, 7, 14}}, 0, NULL},
+	/* both */
+	{"127.0.2.66", "bot@example.net", 1, 1, 2, {
+	    {STORE_IP, "127.0.2.66", "messages", 60000, 2, 2},
+	    {STORE_LOGIN, "bot@example.net", "recipients", 60000, 10, 10}},
+	    0, NULL},
+	{"127.0.2.69", "bot@example.net", 0, 1, 2, {
+	    {STORE_IP, "127.0.2.66", "messages", 60000, 2, 4},
+	    {STORE_LOGIN, "bot@example.net", "recipients", 60000, 10, 20}},
+	    0, NULL},
+	/* refused as a whole: nothing counted */
+	{"", NULL, 0, 0, 1, {
+	    {STORE_IP, "127.0.2.67", "messages", 60000, 1, 0}}, -1,
+	    "empty key"},
+	{NULL, NULL, 0, 0, 2, {
+	    {STORE_IP, "127.0.2.67", "messages", 60000, 1, 0},
+	    {STORE_IP, "", "messages", 60000, 1, 0}}, -1, "empty key"},
+	{NULL, NULL, 0, 0, 2, {
+	    {STORE_IP, "127.0.2.67", "messages", 60000, 1, 0},
+	    {STORE_IP, "x", "messages", 0, 1, 0}}, -1, "empty window"},
+	{NULL, NULL, 0, 0, 1, {
+	    {STORE_IP, "127.0.2.67", "messages", 60000, 1, 4}}, 0, NULL},
+};
+
+START_TEST(test_counters)
+{
+	struct store *st = backend_open(_i, 0);
+	struct store_counter k[3];
+	struct store_check c;
+	size_t i, j;
+	int rc;
+
+	ck_assert_int_eq(strlen(LONG_LOGIN), 200);
+	quarantine(st, STORE_IP, "127.0.2.66", 1000, 90000);
+	quarantine(st, STORE_LOGIN, "bot@example.net", 1000, 90000);
+	quarantine(st, STORE_LOGIN, "cr\r\nlf", 1000, 90000);
+	quarantine(st, STORE_LOGIN, "a b", 1000, 90000);
+	quarantine(st, STORE_LOGIN, LONG_LOGIN, 1000, 90000);
+	for (i = 0; i < sizeof(check_steps) / sizeof(check_steps[0]); i++) {
+		const struct check_step *s = &check_steps[i];
+
+		memset(&c, 0x5a, sizeof(c));
+		memset(k, 0x5a, sizeof(k));
+		c.ip = s->ip;
+		c.login = s->login;
+		c.counters = k;
+		c.n_counters = s->n;
+		for (j = 0; j < s->n; j++) {
+			k[j].kind = s->c[j].kind;
+			k[j].key = s->c[j].key;
+			k[j].what = s->c[j].what;
+			k[j].window_ms = s->c[j].window_ms;
+			k[j].add = s->c[j].add;
+		}
+		rc = store_check(st, &c, 1000);
+		ck_assert_msg(rc == s->want_rc, "%s step %zu: rc %d (%s)",
+		    backends[_i].name, i, rc, store_error(st));
+		if (rc < 0) {
+			ck_assert_str_eq(store_error(st), s->want_err);
+			continue;
+		}
+		ck_assert_msg(c.ip_quarantined_r == s->want_ip &&
+		    c.login_quarantined_r == s->want_login,
+		    "%s step %zu: quarantined %d %d", backends[_i].name, i,
+		    c.ip_quarantined_r, c.login_quarantined_r);
+		for (j = 0; j < s->n; j++) {
+			/* memory counts in whole seconds */
+			unsigned long w = (s->c[j].window_ms + 999) / 1000 *
+			    1000;
+
+			ck_assert_msg(k[j].count_r == s->c[j].want_count,
+			    "%s step %zu counter %zu: count %lu, want %lu",
+			    backends[_i].name, i, j, k[j].count_r,
+			    s->c[j].want_count);
+			ck_assert_msg(k[j].reset_ms_r > 0 &&
+			    k[j].reset_ms_r <= w,
+			    "%s step %zu counter %zu: reset %lu",
+			    backends[_i].name, i, j, k[j].reset_ms_r);
+		}
+	}
+	backend_close(_i, st);
+}
+END_TEST
+
+/* Windows end on the memory backend's clock: the now passed in. */
+static const struct window_step {
+	time_t	now;
+	unsigned long window_ms;
+	unsigned long want_count;
+	unsigned long want_reset_ms;
+} window_steps[] = {
+	{1000, 60000, 1, 60000},
+	{1030, 60000, 2, 30000},
+	{1059, 60000, 3, 1000},
+	{1060, 60000, 1, 60000},	/* a new window */
+	{1060, 2000, 1, 2000},		/* another counter */
+	{1061, 2000, 2, 1000},
+	{1062, 2000, 1, 2000},
+};
+
+START_TEST(test_window_memory)
+{
+	struct store *st = store_memory_new();
+	struct store_counter k;
+	struct store_check c;
+	int i;
+
+	for (i = 0; i < NCASES(window_steps); i++) {
+		memset(&c, 0, sizeof(c));
+		memset(&k, 0, sizeof(k));
+		k.kind = STORE_IP;
+		k.key = "127.0.2.67";
+		k.what = "messages";
+		k.window_ms = window_steps[i].window_ms;
+		k.add = 1;
+		c.counters = &k;
+		c.n_counters = 1;
+		ck_assert_int_eq(store_check(st, &c, window_steps[i].now), 0);
+		ck_assert_msg(k.count_r == window_steps[i].want_count &&
+		    k.reset_ms_r == window_steps[i].want_reset_ms,
+		    "step %d: count %lu reset %lu", i, k.count_r, k.reset_ms_r);
+	}
 	store_free(st);
 }
 END_TEST
+
+#define THREADS		8
+#define CALLS		200
+
+struct worker {
+	pthread_t tid;
+	struct store *st;
+	int	failures;
+};
+
+/* work - CALLS checks of one thread; failures counted, not asserted */
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	struct store_counter k;
+	int i;
+
+	for (i = 0; i < CALLS; i++) {
+		struct store_check c;
+
+		memset(&c, 0, sizeof(c));
+		memset(&k, 0, sizeof(k));
+		k.kind = STORE_IP;
+		k.key = "10.9.9.9";
+		k.what = "messages";
+		k.window_ms = 600000;
+		k.add = 1;
+		c.login = "bot@example.net";
+		c.counters = &k;
+		c.n_counters = 1;
+		if (store_check(w->st, &c, 1000) < 0 ||
+		    !c.login_quarantined_r || k.count_r < 1 ||
+		    k.count_r > THREADS * CALLS)
+			w->failures++;
+	}
+	return NULL;
+}
+
+START_TEST(test_threads)
+{
+	struct store *st = backend_open(_i, 2);
+	struct worker w[THREADS];
+	struct store_counter k;
+	int i, failures = 0;
+
+	quarantine(st, STORE_LOGIN, "bot@example.net", 1000, 90000);
+	for (i = 0; i < THREADS; i++) {
+		w[i].st = st;
+		w[i].failures = 0;
+		ck_assert_int_eq(pthread_create(&w[i].tid, NULL, work, &w[i]),
+		    0);
+	}
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(w[i].tid, NULL);
+		failures += w[i].failures;
+	}
+	ck_assert_int_eq(failures, 0);
+	memset(&k, 0, sizeof(k));
+	k.kind = STORE_IP;
+	k.key = "10.9.9.9";
+	k.what = "messages";
+	k.window_ms = 600000;
+	ck_assert_int_eq(one_check(st, NULL, NULL, &k), 0);
+	ck_assert_int_eq(k.count_r, THREADS * CALLS);
+	backend_close(_i, st);
+}
+END_TEST
+
+/* A store that lost its connection reconnects by itself. */
+START_TEST(test_reconnect)
+{
+	struct srv *s = must_start(0, 0, NULL);
+	struct store *st = redis_store(s->port, 0, 1000);
+	redisContext *rc = raw_connect(s->port, 5000);
+	redisReply *r;
+	int first;
+
+	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), 0);
+	r = raw(rc, "CLIENT", "KILL", "TYPE", "normal");
+	ck_assert_int_eq(r->type, REDIS_REPLY_INTEGER);
+	ck_assert_int_ge(r->integer, 1);
+	freeReplyObject(r);
+	first = one_check(st, "127.0.2.66", NULL, NULL);
+	if (first < 0)
+		ck_assert_msg(strncmp(store_error(st), "redis ", 6) == 0,
+		    "error: %s", store_error(st));
+	ck_assert_msg(one_check(st, "127.0.2.66", NULL, NULL) == 0, "%s",
+	    store_error(st));
+	redisFree(rc);
+	store_free(st);
+	srv_stop(s, 0);
+}
+END_TEST
+
+/* commandstat - calls of one command in INFO commandstats, 0 if none */
+static long
+commandstat(redisContext *c, const char *name)
+{
+	char want[64];
+	redisReply *r = raw(c, "INFO", "commandstats");
+	const char *p;
+	long n = 0;
+
+	snprintf(want, sizeof(want), "cmdstat_%s:calls=", name);
+	if ((p = strstr(r->str, want)) != NULL)
+		n = strtol(p + strlen(want), NULL, 10);
+	freeReplyObject(r);
+	return n;
+}
+
+/* Scripts flushed (a restart, a failover): EVAL, and carry on. */
+START_TEST(test_noscript)
+{
+	struct srv *s = must_start(0, 0, NULL);
+	struct store *st = redis_store(s->port, 0, 1000);
+	redisContext *rc = raw_connect(s->port, 5000);
+	struct store_counter k = {STORE_IP, "127.0.2.66", "messages", 60000, 1,
+	    0, 0};
+	long evals;
+
+	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, &k), 0);
+	freeReplyObject(raw(rc, "SCRIPT", "FLUSH"));
+	evals = commandstat(rc, "eval");
+	ck_assert_msg(one_check(st, "127.0.2.66", NULL, &k) == 0, "%s",
+	    store_error(st));
+	ck_assert_int_eq(k.count_r, 2);
+	ck_assert_int_eq(commandstat(rc, "eval"), evals + 1);
+	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, &k), 0);
+	ck_assert_int_eq(commandstat(rc, "eval"), evals + 1);	/* kept */
+	freeReplyObject(raw(rc, "SCRIPT", "FLUSH"));
+	quarantine(st, STORE_IP, "127.0.2.66", 1000, 2000);
+	freeReplyObject(raw(rc, "SCRIPT", "FLUSH"));
+	ck_assert_int_eq(store_quarantine_release(st, STORE_IP, "127.0.2.66",
+	    1000), 1);
+	redisFree(rc);
+	store_free(st);
+	srv_stop(s, 0);
+}
+END_TEST
+
+/*
+ * One round trip per check: MONITOR shows one command (EVALSHA) per
+ * check at top level; what the script runs shows as "[0 lua]".
+ */
+START_TEST(test_round_trip)
+{
+	struct srv *s = must_start(0, 0, NULL);
+	struct store *st = redis_store(s->port, 0, 1000);
+	redisContext *rc = raw_connect(s->port, 5000);
+	redisContext *mon = raw_connect(s->port, 5000);
+	struct store_counter k[2] = {
+		{STORE_IP, "127.0.2.66", "messages", 60000, 1, 0, 0},
+		{STORE_LOGIN, "bot@example.net", "recipients", 60000, 3, 0, 0},
+	};
+	struct store_check c;
+	int n, top = 0, evalsha = 0, done = 0;
+	redisReply *r;
+
+	quarantine(st, STORE_IP, "127.0.2.66", 1000, 90000);
+	memset(&c, 0, sizeof(c));
+	c.ip = "127.0.2.66";
+	c.login = "bot@example.net";
+	c.counters = k;
+	c.n_counters = 2;
+	ck_assert_int_eq(store_check(st, &c, 1000), 0);	/* loads it */
+	freeReplyObject(raw(rc, "CONFIG", "RESETSTAT"));
+	r = raw(mon, "MONITOR");
+	ck_assert_str_eq(r->str, "OK");
+	freeReplyObject(r);
+	for (n = 0; n < 100; n++)
+		ck_assert_int_eq(store_check(st, &c, 1000), 0);
+	ck_assert_int_eq(c.ip_quarantined_r, 1);
+	ck_assert_int_eq(c.login_quarantined_r, 0);
+	ck_assert_int_eq(k[1].count_r, 303);
+	freeReplyObject(raw(rc, "ECHO", "end-of-test"));
+	while (!done) {
+		ck_assert_int_eq(redisGetReply(mon, (void **)&r), REDIS_OK);
+		ck_assert_int_eq(r->type, REDIS_REPLY_STATUS);
+		done = strstr(r->str, "\"end-of-test\"") != NULL;
+		if (!done && strstr(r->str, " lua] ") == NULL) {
+			top++;
+			evalsha += strstr(r->str, "] \"EVALSHA\" ") != NULL;
+		}
+		freeReplyObject(r);
+	}
+	ck_assert_int_eq(top, 100);
+	ck_assert_int_eq(evalsha, 100);
+	ck_assert_int_eq(commandstat(rc, "evalsha"), 100);
+	ck_assert_int_eq(commandstat(rc, "eval"), 0);	/* right SHA-1 */
+	redisFree(mon);
+	redisFree(rc);
+	store_free(st);
+	srv_stop(s, 0);
+}
+END_TEST
+
+/* A server stopped: errors, promptly; started again: the same store works. */
+START_TEST(test_restart)
+{
+	struct srv *s = must_start(0, 0, NULL);
+	struct store *st = redis_store(s->port, 4, 250);
+	int port = s->port, i;
+
+	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), 0);
+	srv_stop(s, 1);
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), -1);
+		ck_assert_msg(strncmp(store_error(st), "redis ", 6) == 0 &&
+		    strlen(store_error(st)) > 12, "error: %s", store_error(st));
+		ck_assert_int_eq(store_quarantine_get(st, STORE_IP,
+		    "127.0.2.66", 1000, NULL), -1);
+	}
+	ck_assert_ptr_nonnull(strstr(store_error(st), "connection refused"));
+	ck_assert_int_eq(srv_start(s, port, 0, NULL), 0);
+	ck_assert_msg(one_check(st, "127.0.2.66", NULL, NULL) == 0, "%s",
+	    store_error(st));
+	quarantine(st, STORE_IP, "127.0.2.66", 1000, 2000);
+	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "127.0.2.66", 1000,
+	    NULL), 1);
+	store_free(st);
+	srv_stop(s, 0);
+}
+END_TEST
+
+struct paused {
+	pthread_t tid;
+	struct store *st;
+	int	rc;
+	char	err[256];
+};
+
+/* paused_work - one check on a paused server; the result kept */
+static void *
+paused_work(void *arg)
+{
+	struct paused *p = arg;
+
+	p->rc = one_check(p->st, "127.0.2.66", NULL, NULL);
+	snprintf(p->err, sizeof(p->err), "%s", store_error(p->st));
+	return NULL;
+}
+
+/* A server that does not answer: a timeout, not a hang. */
+START_TEST(test_pause)
+{
+	struct srv *s = must_start(0, 0, NULL);
+	struct store *st = redis_store(s->port, 0, 300);
+	struct store *one = redis_store(s->port, 1, 300);
+	redisContext *rc = raw_connect(s->port, 5000);
+	struct paused t[4];
+	int i, rc_check = -1;
+
+	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), 0);
+	freeReplyObject(raw(rc, "CLIENT", "PAUSE", "3000", "ALL"));
+	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), -1);
+	ck_assert_msg(strstr(store_error(st), "timeout") != NULL, "error: %s",
+	    store_error(st));
+	/* a pool of one, four callers: each times out, or finds it busy */
+	for (i = 0; i < 4; i++) {
+		t[i].st = one;
+		ck_assert_int_eq(pthread_create(&t[i].tid, NULL, paused_work,
+		    &t[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i].tid, NULL);
+		ck_assert_int_eq(t[i].rc, -1);
+		ck_assert_msg(strstr(t[i].err, "timeout") != NULL ||
+		    strstr(t[i].err, "redis pool: all 1 connections busy") !=
+		    NULL, "error: %s", t[i].err);
+	}
+	store_free(one);
+	/* the pause ends by itself: poll, each try bounded by the timeout */
+	for (i = 0; i < 40 && rc_check < 0; i++)
+		rc_check = one_check(st, "127.0.2.66", NULL, NULL);
+	ck_assert_msg(rc_check == 0, "%s", store_error(st));
+	redisFree(rc);
+	store_free(st);
+	srv_stop(s, 0);
+}
+END_TEST
+
+/* event_field - the decoded value of name in an event line; 0 ok, -1 none */
+static int
+event_field(const char *line, const char *name, char *out, size_t len)
+{
+	size_t nlen = strlen(name);
+	const char *p = line, *end;
+	char tok[512];
+
+	for (; *p != '\0'; p = *end ? end + 1 : end) {
+		end = strchr(p, ' ');
+		if (end == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) >= sizeof(tok))
+			return -1;
+		memcpy(tok, p, (size_t)(end - p));
+		tok[end - p] = '\0';
+		if (strncmp(tok, name, nlen) == 0 && tok[nlen] == '=')
+			return xtext_decode(tok + nlen + 1, out, len);
+	}
+	return -1;
+}
+
+/* next_event - the next message on the subscribed connection */
+static char *
+next_event(redisContext *sub)
+{
+	redisReply *r = NULL;
+	char *line;
+
+	ck_assert_int_eq(redisGetReply(sub, (void **)&r), REDIS_OK);
+	ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
+	ck_assert_int_eq(r->elements, 3);
+	ck_assert_str_eq(r->element[0]->str, "message");
+	ck_assert_str_eq(r->element[1]->str, "iso:events");
+	line = strdup(r->element[2]->str);
+	ck_assert_int_eq(strlen(line), r->element[2]->len);
+	ck_assert_ptr_null(strchr(line, '\n'));
+	ck_assert_ptr_null(strchr(line, '\r'));
+	freeReplyObject(r);
+	return line;
+}
+
+static const struct event_want {
+	const char *name;
+	const char *want;
+} want_put[] = {
+	{"event", "quarantine"}, {"kind", "ip"}, {"key", "127.0.2.66"},
+	{"rule", "inbound.customer_direct"}, {"expires", "5000"}, {"hits", "1"},
+	{"node", "mx1"}, {"reason", "bot seen: helo=x y"},
+}, want_refresh[] = {
+	{"event", "quarantine"}, {"expires", "5000"}, {"hits", "2"},
+}, want_release[] = {
+	{"event", "release"}, {"kind", "ip"}, {"key", "127.0.2.66"},
+	{"node", "mx2"},
+}, want_login[] = {
+	{"event", "quarantine"}, {"kind", "login"}, {"key", "John Doe+x=y\r\n"},
+};
+
+/* expect_event - the next event has the fields wanted */
+static void
+expect_event(redisContext *sub, const struct event_want *w, int n)
+{
+	char *line = next_event(sub), got[256];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(event_field(line, w[i].name, got,
+		    sizeof(got)) == 0, "no %s in \"%s\"", w[i].name, line);
+		ck_assert_msg(strcmp(got, w[i].want) == 0, "%s=%s in \"%s\"",
+		    w[i].name, got, line);
+	}
+	free(line);
+}
+
+START_TEST(test_events)
+{
+	struct srv *s = must_start(0, 0, NULL);
+	struct store *st = redis_store(s->port, 0, 1000);
+	redisContext *sub = raw_connect(s->port, 5000);
+	redisReply *r;
+
+	r = raw(sub, "SUBSCRIBE", "iso:events");
+	ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
+	freeReplyObject(r);
+	quarantine(st, STORE_IP, "127.0.2.66", 1000, 5000);
+	expect_event(sub, want_put, NCASES(want_put));
+	quarantine(st, STORE_IP, "127.0.2.66", 1001, 4000);
+	expect_event(sub, want_refresh, NCASES(want_refresh));
+	ck_assert_int_eq(store_quarantine_release(st, STORE_IP, "127.0.2.66",
+	    1002), 1);
+	expect_event(sub, want_release, NCASES(want_release));
+	ck_assert_int_eq(store_quarantine_release(st, STORE_IP, "127.0.2.66",
+	    1003), 0);			/* nothing released: no event */
+	quarantine(st, STORE_LOGIN, "John Doe+x=y\r\n", 1004, 5000);
+	expect_event(sub, want_login, NCASES(want_login));
+	redisFree(sub);
+	store_free(st);
+	srv_stop(s, 0);
+}
+END_TEST
+
+static const struct auth_case {
+	const char *user;
+	const char *password;
+	int	want_rc;
+	const char *want_err;		/* in the error text */
+} auth_cases[] = {
+	{NULL, "s3cret", 0, NULL},
+	{NULL, NULL, -1, "NOAUTH"},
+	{NULL, "wrong", -1, "WRONGPASS"},
+	{"alice", "pw", 0, NULL},
+	{"alice", "s3cret", -1, "WRONGPASS"},
+};
+
+START_TEST(test_auth)
+{
+	static const char *const extra[] = {
+		"--requirepass", "s3cret", "--user", "alice", "on", ">pw", "~*",
+		"&*", "+@all", NULL,
+	};
+	struct srv *s = must_start(0, 0, extra);
+	char buf[64], err[256];
+	struct store_redis_opts o = opts(buf, sizeof(buf), s->port);
+	struct store *st;
+	int i, rc;
+
+	for (i = 0; i < NCASES(auth_cases); i++) {
+		o.user = auth_cases[i].user;
+		o.password = auth_cases[i].password;
+		st = store_redis_new(&o, err, sizeof(err));
+		ck_assert_msg(st != NULL, "%s", err);
+		rc = one_check(st, "127.0.2.66", NULL, NULL);
+		ck_assert_msg(rc == auth_cases[i].want_rc, "case %d: %d %s", i,
+		    rc, store_error(st));
+		if (rc < 0)
+			ck_assert_msg(strstr(store_error(st),
+			    auth_cases[i].want_err) != NULL, "case %d: %s", i,
+			    store_error(st));
+		store_free(st);
+	}
+	srv_stop(s, 0);
+}
+END_TEST
+
+/* Stores of other prefixes or databases see nothing of each other. */
+START_TEST(test_isolation)
+{
+	static const struct {
+		const char *prefix;
+		int	db;
+	} cfg[] = {{"a:", 0}, {"b:", 0}, {"a:", 1}};
+	struct srv *s = must_start(0, 0, NULL);
+	struct store *st[3];
+	char buf[64], err[256];
+	struct store_redis_opts o = opts(buf, sizeof(buf), s->port);
+	struct store_counter k = {STORE_LOGIN, "alice", "messages", 60000, 1,
+	    0, 0};
+	int i, j;
+
+	for (i = 0; i < 3; i++) {
+		o.prefix = cfg[i].prefix;
+		o.database = cfg[i].db;
+		st[i] = store_redis_new(&o, err, sizeof(err));
+		ck_assert_msg(st[i] != NULL, "%s", err);
+	}
+	for (i = 0; i < 3; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "127.0.3.%d", i);
+		quarantine(st[i], STORE_IP, key, 1000, 2000);
+		for (j = 0; j < 3; j++)
+			ck_assert_int_eq(store_quarantine_get(st[j], STORE_IP,
+			    key, 1000, NULL), i == j);
+		ck_assert_int_eq(one_check(st[i], NULL, NULL, &k), 0);
+		ck_assert_int_eq(k.count_r, 1);
+	}
+	for (i = 0; i < 3; i++)
+		store_free(st[i]);
+	srv_stop(s, 0);
+}
+END_TEST
+
+START_TEST(test_unix)
+{
+	char sock[128], server[140], buf[64], err[256];
+	const char *extra[] = {"--unixsocket", sock, NULL};
+	struct store_redis_opts o;
+	struct store *st;
+	struct srv *s;
+
+	snprintf(servers[0].dir, sizeof(servers[0].dir),
+	    "/tmp/check_store.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(servers[0].dir));
+	snprintf(sock, sizeof(sock), "%s/redis.sock", servers[0].dir);
+	s = must_start(0, 0, extra);
+	snprintf(server, sizeof(server), "unix:%s", sock);
+	o = opts(buf, sizeof(buf), s->port);
+	o.server = server;
+	st = store_redis_new(&o, err, sizeof(err));
+	ck_assert_msg(st != NULL, "%s", err);
+	quarantine(st, STORE_IP, "127.0.2.66", 1000, 2000);
+	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), 0);
+	store_free(st);
+	srv_stop(s, 0);
+}
+END_TEST
+
+/* Redis down at start: the store is made; calls fail, promptly. */
+START_TEST(test_down_at_start)
+{
+	struct store *st = redis_store(free_port(), 0, 250);
+
+	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), -1);
+	ck_assert_msg(strstr(store_error(st), "connection refused") != NULL,
+	    "%s", store_error(st));
+	ck_assert_int_eq(store_quarantine_release(st, STORE_IP, "127.0.2.66",
+	    1000), -1);
+	store_free(st);
+}
+END_TEST
+
+static const char *const one_sentinel[] = {"127.0.0.1:26379"};
+static const char *const bad_sentinels[] = {"127.0.0.1:26379", "sentinel"};
+
+static const struct opts_case {
+	const char *server;
+	const char *const *sentinels;
+	size_t	n_sentinels;
+	const char *master_name;
+	const char *user;
+	const char *password;
+	int	database;
+	const char *prefix;
+	unsigned long timeout_ms;
+	const char *want_err;		/* NULL: accepted */
+} opts_cases[] = {
+	{"127.0.0.1:6379", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250, NULL},
+	{"localhost:1", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250, NULL},
+	{"[::1]:65535", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250, NULL},
+	{"unix:/run/redis/redis-server.sock", NULL, 0, NULL, NULL, "pw", 3,
+	    "x", 1, NULL},
+	{NULL, one_sentinel, 1, "m", "u", "pw", 0, "iso:", 250, NULL},
+	{"127.0.0.1:6379", one_sentinel, 1, "m", NULL, NULL, 0, "iso:", 250,
+	    "exclude each other"},
+	{NULL, NULL, 0, NULL, NULL, NULL, 0, "iso:", 250, "neither"},
+	{"127.0.0.1", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
+	    "not host:port"},
+	{"127.0.0.1:0", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
+	    "not host:port"},
+	{"127.0.0.1:65536", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
+	    "not host:port"},
+	{"127.0.0.1:63x9", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
+	    "not host:port"},
+	{":6379", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250, "not host:port"},
+	{"127.0.0.1:", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
+	    "not host:port"},
+	{"unix:run/redis.sock", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
+	    "unix:/absolute/path"},
+	{"unix:", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
+	    "unix:/absolute/path"},
+	{NULL, one_sentinel, 1, NULL, NULL, NULL, 0, "iso:", 250,
+	    "needs RedisMasterName"},
+	{NULL, one_sentinel, 1, "", NULL, NULL, 0, "iso:", 250,
+	    "needs RedisMasterName"},
+	{NULL, bad_sentinels, 2, "m", NULL, NULL, 0, "iso:", 250,
+	    "RedisSentinels \"sentinel\""},
+	{"127.0.0.1:6379", NULL, 0, NULL, NULL, NULL, 0, "", 250,
+	    "RedisPrefix"},
+	{"127.0.0.1:6379", NULL, 0, NULL, NULL, NULL, 0, NULL, 250,
+	    "RedisPrefix"},
+	{"127.0.0.1:6379", NULL, 0, NULL, NULL, NULL, 0, "iso:", 0,
+	    "RedisTimeout"},
+	{"127.0.0.1:6379", NULL, 0, NULL, NULL, NULL, -1, "iso:", 250,
+	    "RedisDatabase"},
+	{"127.0.0.1:6379", NULL, 0, NULL, "u", NULL, 0, "iso:", 250,
+	    "RedisUser needs RedisPassword"},
+};
+
+START_TEST(test_opts)
+{
+	const struct opts_case *t = &opts_cases[_i];
+	struct store_redis_opts o;
+	char err[256];
+	struct store *st;
+
+	memset(&o, 0, sizeof(o));
+	o.server = t->server;
+	o.sentinels = t->sentinels;
+	o.n_sentinels = t->n_sentinels;
+	o.master_name = t->master_name;
+	o.user = t->user;
+	o.password = t->password;
+	o.database = t->database;
+	o.prefix = t->prefix;
+	o.timeout_ms = t->timeout_ms;
+	snprintf(err, sizeof(err), "untouched");
+	st = store_redis_new(&o, err, sizeof(err));
+	if (t->want_err == NULL) {
+		ck_assert_msg(st != NULL, "case %d: %s", _i, err);
+		ck_assert_str_eq(store_name(st), "redis");
+		store_free(st);
+	} else {
+		ck_assert_msg(st == NULL, "case %d accepted", _i);
+		ck_assert_msg(strstr(err, t->want_err) != NULL, "case %d: %s",
+		    _i, err);
+	}
+}
+END_TEST
+
+/* poll_reply - poll a command (up to secs) until its reply holds want */
+static int
+poll_reply(int port, int secs, int elem, const char *want, const char *a0,
+    const char *a1, const char *a2)
+{
+	int i, ok = 0;
+
+	/* elem < 0: a text reply containing want; else element elem is want */
+	for (i = 0; i < secs * 20 && !ok; i++) {
+		redisContext *c = raw_connect(port, 1000);
+		redisReply *r;
+
+		if (c != NULL && (r = raw_try(c, a0, a1, a2,
+		    (const char *)NULL)) != NULL) {
+			if (elem < 0)
+				ok = (r->type == REDIS_REPLY_STRING ||
+				    r->type == REDIS_REPLY_STATUS) &&
+				    strstr(r->str, want) != NULL;
+			else
+				ok = r->type == REDIS_REPLY_ARRAY &&
+				    r->elements > (size_t)elem &&
+				    r->element[elem]->type ==
+				    REDIS_REPLY_STRING &&
+				    strcmp(r->element[elem]->str, want) == 0;
+			freeReplyObject(r);
+		}
+		if (c != NULL)
+			redisFree(c);
+		if (!ok)
+			pause_ms(50);
+	}
+	return ok;
+}
+
+/* A Sentinel names the master; after a failover the store follows. */
+START_TEST(test_sentinel)
+{
+	char conf[128], buf[64], dead[32], sent[32], err[256], portstr[16];
+	const char *sentinels[2] = {dead, sent};
+	struct srv *m, *rep, *sen;
+	struct store_redis_opts o;
+	struct store_counter k = {STORE_IP, "127.0.2.66", "messages", 60000, 1,
+	    0, 0};
+	struct store *st, *bad, *ro;
+	FILE *f;
+	int i, rc = -1;
+
+	m = must_start(0, 0, (const char *const[]){"--repl-diskless-sync-delay",
+	    "0", NULL});
+	snprintf(portstr, sizeof(portstr), "%d", m->port);
+	rep = must_start(1, 0, (const char *const[]){"--replicaof", "127.0.0.1",
+	    portstr, "--repl-diskless-sync-delay", "0",
+	    "--repl-diskless-load", "on-empty-db", NULL});
+	ck_assert(poll_reply(rep->port, 10, -1, "master_link_status:up",
+	    "INFO", "replication", NULL));
+	snprintf(servers[2].dir, sizeof(servers[2].dir),
+	    "/tmp/check_store.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(servers[2].dir));
+	snprintf(conf, sizeof(conf), "%s/sentinel.conf", servers[2].dir);
+	ck_assert_ptr_nonnull(f = fopen(conf, "w"));
+	fprintf(f, "sentinel resolve-hostnames no\n"
+	    "sentinel monitor m 127.0.0.1 %d 1\n"
+	    "sentinel down-after-milliseconds m 1000\n"
+	    "sentinel failover-timeout m 5000\n", m->port);
+	fclose(f);
+	sen = must_start(2, 1, NULL);
+
+	snprintf(dead, sizeof(dead), "127.0.0.1:%d", free_port());
+	snprintf(sent, sizeof(sent), "127.0.0.1:%d", sen->port);
+	o = opts(buf, sizeof(buf), 0);
+	o.server = NULL;
+	o.sentinels = sentinels;
+	o.n_sentinels = 2;
+	o.master_name = "m";
+	o.pool_size = 1;
+	o.timeout_ms = 1000;
+	st = store_redis_new(&o, err, sizeof(err));
+	ck_assert_msg(st != NULL, "%s", err);
+	quarantine(st, STORE_IP, "127.0.2.66", 1000, 90000);
+	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "127.0.2.66", 1000,
+	    NULL), 1);
+	ck_assert(poll_reply(m->port, 1, -1, "1000", "HGET",
+	    "iso:q:ip:127.0.2.66", "first_seen"));
+	/* replication is asynchronous: failing over earlier may lose it */
+	ck_assert(poll_reply(rep->port, 10, -1, "1000", "HGET",
+	    "iso:q:ip:127.0.2.66", "first_seen"));
+
+	/* a replica refuses the scripts' writes: READONLY, reported */
+	ro = redis_store(rep->port, 1, 1000);
+	ck_assert_int_eq(one_check(ro, "127.0.2.66", NULL, &k), -1);
+	ck_assert_msg(strstr(store_error(ro), "READONLY") != NULL, "%s",
+	    store_error(ro));
+	store_free(ro);
+
+	o.master_name = "nosuch";
+	ck_assert_ptr_nonnull(bad = store_redis_new(&o, err, sizeof(err)));
+	ck_assert_int_eq(one_check(bad, "127.0.2.66", NULL, NULL), -1);
+	ck_assert_msg(strstr(store_error(bad), "no master named nosuch"), "%s",
+	    store_error(bad));
+	store_free(bad);
+
+	/* failover: the replica becomes master, the old master its replica */
+	snprintf(portstr, sizeof(portstr), "%d", rep->port);
+	ck_assert(poll_reply(sen->port, 15, -1, "OK", "SENTINEL", "FAILOVER",
+	    "m"));
+	ck_assert(poll_reply(sen->port, 20, 1, portstr, "SENTINEL",
+	    "get-master-addr-by-name", "m"));
+	ck_assert(poll_reply(m->port, 30, 0, "slave", "ROLE", NULL, NULL));
+	for (i = 0; i < 3 && rc < 0; i++) {
+		/* the old master's connection: READONLY, or killed */
+		rc = store_quarantine_release(st, STORE_IP, "127.0.2.66",
+		    1000);
+		if (rc < 0)
+			ck_assert_msg(strncmp(store_error(st), "redis ", 6)
+			    == 0, "%s", store_error(st));
+	}
+	ck_assert_msg(rc == 1, "release after failover: %d (last error: %s)",
+	    rc, store_error(st));
+	quarantine(st, STORE_LOGIN, "alice", 1000, 90000);
+	ck_assert(poll_reply(rep->port, 1, -1, "1000", "HGET",
+	    "iso:q:login:alice", "first_seen"));
+	store_free(st);
+	for (i = 2; i >= 0; i--)
+		srv_stop(&servers[i], 0);
+}
+END_TEST
+
+/* redis_installed - is redis-server on the PATH? */
+static int
+redis_installed(void)
+{
+	const char *path = getenv("PATH");
+	char dir[512], file[600];
+	const char *p, *end;
+
+	for (p = path ? path : "/usr/bin:/bin"; *p; p = *end ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		snprintf(dir, sizeof(dir), "%.*s", (int)(end - p), p);
+		snprintf(file, sizeof(file), "%s/redis-server", dir);
+		if (access(file, X_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
 
 static Suite *
 store_suite(void)
 {
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("contract");
-	int n = sizeof(backends) / sizeof(backends[0]);
+	int n = have_redis ? NCASES(backends) : 1;
 
+	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_contract, 0, n);
 	tcase_add_loop_test(tc, test_many, 0, n);
+	tcase_add_loop_test(tc, test_fields, 0, n);
+	tcase_add_loop_test(tc, test_counters, 0, n);
+	tcase_add_loop_test(tc, test_threads, 0, n);
+	tcase_add_test(tc, test_window_memory);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("redis_options");
+	tcase_add_loop_test(tc, test_opts, 0, NCASES(opts_cases));
+	tcase_add_test(tc, test_down_at_start);
+	suite_add_tcase(s, tc);
+	if (!have_redis)
+		return s;
+
+	tc = tcase_create("redis");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_reconnect);
+	tcase_add_test(tc, test_noscript);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_restart);
+	tcase_add_test(tc, test_pause);
+	tcase_add_test(tc, test_events);
+	tcase_add_test(tc, test_auth);
+	tcase_add_test(tc, test_isolation);
+	tcase_add_test(tc, test_unix);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sentinel");
+	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, test_sentinel);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -148,9 +1496,23 @@ store_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(store_suite());
+	const char *req = getenv("ISO_REQUIRE_INTEGRATION");
+	SRunner *sr;
 	int failed;
 
+	signal(SIGPIPE, SIG_IGN);
+	atexit(stop_all);
+	have_redis = redis_installed();
+	if (!have_redis) {
+		if (req != NULL && strcmp(req, "1") == 0) {
+			fprintf(stderr, "check_store: redis-server not found, "
+			    "and ISO_REQUIRE_INTEGRATION=1\n");
+			return EXIT_FAILURE;
+		}
+		fprintf(stderr, "check_store: note: redis-server not found; "
+		    "only the memory backend runs\n");
+	}
+	sr = srunner_create(store_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

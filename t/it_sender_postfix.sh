@@ -36,10 +36,16 @@ chmod 644 "$H_DIR/sender_login"
 declare -A PASSWORD=([alice@example.net]=alice-secret [bob@example.net]=bob-secret
 	[carol]=carol-secret)
 LOGINS=() FROMS=() WANTS=()
+# trim - print $1 without leading and trailing blanks
+trim() {
+	local v=$1
+	v=${v#"${v%%[![:space:]]*}"}
+	printf '%s' "${v%"${v##*[![:space:]]}"}"
+}
 while IFS='|' read -r login from want; do
-	login=$(echo "$login" | xargs) want=$(echo "$want" | xargs)
-	from=${from# } from=${from% }
+	login=$(trim "$login")
 	case $login in '' | '#'*) continue ;; esac
+	from=$(trim "$from") want=$(trim "$want")
 	[ -n "${PASSWORD[$login]:-}" ] || h_bail "$CASES: no password for login '$login'"
 	LOGINS+=("$login") FROMS+=("$from") WANTS+=("$want")
 done <"$CASES"

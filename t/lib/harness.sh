@@ -13,7 +13,8 @@
 #	Sourcing this file checks that the tests can run here (root, the
 #	commands they start), makes a private folder H_DIR, picks free
 #	loopback ports, and installs a trap that, on any exit, stops the
-#	milter, Postfix and Sendmail started from H_DIR and removes H_DIR.
+#	milters, Postfixes, Sendmail and Redis servers started from H_DIR
+#	(each by its own pid) and removes H_DIR.
 #	When something is missing the script exits 77 (automake's SKIP), or
 #	99 (hard error) when ISO_REQUIRE_INTEGRATION=1.
 #
@@ -23,10 +24,14 @@
 #		Base: Socket inet:$H_MILTER_PORT@127.0.0.1, LogLevel debug,
 #		CustomerNetworks 127.0.2.0/24, TrustedNetworks 127.0.0.0/30
 #		::1/128, LocalDomains example.net, SubmissionPorts the
-#		test ports of submission, submissions and Sendmail's MSA,
+#		test ports of submission, submissions and Sendmail's MSA
+#		and those of node 2's submission and submissions (either
+#		node's milter gives both nodes' ports the outbound role),
 #		SenderLoginMap H_DIR/sender_login (written with the line
 #		"carol@example.net carol" unless the test wrote it first);
 #		without H_DNS=1 also SPF no, Action.inbound.dynamic_ip off.
+#		Nothing about Redis: a test gives e.g. the LINE
+#		"RedisServer 127.0.0.1:$RD_PORT1".
 #	h_milter_stop, h_milter_reload (SIGHUP)
 #	h_postfix_start, h_postfix_stop  a private Postfix (t/lib/postfix.sh)
 #		in H_DIR/postfix whose smtpd_milters is H_PF_MILTER
@@ -34,6 +39,22 @@
 #		a Postfix without milter).
 #	h_sendmail_start, h_sendmail_stop  a private Sendmail
 #		(t/lib/sendmail.sh) in H_DIR/sendmail.
+#	h_node2_start [LINE...]  a second node: a second milter (same
+#		binary) with H_DIR/milter2.conf (the base above, but
+#		Socket inet:$H_MILTER2_PORT@127.0.0.1, then each LINE),
+#		output in H_DIR/milter2.log, pid in H_MILTER2_PID; waits
+#		until it listens. Then, unless it runs already, a second
+#		private Postfix in H_DIR/postfix2 on the ports PF2_*, whose
+#		smtpd_milters is H_PF2_MILTER (default
+#		inet:127.0.0.1:$H_MILTER2_PORT). Calling it again restarts
+#		the milter only (h_node2_stop first for a new Postfix too).
+#		Services pf2-mx, pf2-sub, pf2-subs, pf2-out. Point H_LOG
+#		at H_DIR/milter2.log to check node 2's log lines.
+#	h_node2_stop  stop node 2's milter and Postfix.
+#	h_node2_reload  make node 2's milter re-read milter2.conf (SIGHUP).
+#	rd_start, rd_replica_start, rd_sentinel_start, rd_stop, rd_kill,
+#	rd_cli, rd_info, rd_wait_sentinels, rd_wait_master  private Redis
+#		servers and Sentinels on RD_PORT1..RD_PORT5 (t/lib/redis.sh).
 #	h_smtp SERVICE CLIENT_IP [SWAKS-ARG...]  one SMTP session with
 #		swaks from CLIENT_IP; sets H_CODE (e.g. 550) and H_REPLY
 #		(e.g. "550 5.7.1 text") to the reply where the transaction
@@ -42,7 +63,8 @@
 #		when swaks gave up on its own (no connection, no AUTH
 #		offered). Transcript in H_DIR/last.txt. SERVICE: pf-mx,
 #		pf-sub (STARTTLS), pf-subs (TLS wrapper), pf-out (STARTTLS),
-#		sm-mta, sm-msa. HELO defaults to client.outside.test; a
+#		sm-mta, sm-msa; node 2's pf2-mx, pf2-sub, pf2-subs, pf2-out
+#		(TLS as node 1's). HELO defaults to client.outside.test; a
 #		--tls* argument, or H_SMTP_TLS set (even empty, for
 #		plaintext), replaces the service's TLS option.
 #	h_expect NAME CODE [LOG_REGEX] -- SERVICE CLIENT_IP [SWAKS-ARG...]
@@ -81,9 +103,13 @@
 #	ISO_REQUIRE_INTEGRATION=1  a missing prerequisite is an error.
 #	H_MILTER_BIN  default $top_builddir/milter/isolation-milter.
 #	H_MILTER_PORT, PF_MX_PORT, PF_SUB_PORT, PF_SUBS_PORT, PF_OUT_PORT,
-#	SM_MTA_PORT, SM_MSA_PORT  ports; each one not set is picked free.
+#	SM_MTA_PORT, SM_MSA_PORT, H_MILTER2_PORT, PF2_MX_PORT, PF2_SUB_PORT,
+#	PF2_SUBS_PORT, PF2_OUT_PORT, RD_PORT1 ... RD_PORT5  ports; each one
+#		not set is picked free, from one block of consecutive ports
+#		below the kernel's ephemeral range when there is room.
 #	H_LOG  the log that marks and LOG_REGEX look at (default
-#		H_DIR/milter.log; H_DIR/postfix/maillog is Postfix's).
+#		H_DIR/milter.log; H_DIR/postfix/maillog is Postfix's;
+#		H_DIR/milter2.log and H_DIR/postfix2/maillog node 2's).
 #	H_LOG_WAIT  seconds to wait for an expected log line (default 2).
 #
 #	Client addresses (loopback, bound with --local-interface):
@@ -100,6 +126,7 @@ H_N=0
 H_FAILED=0
 H_MARK=0
 H_MILTER_PID=
+H_MILTER2_PID=
 H_CODE=
 H_REPLY=
 
@@ -139,19 +166,29 @@ h__port_free() {
 
 # h__pick_ports - give every unset port variable a free port of one block
 h__pick_ports() {
-	local base try p v ok
+	# The order is kept: a port's place in the block never changes.
+	local vars=(H_MILTER_PORT PF_MX_PORT PF_SUB_PORT PF_SUBS_PORT PF_OUT_PORT
+	    SM_MTA_PORT SM_MSA_PORT
+	    H_MILTER2_PORT PF2_MX_PORT PF2_SUB_PORT PF2_SUBS_PORT PF2_OUT_PORT
+	    RD_PORT1 RD_PORT2 RD_PORT3 RD_PORT4 RD_PORT5)
+	local n=${#vars[@]} eph=32768 blocks base try p v ok
+	# Below the ephemeral range, no outgoing connection (Redis replicas
+	# and Sentinels make many) holds a port of the block; else, as
+	# before, anywhere from 20000 on.
+	read -r eph _ 2>/dev/null </proc/sys/net/ipv4/ip_local_port_range
+	blocks=$(((${eph:-32768} - 20000) / 20))
+	[ "$blocks" -ge 100 ] || blocks=2000
 	for ((try = 0; try < 50; try++)); do
-		base=$((20000 + RANDOM % 4000 * 10))
+		base=$((20000 + RANDOM % blocks * 20))
 		ok=1
-		for ((p = base; p < base + 7; p++)); do
+		for ((p = base; p < base + n; p++)); do
 			h__port_free "$p" || { ok=0; break; }
 		done
 		[ "$ok" = 1 ] && break
 	done
 	[ "$ok" = 1 ] || h_bail "no free block of loopback ports"
 	p=$base
-	for v in H_MILTER_PORT PF_MX_PORT PF_SUB_PORT PF_SUBS_PORT PF_OUT_PORT \
-	    SM_MTA_PORT SM_MSA_PORT; do
+	for v in "${vars[@]}"; do
 		[ -n "${!v:-}" ] || printf -v "$v" '%s' "$p"
 		p=$((p + 1))
 	done
@@ -181,6 +218,8 @@ PF_ETC=$H_SRCDIR/etc/postfix
 . "$H_SRCDIR/t/lib/postfix.sh"
 # shellcheck source=t/lib/sendmail.sh
 [ -f "$H_SRCDIR/t/lib/sendmail.sh" ] && . "$H_SRCDIR/t/lib/sendmail.sh"
+# shellcheck source=t/lib/redis.sh
+. "$H_SRCDIR/t/lib/redis.sh"
 
 H_DIR=$(mktemp -d "${TMPDIR:-/tmp}/iso-it.XXXXXX") || h_bail "mktemp failed"
 # Postfix's and Sendmail's unprivileged processes work below H_DIR.
@@ -194,6 +233,8 @@ h__cleanup() {
 	trap - EXIT INT TERM
 	h_milter_stop
 	pf_stop "$H_DIR/postfix" >&2
+	h_node2_stop >&2
+	rd_stop_all
 	declare -F h_dns_stop >/dev/null && h_dns_stop
 	if declare -F sm_stop >/dev/null && [ -d "$H_DIR/sendmail" ]; then
 		sm_stop "$H_DIR/sendmail" >&2
@@ -221,22 +262,24 @@ h__wait_listen() {
 	return 1
 }
 
-# h_milter_start - write milter.conf (base + arguments) and start the milter
-h_milter_start() {
-	local line
-	[ -x "$H_MILTER_BIN" ] || h_skip "milter not built: $H_MILTER_BIN"
-	h_milter_stop
+# h__milter_conf - write milter config FILE: the base with Socket on
+# 127.0.0.1:PORT, then each LINE; write H_DIR/sender_login if missing
+# shellcheck disable=SC2153 # PF2_* come from h__pick_ports
+h__milter_conf() {
+	local file=$1 port=$2 line
+	shift 2
 	[ -f "$H_DIR/sender_login" ] ||
 		echo "carol@example.net carol" >"$H_DIR/sender_login"
 	{
 		echo "# written by t/lib/harness.sh"
-		echo "Socket inet:$H_MILTER_PORT@127.0.0.1"
+		echo "Socket inet:$port@127.0.0.1"
 		echo "LogLevel debug"
 		echo "CustomerNetworks 127.0.2.0/24"
 		echo "TrustedNetworks 127.0.0.0/30 ::1/128"
 		echo "LocalDomains example.net"
-		# the test services' ports stand for 587 and 465
-		echo "SubmissionPorts $PF_SUB_PORT $PF_SUBS_PORT $SM_MSA_PORT"
+		# the test services' ports stand for 587 and 465, on both nodes
+		echo "SubmissionPorts $PF_SUB_PORT $PF_SUBS_PORT $SM_MSA_PORT" \
+			"$PF2_SUB_PORT $PF2_SUBS_PORT"
 		echo "SenderLoginMap $H_DIR/sender_login"
 		# without the private DNS server the host's DNS is not asked
 		if [ "${H_DNS:-0}" != 1 ]; then
@@ -246,14 +289,29 @@ h_milter_start() {
 		for line; do
 			printf '%s\n' "$line"
 		done
-	} >"$H_DIR/milter.conf"
-	"$H_MILTER_BIN" -f -c "$H_DIR/milter.conf" >>"$H_DIR/milter.log" 2>&1 </dev/null &
-	H_MILTER_PID=$!
-	if ! h__wait_listen "$H_MILTER_PORT" 10 "$H_MILTER_PID"; then
-		echo "# milter did not listen on 127.0.0.1:$H_MILTER_PORT; milter.log:"
-		tail -n 20 "$H_DIR/milter.log" | sed 's/^/#   /'
-		h_bail "milter did not start"
+	} >"$file" || h_bail "cannot write $file"
+}
+
+# h__milter_run - start the milter with CONF, output to LOG, listening on
+# PORT; set variable PIDVAR to its pid; wait until it listens
+h__milter_run() {
+	local conf=$1 log=$2 port=$3 pidvar=$4
+	[ -x "$H_MILTER_BIN" ] || h_skip "milter not built: $H_MILTER_BIN"
+	"$H_MILTER_BIN" -f -c "$conf" >>"$log" 2>&1 </dev/null &
+	printf -v "$pidvar" '%s' "$!"
+	if ! h__wait_listen "$port" 10 "$!"; then
+		echo "# milter did not listen on 127.0.0.1:$port; ${log##*/}:"
+		tail -n 20 "$log" | sed 's/^/#   /'
+		h_bail "milter (${conf##*/}) did not start"
 	fi
+}
+
+# h_milter_start - write milter.conf (base + arguments) and start the milter
+h_milter_start() {
+	[ -x "$H_MILTER_BIN" ] || h_skip "milter not built: $H_MILTER_BIN"
+	h_milter_stop
+	h__milter_conf "$H_DIR/milter.conf" "$H_MILTER_PORT" "$@"
+	h__milter_run "$H_DIR/milter.conf" "$H_DIR/milter.log" "$H_MILTER_PORT" H_MILTER_PID
 }
 
 # h_stop_pid - stop a process we started (SIGTERM, SIGKILL after 5 s)
@@ -292,6 +350,42 @@ h_postfix_stop() {
 	pf_stop "$H_DIR/postfix"
 }
 
+# h_node2_start - node 2: write milter2.conf (base + arguments), start the
+# second milter, and the second Postfix unless it runs
+# shellcheck disable=SC2153 # PF2_* come from h__pick_ports
+h_node2_start() {
+	[ -x "$H_MILTER_BIN" ] || h_skip "milter not built: $H_MILTER_BIN"
+	h__milter2_stop
+	h__milter_conf "$H_DIR/milter2.conf" "$H_MILTER2_PORT" "$@"
+	h__milter_run "$H_DIR/milter2.conf" "$H_DIR/milter2.log" "$H_MILTER2_PORT" \
+		H_MILTER2_PID
+	pf__master_pid "$H_DIR/postfix2" >/dev/null && return 0
+	# shellcheck disable=SC2030,SC2031 # node 2's ports, for pf_start only
+	(
+		PF_MX_PORT=$PF2_MX_PORT PF_SUB_PORT=$PF2_SUB_PORT
+		PF_SUBS_PORT=$PF2_SUBS_PORT PF_OUT_PORT=$PF2_OUT_PORT
+		pf_start "$H_DIR/postfix2" "${H_PF2_MILTER-inet:127.0.0.1:$H_MILTER2_PORT}"
+	) || h_bail "Postfix of node 2 did not start"
+}
+
+# h__milter2_stop - stop node 2's milter by its pid
+h__milter2_stop() {
+	h_stop_pid "$H_MILTER2_PID"
+	H_MILTER2_PID=
+}
+
+# h_node2_stop - stop node 2: its Postfix, then its milter
+h_node2_stop() {
+	pf_stop "$H_DIR/postfix2"
+	h__milter2_stop
+}
+
+# h_node2_reload - make node 2's milter re-read milter2.conf (SIGHUP)
+h_node2_reload() {
+	[ -n "$H_MILTER2_PID" ] || h_bail "h_node2_reload: milter of node 2 not running"
+	kill -HUP "$H_MILTER2_PID"
+}
+
 # h_sendmail_start - set up and start the private Sendmail of H_DIR/sendmail
 h_sendmail_start() {
 	declare -F sm_start >/dev/null || h_skip "t/lib/sendmail.sh is missing"
@@ -327,6 +421,7 @@ h__parse_reply() {
 }
 
 # h__service - set H__PORT and H__TLS (swaks's option) for SERVICE $1
+# shellcheck disable=SC2031 # h_node2_start sets PF_* in a subshell only
 h__service() {
 	H__TLS=
 	case $1 in
@@ -334,6 +429,10 @@ h__service() {
 	pf-sub)	H__PORT=$PF_SUB_PORT H__TLS=--tls ;;
 	pf-subs) H__PORT=$PF_SUBS_PORT H__TLS=--tlsc ;;
 	pf-out)	H__PORT=$PF_OUT_PORT H__TLS=--tls ;;
+	pf2-mx)	H__PORT=$PF2_MX_PORT ;;
+	pf2-sub) H__PORT=$PF2_SUB_PORT H__TLS=--tls ;;
+	pf2-subs) H__PORT=$PF2_SUBS_PORT H__TLS=--tlsc ;;
+	pf2-out) H__PORT=$PF2_OUT_PORT H__TLS=--tls ;;
 	sm-mta)	H__PORT=$SM_MTA_PORT ;;
 	sm-msa)	H__PORT=$SM_MSA_PORT ;;
 	*)	h_bail "unknown SMTP service '$1'" ;;
