@@ -19,7 +19,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <pwd.h>
 #include <grp.h>
@@ -32,6 +31,7 @@
 
 #include "conf.h"
 #include "conf_value.h"
+#include "textfile.h"
 #include "xalloc.h"
 
 enum kind {
@@ -168,40 +168,28 @@ for_each_item(struct conf *conf, const struct key *key, const char *value,
 	char *copy = xstrdup(value), *cursor = copy, *item;
 
 	while ((item = next_item(&cursor)) != NULL) {
-		FILE *fp;
-		char line[1024];
+		struct strlist errs = {0};
 		struct where fw;
+		char *text, *at, *line;
 
 		if (strncmp(item, "file:", 5) != 0) {
 			fn(conf, key, item, w);
 			continue;
 		}
-		if ((fp = fopen(item + 5, "r")) == NULL) {
-			conf_err(w, "%s: cannot open %s: %s", key->name, item + 5,
-			    strerror(errno));
+		if ((text = textfile_read(item + 5, &errs)) == NULL) {
+			conf_err(w, "%s: %s", key->name, errs.v[0]);
+			strlist_clear(&errs);
 			continue;
 		}
 		fw.file = item + 5;
 		fw.line = 0;
 		fw.errors = w->errors;
-		while (fgets(line, sizeof(line), fp) != NULL) {
-			char *s = line, *e;
-
+		for (at = text; (line = textfile_line(&at)) != NULL;) {
 			fw.line++;
-			if (strchr(line, '\n') == NULL && !feof(fp)) {
-				conf_err(&fw, "%s: line too long", key->name);
-				break;
-			}
-			while (isspace((unsigned char)*s))
-				s++;
-			e = s + strlen(s);
-			while (e > s && isspace((unsigned char)e[-1]))
-				*--e = '\0';
-			if (*s == '\0' || *s == '#')
-				continue;
-			fn(conf, key, s, &fw);
+			if (*line != '\0' && *line != '#')
+				fn(conf, key, line, &fw);
 		}
-		fclose(fp);
+		free(text);
 	}
 	free(copy);
 }
@@ -728,33 +716,19 @@ conf_parse(const char *name, const char *text, struct strlist *errors)
 	struct parse_state ps;
 	struct where w = {name, 0, errors};
 	size_t before = errors->n;
-	const char *p = text;
+	char *copy = xstrdup(text), *at = copy, *line;
 
 	if ((conf = calloc(1, sizeof(*conf))) == NULL)
 		fatalx("out of memory");
 	memset(&ps, 0, sizeof(ps));
 	conf->path = xstrdup(name);
 	apply_defaults(conf, errors);
-
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		char *line, *s, *e;
-
+	while ((line = textfile_line(&at)) != NULL) {
 		w.line++;
-		if ((line = strndup(p, len)) == NULL)
-			fatalx("out of memory");
-		p += len + (eol != NULL);
-		s = line;
-		while (isspace((unsigned char)*s))
-			s++;
-		e = s + strlen(s);
-		while (e > s && isspace((unsigned char)e[-1]))
-			*--e = '\0';
-		if (*s != '\0' && *s != '#')
-			parse_line(conf, &ps, s, &w);
-		free(line);
+		if (*line != '\0' && *line != '#')
+			parse_line(conf, &ps, line, &w);
 	}
+	free(copy);
 	w.line = 0;
 	check_whole(conf, &ps, &w);
 	if (errors->n == before && conf->sender_login_map != NULL)
@@ -770,46 +744,11 @@ conf_parse(const char *name, const char *text, struct strlist *errors)
 struct conf *
 conf_load(const char *path, struct strlist *errors)
 {
-	FILE *fp;
-	char *text = NULL;
-	size_t len = 0, cap = 0, n;
 	struct conf *conf;
+	char *text;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		strlist_addf(errors, "%s: cannot open: %s", path, strerror(errno));
+	if ((text = textfile_read(path, errors)) == NULL)
 		return NULL;
-	}
-	do {
-		if (cap - len < 4096) {
-			char *t;
-
-			cap = cap ? cap * 2 : 8192;
-			if (cap > 16 * 1024 * 1024) {
-				strlist_addf(errors, "%s: file too large", path);
-				free(text);
-				fclose(fp);
-				return NULL;
-			}
-			if ((t = realloc(text, cap + 1)) == NULL)
-				fatalx("out of memory");
-			text = t;
-		}
-		n = fread(text + len, 1, cap - len, fp);
-		len += n;
-	} while (n > 0);
-	if (ferror(fp)) {
-		strlist_addf(errors, "%s: read error: %s", path, strerror(errno));
-		free(text);
-		fclose(fp);
-		return NULL;
-	}
-	fclose(fp);
-	text[len] = '\0';
-	if (strlen(text) != len) {
-		strlist_addf(errors, "%s: NUL byte in file", path);
-		free(text);
-		return NULL;
-	}
 	conf = conf_parse(path, text, errors);
 	free(text);
 	return conf;
@@ -851,48 +790,4 @@ conf_free(struct conf *conf)
 	free(conf->redis_user);
 	free(conf->redis_prefix);
 	free(conf);
-}
-
-/* conf_is_submission_port - is port one of SubmissionPorts? */
-int
-conf_is_submission_port(const struct conf *conf, unsigned port)
-{
-	size_t i;
-
-	for (i = 0; i < conf->n_submission_ports; i++)
-		if (conf->submission_ports[i] == port)
-			return 1;
-	return 0;
-}
-
-/* conf_daemon_role - DaemonRoles lookup; 1 found, 0 not */
-int
-conf_daemon_role(const struct conf *conf, const char *name, enum role *role_r)
-{
-	size_t i;
-
-	for (i = 0; i < conf->n_daemon_roles; i++) {
-		if (strcasecmp(conf->daemon_roles[i].name, name) == 0) {
-			*role_r = conf->daemon_roles[i].role;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* conf_is_local_domain - is domain (lower case, no trailing dot) ours? */
-int
-conf_is_local_domain(const struct conf *conf, const char *domain)
-{
-	return strlist_contains_nocase(&conf->local_domains, domain);
-}
-
-/* conf_sender_opts - the ownership options of SenderLoginMap lookups */
-void
-conf_sender_opts(const struct conf *conf, struct sendermap_opts *o)
-{
-	o->login_is_address = conf->login_is_address;
-	o->subaddress_delimiter = conf->subaddress_delimiter ?
-	    conf->subaddress_delimiter : "";
-	o->local_domains = &conf->local_domains;
 }

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "sendermap.h"
 #include "strlist.h"
+#include "textfile.h"
 #include "xalloc.h"
 
 #define KEY_MAX		(ADDR_LOCAL_MAX * 4 + 1 + ADDR_DOMAIN_MAX + 2)
@@ -323,38 +324,10 @@ struct sendermap *
 sendermap_load(const char *path, struct strlist *errors)
 {
 	struct sendermap *map;
-	char *text = NULL;
-	size_t have = 0, cap = 0, got;
-	FILE *fp;
+	char *text;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		strlist_addf(errors, "%s: cannot open: %s", path,
-		    strerror(errno));
+	if ((text = textfile_read(path, errors)) == NULL)
 		return NULL;
-	}
-	do {
-		if (cap - have < 8192) {
-			cap = cap ? cap * 2 : 65536;
-			if ((text = realloc(text, cap + 1)) == NULL)
-				fatalx("out of memory");
-		}
-		got = fread(text + have, 1, cap - have, fp);
-		have += got;
-	} while (got > 0);
-	if (ferror(fp)) {
-		strlist_addf(errors, "%s: cannot read: %s", path,
-		    strerror(errno));
-		fclose(fp);
-		free(text);
-		return NULL;
-	}
-	fclose(fp);
-	text[have] = '\0';
-	if (memchr(text, '\0', have) != NULL) {
-		strlist_addf(errors, "%s: contains a NUL octet", path);
-		free(text);
-		return NULL;
-	}
 	map = sendermap_parse(path, text, errors);
 	free(text);
 	return map;

@@ -296,7 +296,7 @@ static const struct {
 	{"Foo 1\nMode x\nBar\n",
 	"test.conf:1: unknown key \"Foo\"|test.conf:2: Mode: \"x\" is not enforce or report|test.conf:3: unknown key \"Bar\""},
 	{"LocalDomains file:/nonexistent/domains\n",
-	"test.conf:1: LocalDomains: cannot open /nonexistent/domains: No such file or directory"},
+	"test.conf:1: LocalDomains: /nonexistent/domains: cannot open: No such file or directory"},
 };
 
 START_TEST(test_bad)
