@@ -33,6 +33,7 @@
 #include "rules.h"
 #include "sendermap.h"
 #include "spf.h"
+#include "store.h"
 #include "strlist.h"
 
 #define CONF_DEFAULT_FILE	SYSCONFDIR "/isolation-milter.conf"
@@ -128,6 +129,7 @@ int	conf_daemon_role(const struct conf *conf, const char *name,
 	    enum role *role_r);
 int	conf_is_local_domain(const struct conf *conf, const char *domain);
 void	conf_sender_opts(const struct conf *conf, struct sendermap_opts *o);
+void	conf_redis_opts(const struct conf *conf, struct store_redis_opts *o);
 
 int	conf_parse_duration(const char *text, unsigned long *ms_r);
 int	conf_parse_bool(const char *text, int *bool_r);

@@ -6,12 +6,14 @@
  * SYNOPSIS
  *	#include "conf.h"
  * DESCRIPTION
- *	Lookups over a built struct conf (see conf.h); conf.c reads and
+ *	Lookups over a built struct conf (see conf.h), and the Redis
+ *	backend options it names; conf.c reads and
  *	checks the file, this file only answers questions.
  */
 #include "config.h"
 
 #include <stddef.h>
+#include <string.h>
 #include <strings.h>
 
 #include "conf.h"
@@ -58,4 +60,20 @@ conf_sender_opts(const struct conf *conf, struct sendermap_opts *o)
 	o->subaddress_delimiter = conf->subaddress_delimiter ?
 	    conf->subaddress_delimiter : "";
 	o->local_domains = &conf->local_domains;
+}
+
+/* conf_redis_opts - the Redis backend's options (node left NULL) */
+void
+conf_redis_opts(const struct conf *conf, struct store_redis_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->server = conf->redis_server;
+	o->sentinels = (const char *const *)conf->redis_sentinels.v;
+	o->n_sentinels = conf->redis_sentinels.n;
+	o->master_name = conf->redis_master_name;
+	o->user = conf->redis_user;
+	o->password = conf->redis_password;
+	o->database = conf->redis_database;
+	o->prefix = conf->redis_prefix;
+	o->timeout_ms = conf->redis_timeout_ms;
 }

@@ -29,23 +29,6 @@ same(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* runtime_redis_opts - the Redis backend's options from a configuration */
-void
-runtime_redis_opts(const struct conf *conf, struct store_redis_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->server = conf->redis_server;
-	o->sentinels = (const char *const *)conf->redis_sentinels.v;
-	o->n_sentinels = conf->redis_sentinels.n;
-	o->master_name = conf->redis_master_name;
-	o->user = conf->redis_user;
-	o->password = conf->redis_password;
-	o->database = conf->redis_database;
-	o->prefix = conf->redis_prefix;
-	o->timeout_ms = conf->redis_timeout_ms;
-	o->node = runtime_hostname;
-}
-
 /* runtime_store_changed - would conf need another store than the one made? */
 int
 runtime_store_changed(const struct conf *old, const struct conf *conf)
@@ -53,8 +36,8 @@ runtime_store_changed(const struct conf *old, const struct conf *conf)
 	struct store_redis_opts a, b;
 	size_t i;
 
-	runtime_redis_opts(old, &a);
-	runtime_redis_opts(conf, &b);
+	conf_redis_opts(old, &a);
+	conf_redis_opts(conf, &b);
 	if (!same(a.server, b.server) || !same(a.master_name, b.master_name) ||
 	    !same(a.user, b.user) || !same(a.password, b.password) ||
 	    !same(a.prefix, b.prefix) || a.database != b.database ||
@@ -78,7 +61,8 @@ runtime_init(const struct conf *conf)
 	if (conf->redis_server != NULL || conf->redis_sentinels.n > 0) {
 		struct store_redis_opts o;
 
-		runtime_redis_opts(conf, &o);
+		conf_redis_opts(conf, &o);
+		o.node = runtime_hostname;
 		runtime_st = store_redis_new(&o, err, sizeof(err));
 		if (runtime_st == NULL) {
 			fprintf(stderr, "isolation-milter: Redis: %s\n", err);

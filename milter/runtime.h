@@ -10,7 +10,6 @@
  *	struct store *runtime_store(void);
  *	struct spf_checker *runtime_spf(void);
  *	const char *runtime_node(void);
-void	runtime_redis_opts(const struct conf *conf, struct store_redis_opts *o);
 int	runtime_store_changed(const struct conf *old, const struct conf *conf);
  *	int runtime_store_changed(const struct conf *old,
  *	    const struct conf *conf);
@@ -36,7 +35,6 @@ int	runtime_init(const struct conf *conf);
 struct store *runtime_store(void);
 struct spf_checker *runtime_spf(void);
 const char *runtime_node(void);
-void	runtime_redis_opts(const struct conf *conf, struct store_redis_opts *o);
 int	runtime_store_changed(const struct conf *old, const struct conf *conf);
 void	runtime_shutdown(void);
 
