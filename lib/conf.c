@@ -57,6 +57,7 @@ enum kind {
 	K_PORT25,
 	K_STATE_ERROR,
 	K_RATE_LIMIT,
+	K_LOGIN_QUARANTINE,
 	K_DNSBL,
 	K_SPF_ACTION,
 	K_DYNAMIC_CHECKS,
@@ -98,6 +99,7 @@ static const struct key keys[] = {
 	{"NullSender", K_NULL_SENDER, F(null_sender_reject), "allow", 0, 0},
 	{"CustomerPort25", K_PORT25, F(customer_port25_open), "auth", 0, 0},
 	{"RateLimit", K_RATE_LIMIT, 0, NULL, 0, 0},
+	{"LoginQuarantine", K_LOGIN_QUARANTINE, 0, "10/1h", 0, 0},
 	{"QuarantineTTL", K_DURATION, F(quarantine_ttl_ms), "24h",
 	1000, 365L * 86400 * 1000},
 	{"OnStateError", K_STATE_ERROR, F(on_state_error_tempfail),
@@ -557,6 +559,9 @@ apply(struct conf *conf, const struct key *key, const char *value,
 		return;
 	case K_RATE_LIMIT:
 		conf_set_rate_limit(conf, value, w);
+		return;
+	case K_LOGIN_QUARANTINE:
+		conf_set_login_quarantine(conf, value, w);
 		return;
 	case K_DNSBL:
 		conf_set_dnsbl(conf, value, w);

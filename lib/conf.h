@@ -98,6 +98,9 @@ struct conf {
 	int	customer_port25_open;
 	struct rate_limit *rate_limits;
 	size_t	n_rate_limits;
+	/* LoginQuarantine: refusals of a login that quarantine it; limit 0: off */
+	unsigned long login_strikes;
+	unsigned long login_strikes_window_ms;
 	unsigned long quarantine_ttl_ms;
 	int	on_state_error_tempfail;
 	struct dnsbl *dnsbls;

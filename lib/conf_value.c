@@ -268,13 +268,55 @@ conf_set_dnsbl(struct conf *conf, const char *value, const struct where *w)
 	conf->dnsbls = v;
 }
 
+/* count_window - "N/window": 1 to 100000000 within 1s to 7d; 0 ok, -1 */
+static int
+count_window(const char *name, const char *text, unsigned long *n_r,
+    unsigned long *window_r, const struct where *w)
+{
+	char spec[64], *slash;
+
+	snprintf(spec, sizeof(spec), "%s", text);
+	if ((slash = strchr(spec, '/')) == NULL) {
+		conf_err(w, "%s: \"%s\" is not N/window (e.g. 500/1h)", name, text);
+		return -1;
+	}
+	*slash = '\0';
+	if (conf_parse_ulong(spec, 1, 100000000, n_r) < 0) {
+		conf_err(w, "%s: \"%s\" is not a count (1-100000000)", name, spec);
+		return -1;
+	}
+	if (conf_parse_duration(slash + 1, window_r) < 0 ||
+	    *window_r < 1000 || *window_r > 7UL * 86400 * 1000) {
+		conf_err(w, "%s: window \"%s\" is not a duration from 1s to 7d (e.g. 1h)",
+		    name, slash + 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* conf_set_login_quarantine - LoginQuarantine N/window, or off */
+void
+conf_set_login_quarantine(struct conf *conf, const char *value,
+    const struct where *w)
+{
+	unsigned long n, window;
+
+	if (strcasecmp(value, "off") == 0) {
+		conf->login_strikes = 0;
+		return;
+	}
+	if (count_window("LoginQuarantine", value, &n, &window, w) < 0)
+		return;
+	conf->login_strikes = n;
+	conf->login_strikes_window_ms = window;
+}
+
 /* conf_set_rate_limit - one RateLimit line: <ip|login> <messages|recipients> N/window */
 void
 conf_set_rate_limit(struct conf *conf, const char *value, const struct where *w)
 {
 	char scope[16], what[16], spec[64], extra[2];
 	struct rate_limit rl, *v;
-	char *slash;
 
 	if (sscanf(value, "%15s %15s %63s %1s", scope, what, spec, extra) != 3) {
 		conf_err(w, "RateLimit: expected <ip|login> <messages|recipients> N/window, e.g. \"login recipients 500/1h\"");
@@ -296,21 +338,8 @@ conf_set_rate_limit(struct conf *conf, const char *value, const struct where *w)
 		conf_err(w, "RateLimit: \"%s\" is not messages or recipients", what);
 		return;
 	}
-	if ((slash = strchr(spec, '/')) == NULL) {
-		conf_err(w, "RateLimit: \"%s\" is not N/window (e.g. 500/1h)", spec);
+	if (count_window("RateLimit", spec, &rl.limit, &rl.window_ms, w) < 0)
 		return;
-	}
-	*slash = '\0';
-	if (conf_parse_ulong(spec, 1, 100000000, &rl.limit) < 0) {
-		conf_err(w, "RateLimit: \"%s\" is not a count (1-100000000)", spec);
-		return;
-	}
-	if (conf_parse_duration(slash + 1, &rl.window_ms) < 0 ||
-	    rl.window_ms < 1000 || rl.window_ms > 7UL * 86400 * 1000) {
-		conf_err(w, "RateLimit: window \"%s\" is not a duration from 1s to 7d (e.g. 1h)",
-		    slash + 1);
-		return;
-	}
 	if (conf->n_rate_limits == CONF_RATE_LIMITS_MAX) {
 		conf_err(w, "RateLimit: more than %d lines", CONF_RATE_LIMITS_MAX);
 		return;

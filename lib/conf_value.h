@@ -31,6 +31,8 @@ int	conf_valid_domain(const char *d);
 const char *conf_valid_socket(const char *s);
 void	conf_set_dnsbl(struct conf *conf, const char *value,
 	    const struct where *w);
+void	conf_set_login_quarantine(struct conf *conf, const char *value,
+	    const struct where *w);
 void	conf_set_rate_limit(struct conf *conf, const char *value,
 	    const struct where *w);
 void	conf_set_spf_action(struct conf *conf, const char *value,

@@ -28,6 +28,7 @@ struct hit {
 	const char *ecode;
 	const char *text;
 	char	detail[320];		/* appended to the text when set */
+	int	strike;			/* a strike against the login */
 };
 
 typedef int (*rule_fn)(const struct conf *, const struct facts *,
@@ -335,6 +336,7 @@ check_sender_mismatch(const struct conf *c, const struct facts *f,
 		snprintf(text, sizeof(text), "the sender");
 	snprintf(what, sizeof(what), "%.100s is not yours", text);
 	not_yours(c, f->auth_login, what, h);
+	h->strike = 1;
 	return 1;
 }
 
@@ -363,6 +365,7 @@ check_header_from_mismatch(const struct conf *c, const struct facts *f,
 		snprintf(what, sizeof(what), "%s: %.100s is not yours",
 		    hs->field, text);
 		not_yours(c, f->auth_login, what, h);
+		h->strike = 1;
 		return 1;
 	}
 	return 0;
@@ -404,6 +407,7 @@ check_rate(const struct conf *c, const struct facts *f, struct hit *h)
 		    "address" : "login", r->who, r->limit->limit,
 		    r->limit->what == RATE_MESSAGES ? "messages" : "recipients",
 		    window, retry);
+		h->strike = f->auth_login != NULL;
 		return 1;
 	}
 	return 0;
@@ -531,6 +535,15 @@ policy_decide(const struct conf *conf, const struct facts *facts,
 		fill_verdict(&decision_r->final, id, action, action, &h);
 		decision_r->final.quarantine_ip =
 		    id == RULE_INBOUND_CUSTOMER_DIRECT;
+		decision_r->final.strike_login = h.strike &&
+		    conf->login_strikes > 0;
 		return;
 	}
+}
+
+/* policy_login_quarantine - do this many strikes quarantine the login? */
+int
+policy_login_quarantine(const struct conf *conf, unsigned long strikes)
+{
+	return conf->login_strikes > 0 && strikes >= conf->login_strikes;
 }

@@ -22,6 +22,12 @@
  *	A rule that fires with action "report", or any rule under Mode
  *	report, yields a report verdict (logged, mail accepted) and
  *	evaluation goes on; the first reject or tempfail ends it.
+ *
+ *	An enforced refusal of a login for sending as someone else (MAIL
+ *	FROM or From:) or over its rate is a strike against it
+ *	(verdict.strike_login); the milter counts strikes in the store, and
+ *	policy_login_quarantine() says when they quarantine the login
+ *	(LoginQuarantine N/window).
  */
 #ifndef ISO_POLICY_H
 #define ISO_POLICY_H
@@ -90,6 +96,7 @@ struct verdict {
 	char	ecode[8];		/* "5.7.1" */
 	char	text[512];		/* unsanitised; reply_sanitise() cleans */
 	int	quarantine_ip;		/* enforce: quarantine the client IP */
+	int	strike_login;		/* enforce: a strike against the login */
 };
 
 struct decision {
@@ -102,5 +109,7 @@ enum role policy_role(const struct conf *conf, const char *daemon_name,
 	    unsigned daemon_port);
 void	policy_decide(const struct conf *conf, const struct facts *facts,
 	    enum stage stage, time_t now, struct decision *decision_r);
+int	policy_login_quarantine(const struct conf *conf,
+	    unsigned long strikes);
 
 #endif

@@ -38,7 +38,7 @@ respond(SMFICTX *ctx, struct session *s, enum stage stage,
 	if (d->final.action == ACTION_ACCEPT)
 		return SMFIS_CONTINUE;
 	session_log(s, stage, &d->final);
-	if (d->final.quarantine_ip)
+	if (d->final.quarantine_ip || d->final.strike_login)
 		lookups_quarantine(s, &d->final, time(NULL));
 	reply_sanitise(d->final.text, text, sizeof(text));
 	if (smfi_setreply(ctx, (char *)d->final.code, (char *)d->final.ecode,

@@ -274,30 +274,72 @@ lookups_mail(struct session *s, time_t now)
 	lookup_spf(s);
 }
 
-/* lookups_quarantine - quarantine the client IP for QuarantineTTL */
-void
-lookups_quarantine(struct session *s, const struct verdict *v, time_t now)
+/* put_quarantine - quarantine kind:key for QuarantineTTL, and log it */
+static void
+put_quarantine(struct session *s, enum store_kind kind, const char *key,
+    const struct verdict *v, const char *why, time_t now)
 {
 	struct store *st = runtime_store();
 	struct quarantine q, got;
 
-	if (!s->ip_known)
-		return;
 	memset(&q, 0, sizeof(q));
 	q.rule = v->rule;
-	snprintf(q.reason, sizeof(q.reason), "%s", rule_name(v->rule));
+	snprintf(q.reason, sizeof(q.reason), "%s", why);
 	snprintf(q.evidence, sizeof(q.evidence),
-	    "session=%s port=%u helo=%.80s from=%.100s", s->id, s->daemon_port,
-	    s->helo, s->from_text);
+	    "session=%s ip=%.46s port=%u helo=%.40s from=%.80s", s->id,
+	    s->ip_known ? s->ip_text : "-", s->daemon_port, s->helo,
+	    s->from_text);
 	snprintf(q.node, sizeof(q.node), "%s", runtime_node());
 	q.expires = now + (time_t)(s->conf->quarantine_ttl_ms / 1000);
-	if (store_quarantine_put(st, STORE_IP, s->ip_text, &q, now, &got) < 0) {
+	if (store_quarantine_put(st, kind, key, &q, now, &got) < 0) {
 		store_outage(1, store_error(st));
 		return;
 	}
 	store_outage(0, NULL);
 	log_msg(LOG_LEVEL_NOTICE,
-	    "session=%s quarantine ip=%s rule=%s hits=%lu expires_in=%lds node=%s",
-	    s->id, s->ip_text, rule_name(v->rule), got.hits,
-	    (long)(got.expires - now), got.node);
+	    "session=%s quarantine %s=%s rule=%s hits=%lu expires_in=%lds node=%s reason=\"%s\"",
+	    s->id, kind == STORE_IP ? "ip" : "login", key, rule_name(v->rule),
+	    got.hits, (long)(got.expires - now), got.node, why);
+}
+
+/* strike_login - count a strike; enough of them quarantine the login */
+static void
+strike_login(struct session *s, const struct verdict *v, time_t now)
+{
+	struct store_counter strike;
+	struct store_check q;
+	char why[128];
+
+	memset(&strike, 0, sizeof(strike));
+	strike.kind = STORE_LOGIN;
+	strike.key = s->auth;
+	strike.what = "strikes";
+	strike.window_ms = s->conf->login_strikes_window_ms;
+	strike.add = 1;
+	memset(&q, 0, sizeof(q));
+	q.counters = &strike;
+	q.n_counters = 1;
+	if (store_check(runtime_store(), &q, now) < 0) {
+		store_outage(1, store_error(runtime_store()));
+		return;
+	}
+	store_outage(0, NULL);
+	log_info("session=%s login=%s strike %lu of %lu (%s)", s->id, s->auth,
+	    strike.count_r, s->conf->login_strikes, rule_name(v->rule));
+	if (!policy_login_quarantine(s->conf, strike.count_r))
+		return;
+	snprintf(why, sizeof(why), "%lu refusals within %lus, the last by %s",
+	    strike.count_r, s->conf->login_strikes_window_ms / 1000,
+	    rule_name(v->rule));
+	put_quarantine(s, STORE_LOGIN, s->auth, v, why, now);
+}
+
+/* lookups_quarantine - what an enforced refusal records in the store */
+void
+lookups_quarantine(struct session *s, const struct verdict *v, time_t now)
+{
+	if (v->quarantine_ip && s->ip_known)
+		put_quarantine(s, STORE_IP, s->ip_text, v, rule_name(v->rule), now);
+	if (v->strike_login && s->auth[0] != '\0')
+		strike_login(s, v, now);
 }

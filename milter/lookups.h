@@ -20,8 +20,10 @@
  *	lines). A lookup is skipped when no rule could use it (wrong role,
  *	rule off, trusted client: TrustedNetworks are not counted per IP).
  *
- *	lookups_quarantine() records the client IP as quarantined after a
- *	verdict that asks for it, for QuarantineTTL.
+ *	lookups_quarantine() records what an enforced refusal asks for: the
+ *	client IP as quarantined for QuarantineTTL (inbound.customer_direct),
+ *	or a strike against the login, counted in the store per
+ *	LoginQuarantine window; enough strikes quarantine the login.
  * DIAGNOSTICS
  *	Store and DNS failures become FACT_UNKNOWN and are logged; a store
  *	outage is logged once until the store answers again.

@@ -297,6 +297,10 @@ static const struct {
 	"test.conf:1: unknown key \"Foo\"|test.conf:2: Mode: \"x\" is not enforce or report|test.conf:3: unknown key \"Bar\""},
 	{"LocalDomains file:/nonexistent/domains\n",
 	"test.conf:1: LocalDomains: /nonexistent/domains: cannot open: No such file or directory"},
+	{"LoginQuarantine 10\n",
+	"test.conf:1: LoginQuarantine: \"10\" is not N/window (e.g. 500/1h)"},
+	{"LoginQuarantine 0/1h\n",
+	"test.conf:1: LoginQuarantine: \"0\" is not a count (1-100000000)"},
 };
 
 START_TEST(test_bad)

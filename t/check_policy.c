@@ -498,6 +498,52 @@ START_TEST(test_rate)
 }
 END_TEST
 
+/* refusals for sending as others or too fast are strikes; others not */
+START_TEST(test_strikes)
+{
+	struct conf *c = conf_with(NULL), *off = conf_with("LoginQuarantine off\n");
+	struct rate_limit rl = {RATE_SCOPE_LOGIN, RATE_MESSAGES, 5, 3600000};
+	struct rate_fact r = {&rl, "alice@example.net", 6, 1000};
+	struct addr from;
+	struct decision d;
+	struct facts f;
+
+	ck_assert_uint_eq(c->login_strikes, 10);
+	ck_assert_uint_eq(c->login_strikes_window_ms, 3600000);
+	ck_assert_int_eq(policy_login_quarantine(c, 9), 0);
+	ck_assert_int_eq(policy_login_quarantine(c, 10), 1);
+	ck_assert_int_eq(policy_login_quarantine(off, 1000), 0);
+
+	memset(&f, 0, sizeof(f));
+	f.role = ROLE_OUTBOUND;
+	f.ip_known = ip_parse("198.51.100.7", &f.ip) == 0;
+	f.daemon_port = 587;
+	f.auth_login = "alice@example.net";
+	ck_assert_int_eq(addr_parse("<bob@example.net>", &from, NULL), 0);
+	f.mail_from = &from;
+	policy_decide(c, &f, STAGE_MAIL, 0, &d);
+	ck_assert_int_eq(d.final.rule, RULE_OUTBOUND_SENDER_MISMATCH);
+	ck_assert_int_eq(d.final.strike_login, 1);
+	policy_decide(off, &f, STAGE_MAIL, 0, &d);
+	ck_assert_int_eq(d.final.strike_login, 0);
+
+	ck_assert_int_eq(addr_parse("<alice@example.net>", &from, NULL), 0);
+	f.rates = &r;
+	f.n_rates = 1;
+	policy_decide(c, &f, STAGE_MAIL, 0, &d);
+	ck_assert_int_eq(d.final.rule, RULE_OUTBOUND_RATE);
+	ck_assert_int_eq(d.final.strike_login, 1);
+
+	f.n_rates = 0;
+	f.auth_login = NULL;		/* auth_required: no login to strike */
+	policy_decide(c, &f, STAGE_MAIL, 0, &d);
+	ck_assert_int_eq(d.final.rule, RULE_OUTBOUND_AUTH_REQUIRED);
+	ck_assert_int_eq(d.final.strike_login, 0);
+	conf_free(c);
+	conf_free(off);
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -516,6 +562,9 @@ policy_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rate");
 	tcase_add_loop_test(tc, test_rate, 0, sizeof(rates) / sizeof(rates[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("strikes");
+	tcase_add_test(tc, test_strikes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rule table");
 	tcase_add_test(tc, test_rule_table);

@@ -25,7 +25,9 @@ printf 'From: Alice <alice@example.net>\nTo: friend@other.test\nSubject: one\n\n
 printf 'From: Bob <bob@example.net>\nTo: friend@other.test\nSubject: two\n\nforged\n' \
 	>"$H_DIR/bob.eml"
 
-h_milter_start
+# Each scenario stands alone: refusals do not add up to a quarantine of
+# the login here (LoginQuarantine has its own scenario below).
+h_milter_start "LoginQuarantine off"
 h_postfix_start
 h_sendmail_start
 
@@ -115,6 +117,24 @@ for svc in pf-sub sm-msa; do
 	h_expect "$svc: unauthenticated submission is refused" 530 "" \
 		-- "$svc" "$(ip 21)" --from alice@example.net --to friend@other.test
 done
+
+# A login that keeps sending as others is quarantined (LoginQuarantine).
+h_milter_start "LoginQuarantine 3/1h"
+for i in 1 2; do
+	h_expect "LoginQuarantine: strike $i (alice as bob)" "553 5.7.1" \
+		"ip=127\\.0\\.4\\.9$i .*rule=outbound\\.sender_mismatch" \
+		-- pf-sub "127.0.4.9$i" --from bob@example.net --to friend@other.test "${ALICE[@]}"
+done
+h_expect "LoginQuarantine: the 3rd strike (a forged From:) quarantines the login" "550 5.7.1" \
+	'quarantine login=alice@example\.net rule=outbound\.header_from_mismatch hits=1 .*reason="3 refusals within 3600s' \
+	-- pf-sub 127.0.4.93 --from alice@example.net --to friend@other.test "${ALICE[@]}" \
+	--header "From: bob@example.net"
+h_expect "LoginQuarantine: alice, even as herself and from elsewhere, is refused" "550 5.7.1" \
+	'ip=127\.0\.4\.94 .*auth=alice@example\.net .*rule=outbound\.quarantined action=reject' \
+	-- sm-msa 127.0.4.94 --from alice@example.net --to friend@other.test "${ALICE[@]}"
+h_expect "LoginQuarantine: other logins are not affected" 250 'ip=127\.0\.4\.95 .*action=accept' \
+	-- pf-sub 127.0.4.95 --from carol@example.net --to friend@other.test \
+	--auth LOGIN --auth-user carol --auth-password carol-secret
 
 # NullSender reject; a changed map on SIGHUP; a broken map refused.
 h_milter_start "NullSender reject"

@@ -81,7 +81,8 @@ mapfile -t BY_POSTFIX < <(verdicts)
 h_postfix_stop
 
 PF_MAIN_EXTRA=$COMMON
-h_milter_start
+# every row stands alone: no login is quarantined by the refusals before it
+h_milter_start "LoginQuarantine off"
 h_postfix_start
 mapfile -t BY_MILTER < <(verdicts)
 
