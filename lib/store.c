@@ -61,6 +61,23 @@ store_quarantine_release(struct store *st, enum store_kind kind,
 	return st->ops->quarantine_release(st, kind, key, now);
 }
 
+/* store_quarantine_list - every live record of a kind, to fn */
+int
+store_quarantine_list(struct store *st, enum store_kind kind, time_t now,
+    store_list_fn fn, void *arg)
+{
+	return st->ops->quarantine_list(st, kind, now, fn, arg);
+}
+
+/* store_server_info - the remote server's figures; 0 when there is none */
+int
+store_server_info(struct store *st, struct store_server_info *info_r)
+{
+	if (st->ops->server_info == NULL)
+		return 0;
+	return st->ops->server_info(st, info_r);
+}
+
 /* store_check - one stage's quarantine reads and rate counters */
 int
 store_check(struct store *st, struct store_check *c, time_t now)

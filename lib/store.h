@@ -15,6 +15,10 @@
  *	    struct quarantine *merged_r);
  *	int store_quarantine_release(struct store *st, enum store_kind kind,
  *	    const char *key, time_t now);
+ *	int store_quarantine_list(struct store *st, enum store_kind kind,
+ *	    time_t now, store_list_fn fn, void *arg);
+ *	int store_server_info(struct store *st,
+ *	    struct store_server_info *info_r);
  *	int store_check(struct store *st, struct store_check *c,
  *	    time_t now);
  *	void store_free(struct store *st);
@@ -38,6 +42,17 @@
  *	put and release publish an event (Redis: on the channel
  *	<prefix>events) so that routers and alerting can follow.
  *
+ *	store_quarantine_list() calls fn(arg, kind, key, record) once for
+ *	every record of that kind live at now, in no particular order, and
+ *	stops early when fn returns nonzero. It is for the operator's tool,
+ *	not for the per-session path: it walks every record (Redis: SCAN
+ *	over the whole database, see store_redis.c). fn is never called
+ *	with a backend lock or connection held, so it may take its time
+ *	and may call the store itself.
+ *
+ *	store_server_info() describes the server behind a remote backend
+ *	(Redis's INFO); a backend with no server of its own has none.
+ *
  *	store_check() answers what one SMTP stage needs, in one round trip
  *	to a remote backend: whether c->ip and c->login (each may be NULL)
  *	are quarantined, and, atomically, adds counter->add to each rate
@@ -52,7 +67,10 @@
  *	outage like any other, not a reason to refuse to start.
  * DIAGNOSTICS
  *	1 found / 0 not found / -1 error for get and release; 0 / -1 for put
- *	and check. On -1, store_error() says what went wrong and the
+ *	and check. list returns how many records it passed to fn (the one
+ *	that stopped it included), or -1, after which fn may have seen some
+ *	records already. server_info returns 1 filled, 0 no server (memory),
+ *	-1 error. On -1, store_error() says what went wrong and the
  *	outputs are not to be used. store_redis_new() returns NULL with a
  *	message in err for options that can never work.
  */
@@ -100,6 +118,17 @@ struct store_check {
 	size_t	n_counters;
 };
 
+/* What store_quarantine_list() calls per record; nonzero stops. */
+typedef int (*store_list_fn)(void *arg, enum store_kind kind,
+	    const char *key, const struct quarantine *q);
+
+/* The server behind a remote backend, for the operator (Redis: INFO). */
+struct store_server_info {
+	char	version[32];		/* redis_version */
+	unsigned long long used_memory;	/* octets */
+	unsigned long connected_clients;
+};
+
 /* Where the Redis backend finds its server (DESIGN §5). */
 struct store_redis_opts {
 	const char *server;		/* "host:port", "unix:/path"; or NULL */
@@ -127,6 +156,10 @@ struct store_ops {
 		    const char *, time_t);
 	int	(*check)(struct store *, struct store_check *, time_t);
 	void	(*free)(struct store *);
+	int	(*quarantine_list)(struct store *, enum store_kind, time_t,
+		    store_list_fn, void *);
+	/* NULL for a backend with no server of its own */
+	int	(*server_info)(struct store *, struct store_server_info *);
 };
 
 struct store {
@@ -144,6 +177,9 @@ int	store_quarantine_put(struct store *st, enum store_kind kind,
 	    struct quarantine *merged_r);
 int	store_quarantine_release(struct store *st, enum store_kind kind,
 	    const char *key, time_t now);
+int	store_quarantine_list(struct store *st, enum store_kind kind,
+	    time_t now, store_list_fn fn, void *arg);
+int	store_server_info(struct store *st, struct store_server_info *info_r);
 int	store_check(struct store *st, struct store_check *c, time_t now);
 const char *store_error(const struct store *st);
 void	store_set_error(const char *fmt, ...)

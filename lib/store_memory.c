@@ -16,6 +16,10 @@
  *	no listener in one process and are not kept. The table is bounded (STORE_MEMORY_MAX records): when full,
  *	expired records are swept first, then the record closest to expiry
  *	gives way, so a flood of bots cannot exhaust memory.
+ *
+ *	A listing copies the live records out under the lock and hands
+ *	them to the caller after it, so that a slow caller never holds up
+ *	the sessions.
  * DIAGNOSTICS
  *	Out of memory is an error (-1), never an exit.
  */
@@ -245,6 +249,71 @@ memory_release(struct store *st, enum store_kind kind, const char *key,
 	return pp != NULL;
 }
 
+/* A record copied out for memory_list(). */
+struct listed {
+	struct quarantine q;
+	char   *key;			/* into the same allocation */
+};
+
+/* copy_out - the live records of kind at now; -1 if out of memory (locked) */
+static int
+copy_out(struct memory_store *m, enum store_kind kind, time_t now,
+    struct listed **v_r, size_t *n_r)
+{
+	size_t i, n = 0, bytes = 0;
+	struct listed *v;
+	struct entry *e;
+	char *at;
+
+	for (i = 0; i < STORE_MEMORY_BUCKETS; i++)
+		for (e = m->buckets[i]; e != NULL; e = e->next)
+			if (e->kind == (int)kind && e->q.expires > now) {
+				n++;
+				bytes += strlen(e->key) + 1;
+			}
+	if ((v = malloc(n * sizeof(*v) + bytes + 1)) == NULL) {
+		store_set_error("out of memory");
+		return -1;
+	}
+	at = (char *)(v + n);
+	n = 0;
+	for (i = 0; i < STORE_MEMORY_BUCKETS; i++)
+		for (e = m->buckets[i]; e != NULL; e = e->next)
+			if (e->kind == (int)kind && e->q.expires > now) {
+				v[n].q = e->q;
+				v[n].key = at;
+				at = stpcpy(at, e->key) + 1;
+				n++;
+			}
+	*v_r = v;
+	*n_r = n;
+	return 0;
+}
+
+/* memory_list - the live records of a kind, to fn outside the lock */
+static int
+memory_list(struct store *st, enum store_kind kind, time_t now,
+    store_list_fn fn, void *arg)
+{
+	struct memory_store *m = (struct memory_store *)st;
+	struct listed *v;
+	size_t i, n;
+	int rc;
+
+	pthread_mutex_lock(&m->lock);
+	rc = copy_out(m, kind, now, &v, &n);
+	pthread_mutex_unlock(&m->lock);
+	if (rc < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (fn(arg, kind, v[i].key, &v[i].q) != 0) {
+			i++;
+			break;
+		}
+	free(v);
+	return (int)i;
+}
+
 /* memory_free - drop every record */
 static void
 memory_free(struct store *st)
@@ -264,7 +333,7 @@ memory_free(struct store *st)
 
 static const struct store_ops memory_ops = {
 	"memory", memory_get, memory_put, memory_release, memory_check,
-	memory_free,
+	memory_free, memory_list, NULL,
 };
 
 /* store_memory_new - an empty in-process store; NULL if out of memory */

@@ -28,7 +28,7 @@
  *		new window) gets PEXPIRE WINDOW_MS, and reset_ms_r is its
  *		PTTL. Counters run on Redis's clock, not on now.
  *
- *	Each operation is one round trip: a get is one HMGET; put, release
+ *	Each SMTP-path operation is one round trip: a get is one HMGET; put, release
  *	and check are Lua scripts, atomic, sent by EVALSHA (the SHA-1 of
  *	each is computed here at start) and by EVAL when the server answers
  *	NOSCRIPT (after a restart, a SCRIPT FLUSH or a failover), which also
@@ -38,6 +38,20 @@
  *	release deletes a record that expired by now too, but returns 0 and
  *	publishes nothing, as memory does. A record's node is the one put
  *	(q->node); o->node names this server in the release events.
+ *
+ *	A listing (the operator's, never a session's) walks the database
+ *	with SCAN P"q:"KIND":*" COUNT 500, the prefix's glob characters
+ *	escaped, and reads the records of each page with one script (an
+ *	HMGET per key): one round trip per page, plus one per page that
+ *	matched anything. SCAN walks every key of the database, counters
+ *	too, about 500 per page: a database of 100,000 keys holding 2,000
+ *	records costs some 200 SCAN trips and up to 200 script trips. The
+ *	connection goes back to the pool between pages, and the caller's
+ *	function is called then. SCAN may return a key twice (when Redis
+ *	resizes its table meanwhile): the keys already listed are
+ *	remembered (a tsearch(3) tree) and passed over. A key that is not a record (another
+ *	type, fields missing) or holds a NUL octet is passed over too.
+ *	server_info is one INFO.
  *
  *	put and release publish on P"events" one line of space-separated
  *	name=value pairs:
@@ -62,13 +76,15 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
+#include <search.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "redis_args.h"
 #include "redis_pool.h"
+#include "sha1.h"
 #include "store.h"
 
 /* xtext-encode a value of an event line */
@@ -140,10 +156,25 @@ static const char check_script[] =
 "end\n"
 "return out\n";
 
-enum script { SCRIPT_PUT, SCRIPT_RELEASE, SCRIPT_CHECK, N_SCRIPTS };
+/*
+ * KEYS the records of one SCAN page. Returns, per key, its fields in the
+ * order of fields[]; nothing for a key that is not a hash.
+ */
+static const char list_script[] =
+"local out = {}\n"
+"for i, k in ipairs(KEYS) do\n"
+"  local r = redis.pcall('HMGET', k, 'rule', 'reason', 'evidence',\n"
+"    'node', 'first_seen', 'last_seen', 'expires', 'hits')\n"
+"  if type(r) == 'table' and r.err then r = {} end\n"
+"  out[i] = r\n"
+"end\n"
+"return out\n";
+
+enum script { SCRIPT_PUT, SCRIPT_RELEASE, SCRIPT_CHECK, SCRIPT_LIST,
+	N_SCRIPTS };
 
 static const char *const scripts[N_SCRIPTS] = {
-	put_script, release_script, check_script,
+	put_script, release_script, check_script, list_script,
 };
 
 /* a record's fields, in the order HMGET asks and put_script returns */
@@ -163,151 +194,6 @@ struct redis_store {
 	char	sha[N_SCRIPTS][41];
 };
 
-/* one command's arguments; the bytes of those built here follow */
-struct args {
-	int	n;
-	const char **v;
-	size_t	*len;
-	char	*at;
-	char	*end;
-	int	overflow;		/* a bound was wrong: do not send */
-};
-
-#define ROL(x, n)	(((x) << (n)) | ((x) >> (32 - (n))))
-
-/* sha1_block - one 64-octet block into the state (FIPS 180-4, 6.1.2) */
-static void
-sha1_block(uint32_t h[5], const unsigned char *p)
-{
-	uint32_t w[80], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f,
-	    k, t;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
-	for (; i < 80; i++)
-		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	for (i = 0; i < 80; i++) {
-		if (i < 20) {
-			f = (b & c) | (~b & d);
-			k = 0x5a827999;
-		} else if (i < 40) {
-			f = b ^ c ^ d;
-			k = 0x6ed9eba1;
-		} else if (i < 60) {
-			f = (b & c) | (b & d) | (c & d);
-			k = 0x8f1bbcdc;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xca62c1d6;
-		}
-		t = ROL(a, 5) + f + e + k + w[i];
-		e = d;
-		d = c;
-		c = ROL(b, 30);
-		b = a;
-		a = t;
-	}
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-	h[4] += e;
-}
-
-/* sha1_hex - a script's SHA-1 in lower-case hex, as EVALSHA names it */
-static void
-sha1_hex(const char *s, char out[41])
-{
-	uint32_t h[5] = {
-		0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0,
-	};
-	size_t len = strlen(s), done, rest, n;
-	uint64_t bits = (uint64_t)len * 8;
-	unsigned char tail[128];
-	int i;
-
-	for (done = 0; len - done >= 64; done += 64)
-		sha1_block(h, (const unsigned char *)s + done);
-	rest = len - done;
-	memset(tail, 0, sizeof(tail));
-	memcpy(tail, s + done, rest);
-	tail[rest] = 0x80;
-	n = rest < 56 ? 64 : 128;
-	for (i = 0; i < 8; i++)
-		tail[n - 1 - (size_t)i] = (unsigned char)(bits >> (8 * i));
-	sha1_block(h, tail);
-	if (n == 128)
-		sha1_block(h, tail + 64);
-	for (i = 0; i < 20; i++)
-		snprintf(out + 2 * i, 3, "%02x",
-		    (unsigned)(h[i / 4] >> (24 - 8 * (i % 4))) & 0xffu);
-}
-
-/* args_new - room for max arguments, the first skip left to the caller */
-static int
-args_new(struct args *a, int max, int skip, size_t bytes)
-{
-	size_t size = (size_t)max * (sizeof(*a->v) + sizeof(*a->len)) + bytes;
-
-	memset(a, 0, sizeof(*a));
-	if ((a->v = malloc(size)) == NULL) {
-		store_set_error("redis: out of memory");
-		return -1;
-	}
-	a->len = (size_t *)(a->v + max);
-	a->at = (char *)(a->len + max);
-	a->end = (char *)a->v + size;
-	a->n = skip;
-	return 0;
-}
-
-/* args_ref - an argument that is the caller's bytes */
-static void
-args_ref(struct args *a, const char *s, size_t len)
-{
-	a->v[a->n] = s;
-	a->len[a->n++] = len;
-}
-
-/* args_cat - an argument made of the strings given, NULL last */
-static void
-args_cat(struct args *a, ...)
-{
-	const char *s;
-	va_list ap;
-	size_t len;
-
-	a->v[a->n] = a->at;
-	va_start(ap, a);
-	while ((s = va_arg(ap, const char *)) != NULL) {
-		len = strlen(s);
-		if (len > (size_t)(a->end - a->at)) {
-			a->overflow = 1;
-			len = (size_t)(a->end - a->at);
-		}
-		memcpy(a->at, s, len);
-		a->at += len;
-	}
-	va_end(ap);
-	a->len[a->n] = (size_t)(a->at - a->v[a->n]);
-	a->n++;
-}
-
-/* args_num - a decimal argument */
-static void __attribute__((format(printf, 2, 3)))
-args_num(struct args *a, const char *fmt, ...)
-{
-	char buf[32];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	args_cat(a, buf, (const char *)NULL);
-}
-
 /* kind_name - the key and event word for a kind */
 static const char *
 kind_name(enum store_kind kind)
@@ -317,17 +203,17 @@ kind_name(enum store_kind kind)
 
 /* record_key - the argument naming kind:key's quarantine record */
 static void
-record_key(struct redis_store *rs, struct args *a, enum store_kind kind,
+record_key(struct redis_store *rs, struct redis_args *a, enum store_kind kind,
     const char *key)
 {
-	args_cat(a, rs->prefix, "q:", kind_name(kind), ":", key,
+	redis_args_cat(a, rs->prefix, "q:", kind_name(kind), ":", key,
 	    (const char *)NULL);
 }
 
 /* run - send a script by EVALSHA, again by EVAL on NOSCRIPT */
 static redisReply *
 run(struct redis_store *rs, struct redis_conn *c, enum script s,
-    struct args *a, const char *where)
+    struct redis_args *a, const char *where)
 {
 	redisReply *r;
 
@@ -400,7 +286,7 @@ parse_record(const redisReply *r, struct quarantine *q)
 /* finish - give the connection back, closing it after a failure */
 static int
 finish(struct redis_store *rs, struct redis_conn *c, redisReply *r,
-    struct args *a, int rc, const char *where)
+    struct redis_args *a, int rc, const char *where)
 {
 	if (rc == -2)
 		store_set_error("redis %s: unexpected reply", where);
@@ -419,18 +305,18 @@ redis_get(struct store *st, enum store_kind kind, const char *key,
 	struct redis_store *rs = (struct redis_store *)st;
 	struct quarantine q;
 	struct redis_conn *c;
-	struct args a;
+	struct redis_args a;
 	redisReply *r;
 	size_t i;
 	int rc;
 
-	if (args_new(&a, 2 + N_FIELDS, 0, strlen(rs->prefix) + 16 +
+	if (redis_args_new(&a, 2 + N_FIELDS, 0, strlen(rs->prefix) + 16 +
 	    strlen(key)) < 0)
 		return -1;
-	args_ref(&a, "HMGET", 5);
+	redis_args_ref(&a, "HMGET", 5);
 	record_key(rs, &a, kind, key);
 	for (i = 0; i < N_FIELDS; i++)
-		args_ref(&a, fields[i], strlen(fields[i]));
+		redis_args_ref(&a, fields[i], strlen(fields[i]));
 	if ((c = redis_pool_get(rs->pool)) == NULL) {
 		free(a.v);
 		return -1;
@@ -459,23 +345,23 @@ redis_put(struct store *st, enum store_kind kind, const char *key,
 	const char *rule = rule_name(q->rule);
 	struct quarantine m;
 	struct redis_conn *c;
-	struct args a;
+	struct redis_args a;
 	redisReply *r;
 	int rc;
 
-	if (args_new(&a, 13, 2, strlen(rs->prefix) + 16 + strlen(key) + 64) < 0)
+	if (redis_args_new(&a, 13, 2, strlen(rs->prefix) + 16 + strlen(key) + 64) < 0)
 		return -1;
-	args_ref(&a, "1", 1);
+	redis_args_ref(&a, "1", 1);
 	record_key(rs, &a, kind, key);
-	args_num(&a, "%lld", (long long)now);
-	args_num(&a, "%lld", (long long)q->expires);
-	args_ref(&a, rule, strlen(rule));
-	args_ref(&a, q->reason, strnlen(q->reason, sizeof(q->reason)));
-	args_ref(&a, q->evidence, strnlen(q->evidence, sizeof(q->evidence)));
-	args_ref(&a, q->node, strnlen(q->node, sizeof(q->node)));
-	args_ref(&a, rs->channel, strlen(rs->channel));
-	args_ref(&a, kind_name(kind), strlen(kind_name(kind)));
-	args_ref(&a, key, strlen(key));
+	redis_args_num(&a, "%lld", (long long)now);
+	redis_args_num(&a, "%lld", (long long)q->expires);
+	redis_args_ref(&a, rule, strlen(rule));
+	redis_args_ref(&a, q->reason, strnlen(q->reason, sizeof(q->reason)));
+	redis_args_ref(&a, q->evidence, strnlen(q->evidence, sizeof(q->evidence)));
+	redis_args_ref(&a, q->node, strnlen(q->node, sizeof(q->node)));
+	redis_args_ref(&a, rs->channel, strlen(rs->channel));
+	redis_args_ref(&a, kind_name(kind), strlen(kind_name(kind)));
+	redis_args_ref(&a, key, strlen(key));
 	if ((c = redis_pool_get(rs->pool)) == NULL) {
 		free(a.v);
 		return -1;
@@ -499,19 +385,19 @@ redis_release(struct store *st, enum store_kind kind, const char *key,
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	struct redis_conn *c;
-	struct args a;
+	struct redis_args a;
 	redisReply *r;
 	int rc;
 
-	if (args_new(&a, 9, 2, strlen(rs->prefix) + 16 + strlen(key) + 32) < 0)
+	if (redis_args_new(&a, 9, 2, strlen(rs->prefix) + 16 + strlen(key) + 32) < 0)
 		return -1;
-	args_ref(&a, "1", 1);
+	redis_args_ref(&a, "1", 1);
 	record_key(rs, &a, kind, key);
-	args_num(&a, "%lld", (long long)now);
-	args_ref(&a, rs->channel, strlen(rs->channel));
-	args_ref(&a, kind_name(kind), strlen(kind_name(kind)));
-	args_ref(&a, key, strlen(key));
-	args_ref(&a, rs->node, strlen(rs->node));
+	redis_args_num(&a, "%lld", (long long)now);
+	redis_args_ref(&a, rs->channel, strlen(rs->channel));
+	redis_args_ref(&a, kind_name(kind), strlen(kind_name(kind)));
+	redis_args_ref(&a, key, strlen(key));
+	redis_args_ref(&a, rs->node, strlen(rs->node));
 	if ((c = redis_pool_get(rs->pool)) == NULL) {
 		free(a.v);
 		return -1;
@@ -560,7 +446,7 @@ redis_check(struct store *st, struct store_check *c, time_t now)
 	size_t i, plen = strlen(rs->prefix), bytes;
 	struct store_counter *k;
 	struct redis_conn *conn;
-	struct args a;
+	struct redis_args a;
 	redisReply *r;
 	int rc;
 
@@ -571,29 +457,29 @@ redis_check(struct store *st, struct store_check *c, time_t now)
 	for (i = 0; i < c->n_counters; i++)
 		bytes += plen + strlen(c->counters[i].what) +
 		    strlen(c->counters[i].key) + 96;
-	if (args_new(&a, 6 + 3 * (int)c->n_counters, 2, bytes) < 0)
+	if (redis_args_new(&a, 6 + 3 * (int)c->n_counters, 2, bytes) < 0)
 		return -1;
-	args_num(&a, "%zu", 2 + c->n_counters);
+	redis_args_num(&a, "%zu", 2 + c->n_counters);
 	if (c->ip != NULL)
 		record_key(rs, &a, STORE_IP, c->ip);
 	else
-		args_ref(&a, "", 0);
+		redis_args_ref(&a, "", 0);
 	if (c->login != NULL)
 		record_key(rs, &a, STORE_LOGIN, c->login);
 	else
-		args_ref(&a, "", 0);
+		redis_args_ref(&a, "", 0);
 	for (i = 0; i < c->n_counters; i++) {
 		char window[24];
 
 		k = &c->counters[i];
 		snprintf(window, sizeof(window), "%lu", k->window_ms);
-		args_cat(&a, rs->prefix, "r:", kind_name(k->kind), ":", k->what,
+		redis_args_cat(&a, rs->prefix, "r:", kind_name(k->kind), ":", k->what,
 		    ":", window, ":", k->key, (const char *)NULL);
 	}
-	args_num(&a, "%lld", (long long)now);
+	redis_args_num(&a, "%lld", (long long)now);
 	for (i = 0; i < c->n_counters; i++) {
-		args_num(&a, "%lu", c->counters[i].window_ms);
-		args_num(&a, "%lu", c->counters[i].add);
+		redis_args_num(&a, "%lu", c->counters[i].window_ms);
+		redis_args_num(&a, "%lu", c->counters[i].add);
 	}
 	if ((conn = redis_pool_get(rs->pool)) == NULL) {
 		free(a.v);
@@ -602,6 +488,218 @@ redis_check(struct store *st, struct store_check *c, time_t now)
 	r = run(rs, conn, SCRIPT_CHECK, &a, "check");
 	rc = r == NULL ? -1 : check_reply(r, c);
 	return finish(rs, conn, r, &a, rc, "check");
+}
+
+/* key_cmp - order of the listed-key tree */
+static int
+key_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* seen_add - remember a listed key; 1 new, 0 listed before, -1 no memory */
+static int
+seen_add(void **seen, const char *key)
+{
+	char *copy = strdup(key), **found;
+
+	if (copy == NULL || (found = tsearch(copy, seen, key_cmp)) == NULL) {
+		free(copy);
+		return -1;
+	}
+	if (*found == copy)
+		return 1;
+	free(copy);
+	return 0;
+}
+
+/* scan_page - one SCAN page of kind's records: cursor in, keys out */
+static redisReply *
+scan_page(struct redis_conn *c, const char *pattern, const char *cursor)
+{
+	const char *argv[6] = {"SCAN", cursor, "MATCH", pattern, "COUNT", "500"};
+	size_t len[6];
+	redisReply *r;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		len[i] = strlen(argv[i]);
+	if ((r = redis_pool_cmd(c, "list", 6, argv, len)) == NULL)
+		return NULL;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[0]->len >= 32 ||
+	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+		store_set_error("redis list: unexpected reply");
+		freeReplyObject(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* read_page - the records of a page's keys: one script */
+static redisReply *
+read_page(struct redis_store *rs, struct redis_conn *c, const redisReply *keys)
+{
+	struct redis_args a;
+	redisReply *r;
+	size_t i;
+
+	if (redis_args_new(&a, 3 + (int)keys->elements, 2, 32) < 0)
+		return NULL;
+	redis_args_num(&a, "%zu", keys->elements);
+	for (i = 0; i < keys->elements; i++)
+		redis_args_ref(&a, keys->element[i]->str, keys->element[i]->len);
+	r = run(rs, c, SCRIPT_LIST, &a, "list");
+	free(a.v);
+	if (r != NULL && (r->type != REDIS_REPLY_ARRAY ||
+	    r->elements != keys->elements)) {
+		store_set_error("redis list: unexpected reply");
+		freeReplyObject(r);
+		r = NULL;
+	}
+	return r;
+}
+
+/* list_page - fn for each live, unlisted record of a page; <0 error, 1 stop */
+static int
+list_page(const redisReply *keys, const redisReply *recs, size_t skip,
+    enum store_kind kind, time_t now, void **seen, store_list_fn fn,
+    void *arg, int *n_r)
+{
+	const redisReply *k;
+	struct quarantine q;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < keys->elements; i++) {
+		k = keys->element[i];
+		if (k->type != REDIS_REPLY_STRING || k->len <= skip ||
+		    memchr(k->str, '\0', k->len) != NULL ||
+		    parse_record(recs->element[i], &q) < 0 || q.expires <= now)
+			continue;
+		if ((rc = seen_add(seen, k->str)) < 0) {
+			store_set_error("redis list: out of memory");
+			return -1;
+		}
+		if (rc == 0)
+			continue;
+		(*n_r)++;
+		if (fn(arg, kind, k->str + skip, &q) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* glob_escape - s with Redis's glob characters escaped, into buf */
+static void
+glob_escape(const char *s, char *buf)
+{
+	for (; *s != '\0'; s++) {
+		if (strchr("*?[]\\", *s) != NULL)
+			*buf++ = '\\';
+		*buf++ = *s;
+	}
+	*buf = '\0';
+}
+
+/* redis_list - the live records of a kind: SCAN pages, one script each */
+static int
+redis_list(struct store *st, enum store_kind kind, time_t now,
+    store_list_fn fn, void *arg)
+{
+	struct redis_store *rs = (struct redis_store *)st;
+	size_t skip = strlen(rs->prefix) + 3 + strlen(kind_name(kind));
+	char cursor[32] = "0", *pattern;
+	redisReply *page, *recs;
+	struct redis_conn *c;
+	void *seen = NULL;
+	int n = 0, rc = 0;
+
+	if ((pattern = malloc(2 * strlen(rs->prefix) + 16)) == NULL) {
+		store_set_error("redis list: out of memory");
+		return -1;
+	}
+	glob_escape(rs->prefix, pattern);
+	strcat(strcat(strcat(pattern, "q:"), kind_name(kind)), ":*");
+	do {
+		if ((c = redis_pool_get(rs->pool)) == NULL) {
+			rc = -1;
+			break;
+		}
+		recs = NULL;
+		if ((page = scan_page(c, pattern, cursor)) != NULL &&
+		    page->element[1]->elements > 0)
+			recs = read_page(rs, c, page->element[1]);
+		rc = page == NULL || (recs == NULL &&
+		    page->element[1]->elements > 0) ? -1 : 0;
+		redis_pool_put(rs->pool, c, rc < 0);
+		if (rc == 0) {
+			memcpy(cursor, page->element[0]->str,
+			    page->element[0]->len);
+			cursor[page->element[0]->len] = '\0';
+			if (recs != NULL)
+				rc = list_page(page->element[1], recs, skip,
+				    kind, now, &seen, fn, arg, &n);
+		}
+		if (recs != NULL)
+			freeReplyObject(recs);
+		if (page != NULL)
+			freeReplyObject(page);
+	} while (rc == 0 && strcmp(cursor, "0") != 0);
+	tdestroy(seen, free);
+	free(pattern);
+	return rc < 0 ? -1 : n;
+}
+
+/* info_field - the value of "name:" in an INFO text, or NULL */
+static const char *
+info_field(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	for (p = text; p != NULL; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncmp(p, name, len) == 0 && p[len] == ':')
+			return p + len + 1;
+	}
+	return NULL;
+}
+
+/* redis_server_info - version, memory and clients: one INFO */
+static int
+redis_server_info(struct store *st, struct store_server_info *info_r)
+{
+	struct redis_store *rs = (struct redis_store *)st;
+	const char *argv[1] = {"INFO"}, *v, *m, *cl;
+	size_t len[1] = {4};
+	struct redis_conn *c;
+	redisReply *r;
+	int rc = -2;
+
+	if ((c = redis_pool_get(rs->pool)) == NULL)
+		return -1;
+	if ((r = redis_pool_cmd(c, "info", 1, argv, len)) == NULL)
+		rc = -1;
+	else if (r->type == REDIS_REPLY_STRING &&
+	    (v = info_field(r->str, "redis_version")) != NULL &&
+	    (m = info_field(r->str, "used_memory")) != NULL &&
+	    (cl = info_field(r->str, "connected_clients")) != NULL) {
+		memset(info_r, 0, sizeof(*info_r));
+		snprintf(info_r->version, sizeof(info_r->version), "%.*s",
+		    (int)strcspn(v, "\r\n"), v);
+		info_r->used_memory = strtoull(m, NULL, 10);
+		info_r->connected_clients = strtoul(cl, NULL, 10);
+		rc = 1;
+	}
+	if (rc == -2)
+		store_set_error("redis info: unexpected reply");
+	redis_pool_put(rs->pool, c, rc < 0);
+	if (r != NULL)
+		freeReplyObject(r);
+	return rc < 0 ? -1 : rc;
 }
 
 /* redis_free - close the connections and free the store */
@@ -619,6 +717,7 @@ redis_free(struct store *st)
 
 static const struct store_ops redis_ops = {
 	"redis", redis_get, redis_put, redis_release, redis_check, redis_free,
+	redis_list, redis_server_info,
 };
 
 /* store_redis_new - a Redis store, not yet connected; NULL with err */

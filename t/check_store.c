@@ -11,6 +11,9 @@
  *	its pid. Window expiry runs on the memory backend only, where time
  *	is an input; Redis counts on its own clock.
  *
+ *	Listings run on both backends too: exactly the live records of a
+ *	kind, each once, also over several SCAN pages.
+ *
  *	The Redis cases: reconnection after CLIENT KILL, the NOSCRIPT path
  *	after SCRIPT FLUSH, a server stopped and started again, a paused
  *	server (timeout, not a hang), the events published, AUTH with a
@@ -18,8 +21,9 @@
  *	sharing a small pool, one round trip per check (MONITOR, INFO
  *	commandstats), a Unix socket, a server down at start, the options
  *	refused, a pool of one shared by four threads on a paused server,
- *	a replica's READONLY, and a Sentinel (a dead one listed first) with
- *	a forced failover that the store follows.
+ *	a replica's READONLY, listings under prefixes with glob characters
+ *	beside keys that are not records, and a Sentinel (a dead one listed
+ *	first) with a forced failover that the store follows.
  *
  *	Like the daemon, the program ignores SIGPIPE: hiredis writes to
  *	sockets that a server may have closed.
@@ -525,6 +529,171 @@ START_TEST(test_fields)
 	ck_assert_int_eq(got.node[0], 'n');		/* kept on refresh */
 	ck_assert_int_eq(got.last_seen, 1001);
 	ck_assert_int_eq(got.first_seen, 1000);
+	backend_close(_i, st);
+}
+END_TEST
+
+#define LIST_MAX	8
+
+/* What a listing passed to its function. */
+struct listing {
+	int	calls;
+	int	stop_at;		/* return 1 at this call; 0: never */
+	enum store_kind kind;		/* the kind asked for */
+	int	wrong_kind;
+	char	keys[LIST_MAX][256];
+	struct quarantine q[LIST_MAX];
+};
+
+/* collect - store_list_fn that keeps what it is given */
+static int
+collect(void *arg, enum store_kind kind, const char *key,
+    const struct quarantine *q)
+{
+	struct listing *l = arg;
+
+	l->wrong_kind += kind != l->kind;
+	if (l->calls < LIST_MAX) {
+		snprintf(l->keys[l->calls], sizeof(l->keys[0]), "%s", key);
+		l->q[l->calls] = *q;
+	}
+	l->calls++;
+	return l->calls == l->stop_at;
+}
+
+/* listed - the index of key in a listing, -1 when absent */
+static int
+listed(const struct listing *l, const char *key)
+{
+	int i;
+
+	for (i = 0; i < l->calls && i < LIST_MAX; i++)
+		if (strcmp(l->keys[i], key) == 0)
+			return i;
+	return -1;
+}
+
+/* The records put before a listing at 1600, and whether it shows them. */
+static const struct list_put {
+	enum store_kind kind;
+	const char *key;
+	time_t	expires;
+	int	release;		/* released before the listing */
+	int	want_listed;
+} list_puts[] = {
+	{STORE_IP, "127.0.2.66", 2000, 0, 1},
+	{STORE_IP, "127.0.2.67", 1500, 0, 0},	/* expired by then */
+	{STORE_IP, "127.0.2.68", 2000, 1, 0},
+	{STORE_IP, "2001:db8::1", 3000, 0, 1},
+	{STORE_LOGIN, "alice@example.net", 2000, 0, 1},
+	{STORE_LOGIN, "cr\r\nlf", 2000, 0, 1},
+	{STORE_LOGIN, LONG_LOGIN, 2000, 0, 1},
+	{STORE_LOGIN, "a*b?[c]\\", 2000, 0, 1},	/* glob characters */
+	{STORE_LOGIN, "bob@example.net", 1600, 0, 0},	/* expires at 1600 */
+};
+
+/* A listing gives exactly the live records of its kind, in any order. */
+START_TEST(test_list)
+{
+	static const enum store_kind kinds[] = {STORE_IP, STORE_LOGIN};
+	struct store *st = backend_open(_i, 0);
+	struct store_counter k = {STORE_IP, "127.0.2.69", "messages", 60000,
+	    1, 0, 0};
+	struct listing l;
+	size_t i, j;
+	int want, rc, at;
+
+	for (i = 0; i < sizeof(list_puts) / sizeof(list_puts[0]); i++)
+		quarantine(st, list_puts[i].kind, list_puts[i].key, 1000,
+		    list_puts[i].expires);
+	quarantine(st, STORE_IP, "127.0.2.66", 1100, 1900);	/* hits 2 */
+	for (i = 0; i < sizeof(list_puts) / sizeof(list_puts[0]); i++)
+		if (list_puts[i].release)
+			ck_assert_int_eq(store_quarantine_release(st,
+			    list_puts[i].kind, list_puts[i].key, 1200), 1);
+	ck_assert_int_eq(one_check(st, NULL, NULL, &k), 0);	/* no record */
+	for (j = 0; j < 2; j++) {
+		memset(&l, 0, sizeof(l));
+		l.kind = kinds[j];
+		rc = store_quarantine_list(st, kinds[j], 1600, collect, &l);
+		for (i = 0, want = 0; i < sizeof(list_puts) /
+		    sizeof(list_puts[0]); i++) {
+			const struct list_put *p = &list_puts[i];
+
+			if (p->kind != kinds[j])
+				continue;
+			want += p->want_listed;
+			ck_assert_msg((listed(&l, p->key) >= 0) ==
+			    p->want_listed, "%s: %s listed: %d",
+			    backends[_i].name, p->key, listed(&l, p->key));
+		}
+		ck_assert_msg(rc == want && l.calls == want,
+		    "%s kind %zu: rc %d, %d calls, want %d (%s)",
+		    backends[_i].name, j, rc, l.calls, want, store_error(st));
+		ck_assert_int_eq(l.wrong_kind, 0);
+	}
+	memset(&l, 0, sizeof(l));
+	l.kind = STORE_IP;
+	ck_assert_int_eq(store_quarantine_list(st, STORE_IP, 1600, collect,
+	    &l), 2);
+	at = listed(&l, "127.0.2.66");
+	ck_assert_int_ge(at, 0);
+	ck_assert_int_eq(l.q[at].rule, RULE_INBOUND_CUSTOMER_DIRECT);
+	ck_assert_int_eq(l.q[at].hits, 2);
+	ck_assert_int_eq(l.q[at].first_seen, 1000);
+	ck_assert_int_eq(l.q[at].last_seen, 1100);
+	ck_assert_int_eq(l.q[at].expires, 2000);
+	ck_assert_str_eq(l.q[at].node, "mx1");
+	ck_assert_str_eq(l.q[at].reason, "bot seen: helo=x y");
+	/* fn stops it: the record that stopped it counts */
+	memset(&l, 0, sizeof(l));
+	l.kind = STORE_LOGIN;
+	l.stop_at = 1;
+	ck_assert_int_eq(store_quarantine_list(st, STORE_LOGIN, 1600, collect,
+	    &l), 1);
+	ck_assert_int_eq(l.calls, 1);
+	/* nothing live: nothing listed */
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(store_quarantine_list(st, STORE_IP, 5000, collect,
+	    &l), 0);
+	ck_assert_int_eq(l.calls, 0);
+	backend_close(_i, st);
+}
+END_TEST
+
+/* count_key - store_list_fn that marks "10.1.X.Y" as seen, once each */
+static int
+count_key(void *arg, enum store_kind kind, const char *key,
+    const struct quarantine *q)
+{
+	unsigned char *seen = arg;
+	unsigned a, b;
+
+	(void)kind;
+	(void)q;
+	ck_assert_int_eq(sscanf(key, "10.1.%u.%u", &a, &b), 2);
+	ck_assert_msg(seen[a * 256 + b]++ == 0, "%s listed twice", key);
+	return 0;
+}
+
+/* Many records: several SCAN pages on Redis, each record once. */
+START_TEST(test_list_many)
+{
+	static unsigned char seen[2000];
+	struct store *st = backend_open(_i, 0);
+	char key[32];
+	unsigned i, live = 0;
+
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < sizeof(seen); i++) {
+		snprintf(key, sizeof(key), "10.1.%u.%u", i / 256, i % 256);
+		quarantine(st, STORE_IP, key, 50, i % 5 == 0 ? 90 : 200);
+		live += i % 5 != 0;
+	}
+	ck_assert_int_eq(store_quarantine_list(st, STORE_IP, 100, count_key,
+	    seen), (int)live);
+	for (i = 0; i < sizeof(seen); i++)
+		ck_assert_int_eq(seen[i], i % 5 != 0);
 	backend_close(_i, st);
 }
 END_TEST
@@ -1176,6 +1345,44 @@ START_TEST(test_isolation)
 }
 END_TEST
 
+/*
+ * A listing sees its own prefix only, even one with glob characters, and
+ * passes over keys under it that are not records.
+ */
+START_TEST(test_list_prefix)
+{
+	static const char *const prefixes[] = {"i?o:", "iso:", "i*:"};
+	struct srv *s = must_start(0, 0, NULL);
+	redisContext *rc = raw_connect(s->port, 5000);
+	char buf[64], err[256], key[32];
+	struct store_redis_opts o = opts(buf, sizeof(buf), s->port);
+	struct store *st[3];
+	struct listing l;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		o.prefix = prefixes[i];
+		st[i] = store_redis_new(&o, err, sizeof(err));
+		ck_assert_msg(st[i] != NULL, "%s", err);
+		snprintf(key, sizeof(key), "127.0.3.%d", i);
+		quarantine(st[i], STORE_IP, key, 1000, 2000);
+	}
+	freeReplyObject(raw(rc, "SET", "iso:q:ip:127.0.3.9", "not a hash"));
+	freeReplyObject(raw(rc, "HSET", "iso:q:ip:127.0.3.8", "rule", "x"));
+	for (i = 0; i < 3; i++) {
+		memset(&l, 0, sizeof(l));
+		ck_assert_int_eq(store_quarantine_list(st[i], STORE_IP, 1000,
+		    collect, &l), 1);
+		snprintf(key, sizeof(key), "127.0.3.%d", i);
+		ck_assert_str_eq(l.keys[0], key);
+	}
+	for (i = 0; i < 3; i++)
+		store_free(st[i]);
+	redisFree(rc);
+	srv_stop(s, 0);
+}
+END_TEST
+
 START_TEST(test_unix)
 {
 	char sock[128], server[140], buf[64], err[256];
@@ -1461,6 +1668,8 @@ store_suite(void)
 	tcase_add_loop_test(tc, test_contract, 0, n);
 	tcase_add_loop_test(tc, test_many, 0, n);
 	tcase_add_loop_test(tc, test_fields, 0, n);
+	tcase_add_loop_test(tc, test_list, 0, n);
+	tcase_add_loop_test(tc, test_list_many, 0, n);
 	tcase_add_loop_test(tc, test_counters, 0, n);
 	tcase_add_loop_test(tc, test_threads, 0, n);
 	tcase_add_test(tc, test_window_memory);
@@ -1483,6 +1692,7 @@ store_suite(void)
 	tcase_add_test(tc, test_events);
 	tcase_add_test(tc, test_auth);
 	tcase_add_test(tc, test_isolation);
+	tcase_add_test(tc, test_list_prefix);
 	tcase_add_test(tc, test_unix);
 	suite_add_tcase(s, tc);
 

@@ -1,0 +1,414 @@
+/*
+ * NAME
+ *	ctl_explain 3
+ * SUMMARY
+ *	isolationctl explain: a hypothetical session through the policy
+ *	engine, offline
+ * SYNOPSIS
+ *	#include "ctl.h"
+ *
+ *	int ctl_explain(const struct ctl *ctl, int argc, char **argv);
+ * DESCRIPTION
+ *	Builds the facts a session would have from the options, the way
+ *	milter/session.c builds them from the MTA (the same address parser,
+ *	the same role choice, the quarantines read from the store as the
+ *	daemon reads them at MAIL), and asks policy_decide() at MAIL, at
+ *	RCPT when a recipient is given, and at end of message. Nothing here
+ *	decides: the tool only shows what the engine answers.
+ *
+ *	Per stage the engine is asked twice. Once with the configuration
+ *	as it is: the verdict, and the rules that reported on the way. Once
+ *	with a copy under Mode report, where every rule that applies
+ *	reports and evaluation never stops: this shows, in the engine's
+ *	own order, the rules that apply but were not reached because an
+ *	earlier one refused. The rules of the role decided at that stage
+ *	that apply to nothing follow, as "-" or "off".
+ *
+ *	Offline means: no DNS (inbound.dynamic_ip only with --dynamic, SPF
+ *	only with --spf), no counters (outbound.rate never applies) and no
+ *	message (outbound.header_from_mismatch has no From: to compare).
+ *	A stage that refuses ends the transaction: later stages are not
+ *	evaluated, as in a real session.
+ * DIAGNOSTICS
+ *	Returns CTL_OK when every stage accepts, CTL_NO when one refuses
+ *	(reject or tempfail), CTL_ERROR on a bad option value and -1 on a
+ *	usage error (the caller prints the usage).
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "ctl.h"
+#include "policy.h"
+
+#define COL_RULE	30		/* "outbound.header_from_mismatch" + 1 */
+#define COL_OUTCOME	11		/* "not reached" */
+
+/* The options, as given. */
+struct explain_args {
+	const char *ip;
+	const char *port;
+	const char *daemon;
+	const char *helo;
+	const char *auth;
+	const char *from;
+	const char *rcpt;
+	const char *role;
+	const char *spf;
+	const char *quarantined;	/* flags: non-NULL when given */
+	const char *dynamic;
+};
+
+static const struct {
+	const char *name;
+	size_t	offset;
+	int	flag;			/* takes no value */
+} explain_opts[] = {
+	{"--ip", offsetof(struct explain_args, ip), 0},
+	{"--port", offsetof(struct explain_args, port), 0},
+	{"--daemon", offsetof(struct explain_args, daemon), 0},
+	{"--helo", offsetof(struct explain_args, helo), 0},
+	{"--auth", offsetof(struct explain_args, auth), 0},
+	{"--from", offsetof(struct explain_args, from), 0},
+	{"--rcpt", offsetof(struct explain_args, rcpt), 0},
+	{"--role", offsetof(struct explain_args, role), 0},
+	{"--spf", offsetof(struct explain_args, spf), 0},
+	{"--quarantined", offsetof(struct explain_args, quarantined), 1},
+	{"--dynamic", offsetof(struct explain_args, dynamic), 1},
+};
+
+#define N_OPTS	(sizeof(explain_opts) / sizeof(explain_opts[0]))
+
+/* Everything the facts point into. */
+struct session_view {
+	struct facts f;
+	char	ip_text[IP_TEXT_MAX];
+	struct addr from;
+	struct addr rcpt;
+	const char *from_why;		/* why the parser refused it */
+	const char *rcpt_why;
+	int	rcpt_ok;
+	char	quarantine_why[320];
+};
+
+/* parse_args - "--name value", "--name=value" and flags; -1 on misuse */
+static int
+parse_args(int argc, char **argv, struct explain_args *a)
+{
+	const char *value, *eq;
+	size_t i, len;
+	int k;
+
+	memset(a, 0, sizeof(*a));
+	for (k = 0; k < argc; k++) {
+		eq = strchr(argv[k], '=');
+		len = eq != NULL ? (size_t)(eq - argv[k]) : strlen(argv[k]);
+		for (i = 0; i < N_OPTS; i++)
+			if (strlen(explain_opts[i].name) == len &&
+			    strncmp(explain_opts[i].name, argv[k], len) == 0)
+				break;
+		if (i == N_OPTS || (explain_opts[i].flag && eq != NULL))
+			return -1;
+		if (explain_opts[i].flag)
+			value = "yes";
+		else if (eq != NULL)
+			value = eq + 1;
+		else if (k + 1 < argc)
+			value = argv[++k];
+		else
+			return -1;
+		*(const char **)((char *)a + explain_opts[i].offset) = value;
+	}
+	return 0;
+}
+
+/* bad_value - a refused option value, escaped; CTL_ERROR */
+static int
+bad_value(const char *opt, const char *value, const char *why)
+{
+	fprintf(stderr, "isolationctl: explain: %s ", opt);
+	ctl_escape(stderr, value, 1);
+	fprintf(stderr, ": %s\n", why);
+	return CTL_ERROR;
+}
+
+/* read_quarantine - the store's answer at MAIL, as the daemon asks it */
+static void
+read_quarantine(const struct ctl *ctl, struct session_view *v)
+{
+	struct store_check c;
+	const char *login = NULL;
+
+	v->f.quarantined = FACT_NO;
+	if (ctl->store == NULL) {
+		snprintf(v->quarantine_why, sizeof(v->quarantine_why),
+		    "assumed not: the state is in the daemon's memory; "
+		    "--quarantined to say yes");
+		return;
+	}
+	if (!v->f.ip_known) {
+		snprintf(v->quarantine_why, sizeof(v->quarantine_why),
+		    "not read: no --ip");
+		return;
+	}
+	/* the daemon reads a login's record on the outbound role only */
+	if (v->f.role == ROLE_OUTBOUND && v->f.auth_login != NULL)
+		login = v->f.auth_login;
+	memset(&c, 0, sizeof(c));
+	c.ip = v->ip_text;
+	c.login = login;
+	if (store_check(ctl->store, &c, ctl->now) < 0) {
+		v->f.quarantined = FACT_UNKNOWN;
+		snprintf(v->quarantine_why, sizeof(v->quarantine_why),
+		    "%.200s; OnStateError decides",
+		    store_error(ctl->store));
+		return;
+	}
+	if (c.ip_quarantined_r || c.login_quarantined_r)
+		v->f.quarantined = FACT_YES;
+	snprintf(v->quarantine_why, sizeof(v->quarantine_why),
+	    "read from %s: ip %s %s%s%.200s%s%s", store_name(ctl->store),
+	    v->ip_text, c.ip_quarantined_r ? "yes" : "no",
+	    login == NULL ? "" : ", login ", login == NULL ? "" : login,
+	    login == NULL ? "" : " ", login == NULL ? "" :
+	    c.login_quarantined_r ? "yes" : "no");
+}
+
+/* build_facts - the options as the facts of a session; CTL_OK or error */
+static int
+build_facts(const struct ctl *ctl, const struct explain_args *a,
+    struct session_view *v)
+{
+	struct facts *f = &v->f;
+	unsigned long port = 0;
+	char *end;
+
+	memset(v, 0, sizeof(*v));
+	if (a->ip != NULL) {
+		if (ip_parse(a->ip, &f->ip) < 0 ||
+		    ip_format(&f->ip, v->ip_text, sizeof(v->ip_text)) < 0)
+			return bad_value("--ip", a->ip, "not an IP address");
+		f->ip_known = 1;
+	}
+	if (a->port != NULL && ((port = strtoul(a->port, &end, 10)) == 0 ||
+	    *end != '\0' || port > 65535))
+		return bad_value("--port", a->port, "not a port number");
+	f->daemon_port = (unsigned)port;
+	f->daemon_name = a->daemon;
+	if (a->role == NULL)
+		f->role = policy_role(ctl->conf, a->daemon, f->daemon_port);
+	else if (role_parse(a->role, &f->role) < 0 || f->role == ROLE_AUTO)
+		return bad_value("--role", a->role, "not inbound or outbound");
+	f->helo = a->helo;
+	f->auth_login = a->auth != NULL && *a->auth != '\0' ? a->auth : NULL;
+	if (a->from != NULL && addr_parse(a->from, &v->from, &v->from_why) == 0)
+		f->mail_from = &v->from;
+	f->mail_from_unparsed = a->from != NULL && f->mail_from == NULL;
+	if (a->rcpt != NULL)
+		v->rcpt_ok = addr_parse(a->rcpt, &v->rcpt, &v->rcpt_why) == 0;
+	if (a->spf != NULL) {
+		if (spf_result_parse(a->spf, &f->spf) < 0)
+			return bad_value("--spf", a->spf, "not an SPF result "
+			    "(pass, fail, softfail, neutral, none, temperror, "
+			    "permerror)");
+		f->spf_checked = 1;
+		f->spf_why = "given with --spf";
+	}
+	f->dynamic = a->dynamic != NULL ? FACT_YES : FACT_NO;
+	f->dynamic_why = a->dynamic != NULL ? "given with --dynamic" : NULL;
+	if (a->quarantined != NULL) {
+		f->quarantined = FACT_YES;
+		snprintf(v->quarantine_why, sizeof(v->quarantine_why),
+		    "given with --quarantined");
+	} else
+		read_quarantine(ctl, v);
+	return CTL_OK;
+}
+
+/* show_fact - one line of the session's description */
+static void
+show_fact(const char *name, const char *value, const char *note)
+{
+	printf("  %-12s ", name);
+	ctl_escape(stdout, value != NULL ? value : "-", 1);
+	if (note != NULL) {
+		fputs(" (", stdout);
+		ctl_escape(stdout, note, 1);
+		fputc(')', stdout);
+	}
+	fputc('\n', stdout);
+}
+
+/* show_session - the facts, before the table */
+static void
+show_session(const struct ctl *ctl, const struct explain_args *a,
+    const struct session_view *v)
+{
+	const struct facts *f = &v->f;
+	const char *q = f->quarantined == FACT_YES ? "yes" :
+	    f->quarantined == FACT_NO ? "no" : "unknown";
+
+	printf("session (offline: no DNS, no rate counters, no message)\n");
+	show_fact("role", role_name(f->role), a->role != NULL ? "--role" :
+	    "from --daemon and --port, as the daemon chooses");
+	show_fact("client", f->ip_known ? v->ip_text : NULL, NULL);
+	show_fact("port", a->port, NULL);
+	show_fact("daemon", f->daemon_name, NULL);
+	show_fact("helo", f->helo, NULL);
+	show_fact("auth", f->auth_login, NULL);
+	show_fact("from", a->from, f->mail_from_unparsed ? v->from_why : NULL);
+	show_fact("rcpt", a->rcpt, a->rcpt != NULL && !v->rcpt_ok ?
+	    v->rcpt_why : NULL);
+	show_fact("quarantined", q, v->quarantine_why);
+	show_fact("spf", f->spf_checked ? spf_result_name(f->spf) : NULL,
+	    !f->spf_checked ? "not checked: --spf RESULT to give one" :
+	    !ctl->conf->spf ? "not used: the configuration says SPF no" : NULL);
+	show_fact("dynamic", f->dynamic == FACT_YES ? "yes" : "no",
+	    f->dynamic == FACT_YES ? NULL : "no DNS: --dynamic to say yes");
+	if (ctl->conf->mode_report)
+		show_fact("mode", "report", "every refusal is logged and "
+		    "the mail accepted");
+}
+
+/* decided_at - is a rule decided at this stage? (policy.h: the connect
+ * and HELO rules are decided at MAIL) */
+static int
+decided_at(const struct rule_def *def, enum stage stage)
+{
+	unsigned mask = STAGE_BIT(stage);
+
+	if (stage == STAGE_MAIL)
+		mask |= STAGE_BIT(STAGE_CONNECT) | STAGE_BIT(STAGE_HELO);
+	return (def->stages & mask) != 0;
+}
+
+/* show_row - one rule: its id, what it did, and the reply */
+static void
+show_row(const char *rule, const char *outcome, const struct verdict *v,
+    const char *note)
+{
+	printf("  %-*s %-*s ", COL_RULE, rule, COL_OUTCOME, outcome);
+	if (v != NULL) {
+		if (v->action == ACTION_REPORT)
+			printf("would=%s ", action_name(v->would));
+		printf("%s %s ", v->code, v->ecode);
+		ctl_escape(stdout, v->text, 1);
+	} else
+		fputs(note, stdout);
+	fputc('\n', stdout);
+}
+
+/* find_report - the report verdict of a rule in a decision, or NULL */
+static const struct verdict *
+find_report(const struct decision *d, enum rule_id id)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_reports; i++)
+		if (d->reports[i].rule == id)
+			return &d->reports[i];
+	return NULL;
+}
+
+/* show_stage - every rule of the role at one stage; 1 if it refused */
+static int
+show_stage(const struct ctl *ctl, const struct facts *f, enum stage stage,
+    const char *ip_text)
+{
+	struct conf survey_conf = *ctl->conf;
+	int shown[RULE_COUNT] = {0};
+	struct decision real, survey;
+	const struct verdict *v;
+	char note[64];
+	size_t i;
+	int id;
+
+	policy_decide(ctl->conf, f, stage, ctl->now, &real);
+	/* a shallow copy: policy_decide() only reads the configuration */
+	survey_conf.mode_report = 1;
+	policy_decide(&survey_conf, f, stage, ctl->now, &survey);
+
+	printf("\nstage %s\n  %-*s %-*s %s\n", stage_name(stage), COL_RULE,
+	    "rule", COL_OUTCOME, "outcome", "reply");
+	for (i = 0; i < survey.n_reports; i++) {
+		id = survey.reports[i].rule;
+		shown[id] = 1;
+		if (real.final.rule == (enum rule_id)id)
+			show_row(rule_name(id), action_name(real.final.action),
+			    &real.final, NULL);
+		else if ((v = find_report(&real, (enum rule_id)id)) != NULL)
+			show_row(rule_name(id), "report", v, NULL);
+		else
+			show_row(rule_name(id), "not reached",
+			    &survey.reports[i], NULL);
+	}
+	for (id = 0; id < RULE_COUNT; id++) {
+		const struct rule_def *def = rule_get((enum rule_id)id);
+
+		if (shown[id] || def->role != f->role || !decided_at(def, stage))
+			continue;
+		snprintf(note, sizeof(note), "Action.%s off", def->id);
+		if (ctl->conf->actions[id] == ACTION_OFF)
+			show_row(def->id, "off", NULL, note);
+		else
+			show_row(def->id, "-", NULL, "does not apply");
+	}
+	if (real.final.action == ACTION_ACCEPT) {
+		printf("  => accept\n");
+		return 0;
+	}
+	printf("  => %s %s %s ", action_name(real.final.action),
+	    real.final.code, real.final.ecode);
+	ctl_escape(stdout, real.final.text, 1);
+	printf(" [%s]\n", rule_name(real.final.rule));
+	if (real.final.quarantine_ip && ip_text != NULL)
+		printf("  => and the daemon quarantines ip %s for %lus "
+		    "(QuarantineTTL)\n", ip_text,
+		    ctl->conf->quarantine_ttl_ms / 1000);
+	if (real.final.strike_login && f->auth_login != NULL) {
+		fputs("  => and the daemon counts a strike against login ",
+		    stdout);
+		ctl_escape(stdout, f->auth_login, 0);
+		printf(" (LoginQuarantine %lu/%lus)\n", ctl->conf->login_strikes,
+		    ctl->conf->login_strikes_window_ms / 1000);
+	}
+	printf("\noutcome: refused at %s: %s %s %s by %s\n",
+	    stage_name(stage), action_name(real.final.action),
+	    real.final.code, real.final.ecode, rule_name(real.final.rule));
+	return 1;
+}
+
+/* ctl_explain - explain [options]: the rule chain of a hypothetical session */
+int
+ctl_explain(const struct ctl *ctl, int argc, char **argv)
+{
+	static const enum stage stages[] = {STAGE_MAIL, STAGE_RCPT, STAGE_EOM};
+	struct explain_args a;
+	struct session_view v;
+	size_t i;
+	int rc;
+
+	if (parse_args(argc, argv, &a) < 0)
+		return -1;
+	if ((rc = build_facts(ctl, &a, &v)) != CTL_OK)
+		return rc;
+	show_session(ctl, &a, &v);
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		if (stages[i] == STAGE_RCPT && a.rcpt == NULL)
+			continue;
+		/* the recipient is known from RCPT on, as in a session */
+		if (stages[i] == STAGE_RCPT) {
+			v.f.rcpt = v.rcpt_ok ? &v.rcpt : NULL;
+			v.f.rcpt_unparsed = !v.rcpt_ok;
+		}
+		if (show_stage(ctl, &v.f, stages[i], v.f.ip_known ?
+		    v.ip_text : NULL))
+			return CTL_NO;
+	}
+	printf("\noutcome: accept\n");
+	return CTL_OK;
+}
