@@ -222,7 +222,7 @@ list_one(void *arg, enum store_kind kind, const char *key,
 static int
 cmd_list(const struct ctl *ctl, int argc, char **argv)
 {
-	enum store_kind kind;
+	enum store_kind kind = STORE_IP;
 	int i;
 
 	if (argc > 1)
