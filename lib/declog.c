@@ -100,3 +100,14 @@ declog_format(char *buf, size_t len, const struct declog_ctx *ctx,
 	}
 	return o.pos;
 }
+
+/* declog_escape - one client value, escaped as in the decision line */
+const char *
+declog_escape(const char *s, int allow_space, char *buf, size_t len)
+{
+	struct out o = {buf, len, 0};
+
+	buf[0] = '\0';
+	put_escaped(&o, s, allow_space);
+	return buf;
+}

@@ -8,6 +8,8 @@
  *
  *	size_t declog_format(char *buf, size_t len,
  *	    const struct declog_ctx *ctx, const struct verdict *v);
+ *	const char *declog_escape(const char *s, int allow_space, char *buf,
+ *	    size_t len);
  * DESCRIPTION
  *	Formats "session=... role=... ip=... helo=... auth=... from=...
  *	stage=... rule=... action=... [would=...] reason=\"...\"" (DESIGN §7).
@@ -15,6 +17,11 @@
  *	printable ASCII, space, '"' and '\\' become \\xHH, so a line is
  *	always one line and parses as key=value pairs. Missing values are
  *	written as "-". Returns the length written (cut to fit).
+ *
+ *	declog_escape() escapes one client value the same way (spaces kept
+ *	when allow_space), for the other lines that name one: a login in a
+ *	quarantine log line, a key or reason printed by isolationctl. It
+ *	returns buf; 4 octets per input octet and a NUL always fit.
  */
 #ifndef ISO_DECLOG_H
 #define ISO_DECLOG_H
@@ -36,5 +43,7 @@ struct declog_ctx {
 
 size_t	declog_format(char *buf, size_t len, const struct declog_ctx *ctx,
 	    const struct verdict *v);
+const char *declog_escape(const char *s, int allow_space, char *buf,
+	    size_t len);
 
 #endif

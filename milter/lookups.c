@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "declog.h"
 #include "dns.h"
 #include "log.h"
 #include "lookups.h"
@@ -281,6 +282,7 @@ put_quarantine(struct session *s, enum store_kind kind, const char *key,
 {
 	struct store *st = runtime_store();
 	struct quarantine q, got;
+	char shown[512];
 
 	memset(&q, 0, sizeof(q));
 	q.rule = v->rule;
@@ -298,7 +300,8 @@ put_quarantine(struct session *s, enum store_kind kind, const char *key,
 	store_outage(0, NULL);
 	log_msg(LOG_LEVEL_NOTICE,
 	    "session=%s quarantine %s=%s rule=%s hits=%lu expires_in=%lds node=%s reason=\"%s\"",
-	    s->id, kind == STORE_IP ? "ip" : "login", key, rule_name(v->rule),
+	    s->id, kind == STORE_IP ? "ip" : "login",
+	    declog_escape(key, 0, shown, sizeof(shown)), rule_name(v->rule),
 	    got.hits, (long)(got.expires - now), got.node, why);
 }
 
@@ -308,7 +311,7 @@ strike_login(struct session *s, const struct verdict *v, time_t now)
 {
 	struct store_counter strike;
 	struct store_check q;
-	char why[128];
+	char why[128], shown[512];
 
 	memset(&strike, 0, sizeof(strike));
 	strike.kind = STORE_LOGIN;
@@ -324,8 +327,9 @@ strike_login(struct session *s, const struct verdict *v, time_t now)
 		return;
 	}
 	store_outage(0, NULL);
-	log_info("session=%s login=%s strike %lu of %lu (%s)", s->id, s->auth,
-	    strike.count_r, s->conf->login_strikes, rule_name(v->rule));
+	log_info("session=%s login=%s strike %lu of %lu (%s)", s->id,
+	    declog_escape(s->auth, 0, shown, sizeof(shown)), strike.count_r,
+	    s->conf->login_strikes, rule_name(v->rule));
 	if (!policy_login_quarantine(s->conf, strike.count_r))
 		return;
 	snprintf(why, sizeof(why), "%lu refusals within %lus, the last by %s",

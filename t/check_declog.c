@@ -93,6 +93,19 @@ START_TEST(test_escape)
 }
 END_TEST
 
+/* one value alone, for the other lines that name a login */
+START_TEST(test_escape_value)
+{
+	char buf[64];
+
+	ck_assert_str_eq(declog_escape("a b\r\n\"\\\xc3\xa9", 0, buf,
+	    sizeof(buf)), "a\\x20b\\x0d\\x0a\\x22\\x5c\\xc3\\xa9");
+	ck_assert_str_eq(declog_escape("a b", 1, buf, sizeof(buf)), "a b");
+	ck_assert_str_eq(declog_escape("", 0, buf, sizeof(buf)), "-");
+	ck_assert_str_eq(declog_escape("abcdef", 0, buf, 4), "abc");
+}
+END_TEST
+
 START_TEST(test_truncate)
 {
 	struct declog_ctx ctx = {"session-id", ROLE_INBOUND, "1.2.3.4", "h",
@@ -118,6 +131,7 @@ declog_suite(void)
 	tcase_add_test(tc, test_accept_missing);
 	tcase_add_test(tc, test_report_rcpt);
 	tcase_add_test(tc, test_escape);
+	tcase_add_test(tc, test_escape_value);
 	tcase_add_test(tc, test_truncate);
 	suite_add_tcase(s, tc);
 	return s;
