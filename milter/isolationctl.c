@@ -40,6 +40,7 @@
 
 #include "conf.h"
 #include "ctl.h"
+#include "declog.h"
 #include "log.h"
 #include "netset.h"
 #include "store.h"
@@ -74,20 +75,21 @@ ctl_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* ctl_escape - s with control, non-ASCII, '"' and '\\' octets as \xHH */
+/* ctl_escape - s as the log shows client text: unsafe octets as \xHH */
 void
 ctl_escape(FILE *fp, const char *s, int keep_space)
 {
-	const unsigned char *p;
+	size_t len = strlen(s) * 4 + 1;
+	char *buf;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
-			fputc(*p, fp);
-		else if (*p == ' ' && keep_space)
-			fputc(' ', fp);
-		else
-			fprintf(fp, "\\x%02X", *p);
+	if (*s == '\0')
+		return;
+	if ((buf = malloc(len)) == NULL) {
+		fputs("(out of memory)", fp);
+		return;
 	}
+	fputs(declog_escape(s, keep_space, buf, len), fp);
+	free(buf);
 }
 
 /* kind_name - the word for a store kind */

@@ -248,15 +248,15 @@ expect_ctl "an unknown command: exit 2" 2 '^isolationctl: unknown command "frob"
 expect_ctl "show without a key: exit 2 with the command's usage" 2 \
 	'^usage: isolationctl \[-c file\] show ip\|login KEY$' -- -c "$CONF" show ip
 expect_ctl "show ip with a word that is no address: exit 2" 2 \
-	'^isolationctl: not an IP address: mx\\x0D\\x0A$' -- -c "$CONF" show ip $'mx\r\n'
+	'^isolationctl: not an IP address: mx\\x0d\\x0a$' -- -c "$CONF" show ip $'mx\r\n'
 expect_ctl "quarantine -t with a bad duration: exit 2" 2 '^isolationctl: -t 5x: not a duration' \
 	-- -c "$CONF" quarantine ip 127.0.1.21 -t 5x
 
 # Keys and reasons come from clients and other nodes: escaped, never raw.
 expect_ctl "a login with control characters is quarantined" 0 \
-	'^key: +ev\\x0D\\x0Ail\\x1B\[31m \\x22x\\x22$' -- -c "$CONF" quarantine login $'ev\r\nil\e[31m "x"' -r $'red\e[0m'
+	'^key: +ev\\x0d\\x0ail\\x1b\[31m \\x22x\\x22$' -- -c "$CONF" quarantine login $'ev\r\nil\e[31m "x"' -r $'red\e[0m'
 expect_ctl "list: the key and reason escaped as \\xHH" 0 \
-	'^login ev\\x0D\\x0Ail\\x1B\[31m\\x20\\x22x\\x22 rule=- .* reason="red\\x1B\[0m"$' -- -c "$CONF" list
+	'^login ev\\x0d\\x0ail\\x1b\[31m\\x20\\x22x\\x22 rule=- .* reason="red\\x1b\[0m"$' -- -c "$CONF" list
 if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$H_DIR/ctl.out"; then
 	h_not_ok "list: no raw control character in the output" "$(ctl_why "raw control characters")"
 else
