@@ -13,9 +13,10 @@
  *	absent and dropped when met. A counter is an entry of its own kind
  *	(COUNTER + the store kind) whose hits are the count and whose expiry
  *	ends its window, in whole seconds of the now passed in. Events have
- *	no listener in one process and are not kept. The table is bounded (STORE_MEMORY_MAX records): when full,
- *	expired records are swept first, then the record closest to expiry
- *	gives way, so a flood of bots cannot exhaust memory.
+ *	no listener in one process and are not kept. The table is bounded
+ *	(STORE_MEMORY_MAX entries): when full, expired entries are swept
+ *	first, then the one closest to expiry gives way, so a flood of bots
+ *	cannot exhaust memory.
  *
  *	A listing copies the live records out under the lock and hands
  *	them to the caller after it, so that a slow caller never holds up
