@@ -24,11 +24,32 @@ static __thread char store_errbuf[256];
 static int
 bad_key(struct store *st, const char *key)
 {
-	if (key != NULL && *key != '\0')
-		return 0;
 	(void)st;
-	store_set_error("empty key");
-	return 1;
+	if (key == NULL || *key == '\0') {
+		store_set_error("empty key");
+		return 1;
+	}
+	if (strlen(key) > STORE_KEY_MAX) {
+		store_set_error("key longer than %d octets", STORE_KEY_MAX);
+		return 1;
+	}
+	return 0;
+}
+
+/* bad_name - a note name, group or consumer: non-empty, bounded */
+static int
+bad_name(const char *name, const char *what)
+{
+	if (name == NULL || *name == '\0') {
+		store_set_error("empty %s", what);
+		return 1;
+	}
+	if (strlen(name) >= STORE_NOTE_MAX) {
+		store_set_error("%s longer than %d octets", what,
+		    STORE_NOTE_MAX - 1);
+		return 1;
+	}
+	return 0;
 }
 
 /* store_quarantine_get - is kind:key quarantined at now? */
@@ -44,11 +65,14 @@ store_quarantine_get(struct store *st, enum store_kind kind, const char *key,
 /* store_quarantine_put - create or refresh a quarantine record */
 int
 store_quarantine_put(struct store *st, enum store_kind kind, const char *key,
-    const struct quarantine *q, time_t now, struct quarantine *merged_r)
+    const struct quarantine *q, const struct store_escalation *esc,
+    time_t now, struct quarantine *merged_r)
 {
 	if (bad_key(st, key))
 		return -1;
-	return st->ops->quarantine_put(st, kind, key, q, now, merged_r);
+	if (esc != NULL && esc->factor <= 1)
+		esc = NULL;
+	return st->ops->quarantine_put(st, kind, key, q, esc, now, merged_r);
 }
 
 /* store_quarantine_release - lift a quarantine */
@@ -87,6 +111,11 @@ store_check(struct store *st, struct store_check *c, time_t now)
 	if ((c->ip != NULL && bad_key(st, c->ip)) ||
 	    (c->login != NULL && bad_key(st, c->login)))
 		return -1;
+	if (c->seen_login != NULL && (c->ip == NULL ||
+	    bad_name(c->seen_login, "login") || c->seen_ttl <= 0)) {
+		store_set_error("seen_login needs an ip, a login and a ttl");
+		return -1;
+	}
 	for (i = 0; i < c->n_counters; i++) {
 		if (bad_key(st, c->counters[i].key))
 			return -1;
@@ -98,6 +127,99 @@ store_check(struct store *st, struct store_check *c, time_t now)
 	c->ip_quarantined_r = 0;
 	c->login_quarantined_r = 0;
 	return st->ops->check(st, c, now);
+}
+
+/* store_events_read - events of the log, or of a consumer group */
+int
+store_events_read(struct store *st, const char *group, const char *consumer,
+    const char *after, unsigned wait_ms, time_t now, struct store_event *v,
+    size_t max, size_t *n_r)
+{
+	*n_r = 0;
+	if (group != NULL && (bad_name(group, "group") ||
+	    bad_name(consumer, "consumer")))
+		return -1;
+	if (group == NULL && (after == NULL || *after == '\0' ||
+	    strlen(after) >= STORE_EVENT_ID_MAX)) {
+		store_set_error("bad event id");
+		return -1;
+	}
+	if (max == 0)
+		return 0;
+	return st->ops->events_read(st, group, consumer, after, wait_ms, now,
+	    v, max, n_r);
+}
+
+/* store_events_ack - a group's event was handled */
+int
+store_events_ack(struct store *st, const char *group, const char *id)
+{
+	if (bad_name(group, "group"))
+		return -1;
+	if (id == NULL || *id == '\0' || strlen(id) >= STORE_EVENT_ID_MAX) {
+		store_set_error("bad event id");
+		return -1;
+	}
+	return st->ops->events_ack(st, group, id);
+}
+
+/* store_note_put - write a note until expires (only_new: claim it) */
+int
+store_note_put(struct store *st, const char *name, const char *value,
+    time_t expires, int only_new, time_t now)
+{
+	if (bad_name(name, "note name"))
+		return -1;
+	if (value == NULL || strlen(value) >= STORE_NOTE_MAX) {
+		store_set_error("note value missing or too long");
+		return -1;
+	}
+	return st->ops->note_put(st, name, value, expires, only_new, now);
+}
+
+/* store_note_get - read a live note */
+int
+store_note_get(struct store *st, const char *name, time_t now, char *value_r,
+    size_t len)
+{
+	if (bad_name(name, "note name"))
+		return -1;
+	if (len == 0) {
+		store_set_error("no room for the note");
+		return -1;
+	}
+	return st->ops->note_get(st, name, now, value_r, len);
+}
+
+/* store_sweep - drop what expired, where the backend keeps it */
+int
+store_sweep(struct store *st, time_t now)
+{
+	if (st->ops->sweep == NULL)
+		return 0;
+	return st->ops->sweep(st, now);
+}
+
+/* store_event_type_name - the word of an event type */
+const char *
+store_event_type_name(enum store_event_type type)
+{
+	switch (type) {
+	case STORE_EVENT_QUARANTINE:
+		return "quarantine";
+	case STORE_EVENT_HIT:
+		return "hit";
+	case STORE_EVENT_RELEASE:
+		return "release";
+	}
+	return "?";
+}
+
+/* store_kind_name - "ip" or "login" */
+const char *
+store_kind_name(enum store_kind kind)
+{
+	return kind == STORE_LOGIN ? "login" : "ip";
 }
 
 /* store_error - the last error text */

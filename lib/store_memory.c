@@ -199,11 +199,13 @@ memory_check(struct store *st, struct store_check *c, time_t now)
 /* memory_put - create or refresh a record */
 static int
 memory_put(struct store *st, enum store_kind kind, const char *key,
-    const struct quarantine *q, time_t now, struct quarantine *merged_r)
+    const struct quarantine *q, const struct store_escalation *esc,
+    time_t now, struct quarantine *merged_r)
 {
 	struct memory_store *m = (struct memory_store *)st;
 	struct entry **pp, *e;
 
+	(void)esc;
 	pthread_mutex_lock(&m->lock);
 	pp = find(m, kind, key, now);
 	if (pp != NULL) {
@@ -333,8 +335,13 @@ memory_free(struct store *st)
 }
 
 static const struct store_ops memory_ops = {
-	"memory", memory_get, memory_put, memory_release, memory_check,
-	memory_free, memory_list, NULL,
+	.name = "memory",
+	.quarantine_get = memory_get,
+	.quarantine_put = memory_put,
+	.quarantine_release = memory_release,
+	.check = memory_check,
+	.free = memory_free,
+	.quarantine_list = memory_list,
 };
 
 /* store_memory_new - an empty in-process store; NULL if out of memory */

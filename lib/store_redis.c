@@ -339,7 +339,8 @@ redis_get(struct store *st, enum store_kind kind, const char *key,
 /* redis_put - create or refresh a record, and publish it: one script */
 static int
 redis_put(struct store *st, enum store_kind kind, const char *key,
-    const struct quarantine *q, time_t now, struct quarantine *merged_r)
+    const struct quarantine *q, const struct store_escalation *esc,
+    time_t now, struct quarantine *merged_r)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	const char *rule = rule_name(q->rule);
@@ -349,6 +350,7 @@ redis_put(struct store *st, enum store_kind kind, const char *key,
 	redisReply *r;
 	int rc;
 
+	(void)esc;
 	if (redis_args_new(&a, 13, 2, strlen(rs->prefix) + 16 + strlen(key) + 64) < 0)
 		return -1;
 	redis_args_ref(&a, "1", 1);
@@ -716,8 +718,14 @@ redis_free(struct store *st)
 }
 
 static const struct store_ops redis_ops = {
-	"redis", redis_get, redis_put, redis_release, redis_check, redis_free,
-	redis_list, redis_server_info,
+	.name = "redis",
+	.quarantine_get = redis_get,
+	.quarantine_put = redis_put,
+	.quarantine_release = redis_release,
+	.check = redis_check,
+	.free = redis_free,
+	.quarantine_list = redis_list,
+	.server_info = redis_server_info,
 };
 
 /* store_redis_new - a Redis store, not yet connected; NULL with err */

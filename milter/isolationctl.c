@@ -326,8 +326,8 @@ cmd_quarantine(const struct ctl *ctl, int argc, char **argv)
 	if (parse_target(pos[0], pos[1], &t) < 0 ||
 	    operator_record(ctl, duration, reason, &q) < 0)
 		return CTL_ERROR;
-	if (store_quarantine_put(ctl->store, t.kind, t.key, &q, ctl->now,
-	    &merged) < 0)
+	if (store_quarantine_put(ctl->store, t.kind, t.key, &q, NULL,
+	    ctl->now, &merged) < 0)
 		return store_failed(ctl, "quarantine");
 	print_record(&t, &merged, ctl->now);
 	return CTL_OK;

@@ -293,7 +293,7 @@ put_quarantine(struct session *s, enum store_kind kind, const char *key,
 	    s->from_text);
 	snprintf(q.node, sizeof(q.node), "%s", runtime_node());
 	q.expires = now + (time_t)(s->conf->quarantine_ttl_ms / 1000);
-	if (store_quarantine_put(st, kind, key, &q, now, &got) < 0) {
+	if (store_quarantine_put(st, kind, key, &q, NULL, now, &got) < 0) {
 		store_outage(1, store_error(st));
 		return;
 	}

@@ -365,7 +365,7 @@ quarantine(struct store *st, enum store_kind kind, const char *key,
 	snprintf(q.reason, sizeof(q.reason), "bot seen: helo=x y");
 	snprintf(q.node, sizeof(q.node), "mx1");
 	q.expires = expires;
-	ck_assert_msg(store_quarantine_put(st, kind, key, &q, now, NULL) == 0,
+	ck_assert_msg(store_quarantine_put(st, kind, key, &q, NULL, now, NULL) == 0,
 	    "put: %s", store_error(st));
 }
 
@@ -443,7 +443,7 @@ START_TEST(test_contract)
 			snprintf(q.evidence, sizeof(q.evidence), "helo=x");
 			snprintf(q.node, sizeof(q.node), "mx1");
 			q.expires = s->expires;
-			rc = store_quarantine_put(st, s->kind, s->key, &q, s->now,
+			rc = store_quarantine_put(st, s->kind, s->key, &q, NULL, s->now,
 			    &got);
 			break;
 		case GET:
@@ -487,7 +487,7 @@ START_TEST(test_many)
 		memset(&q, 0, sizeof(q));
 		q.expires = 100 + (time_t)(i % 7);
 		snprintf(key, sizeof(key), "10.0.%u.%u", i / 256, i % 256);
-		ck_assert_int_eq(store_quarantine_put(st, STORE_IP, key, &q, 50,
+		ck_assert_int_eq(store_quarantine_put(st, STORE_IP, key, &q, NULL, 50,
 		    NULL), 0);
 	}
 	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "10.0.0.6", 105,
@@ -512,7 +512,7 @@ START_TEST(test_fields)
 	snprintf(q.evidence, sizeof(q.evidence), "helo=\"a b\"\r\n\xc3\xa9");
 	memset(q.node, 'n', sizeof(q.node) - 1);
 	q.expires = 2000;
-	ck_assert_int_eq(store_quarantine_put(st, STORE_LOGIN, "u", &q, 1000,
+	ck_assert_int_eq(store_quarantine_put(st, STORE_LOGIN, "u", &q, NULL, 1000,
 	    NULL), 0);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN, "u", 1000, &got),
 	    1);
@@ -523,7 +523,7 @@ START_TEST(test_fields)
 	ck_assert_int_eq(got.last_seen, 1000);
 	q.rule = RULE_OUTBOUND_RATE;
 	snprintf(q.node, sizeof(q.node), "other");
-	ck_assert_int_eq(store_quarantine_put(st, STORE_LOGIN, "u", &q, 1001,
+	ck_assert_int_eq(store_quarantine_put(st, STORE_LOGIN, "u", &q, NULL, 1001,
 	    &got), 0);
 	ck_assert_int_eq(got.rule, RULE_OUTBOUND_RATE);
 	ck_assert_int_eq(got.node[0], 'n');		/* kept on refresh */
@@ -798,6 +798,7 @@ START_TEST(test_counters)
 		const struct check_step *s = &check_steps[i];
 
 		memset(&c, 0x5a, sizeof(c));
+		c.seen_login = NULL;
 		memset(k, 0x5a, sizeof(k));
 		c.ip = s->ip;
 		c.login = s->login;

@@ -1,0 +1,3 @@
+#!/bin/bash
+echo "1..0 # SKIP being written"
+exit 77
