@@ -61,6 +61,13 @@ enum kind {
 	K_DNSBL,
 	K_SPF_ACTION,
 	K_DYNAMIC_CHECKS,
+	K_SIZE,			/* unsigned long long octets: 512M, 1G */
+	K_RECIPIENTS,		/* AlwaysAllowRecipients */
+	K_SUPPORT,
+	K_ESCALATION,
+	K_ALERT_LIMIT,
+	K_COMMAND,		/* char *: a command line run without a shell */
+	K_SECRET,
 };
 
 struct key {
@@ -118,6 +125,26 @@ static const struct key keys[] = {
 	{"DynamicIPChecks", K_DYNAMIC_CHECKS, F(dynamic_checks),
 	"dnsbl generic no_ptr", 0, 0},
 	{"DNSTimeout", K_DURATION, F(dns_timeout_ms), "5s", 1000, 20000},
+	{"StateFile", K_PATH, F(state_file), CONF_DEFAULT_STATE_FILE, 0, 0},
+	{"StateFileSize", K_SIZE, F(state_file_size), "1G", 0, 0},
+	{"EventLogSize", K_INT, F(event_log_size), "100000", 100, 10000000},
+	{"AlwaysAllowRecipients", K_RECIPIENTS, F(always_allow),
+	"postmaster@ abuse@", 0, 0},
+	{"SupportContact", K_SUPPORT, F(support_contact), NULL, 0, 0},
+	{"QuarantineEscalation", K_ESCALATION, 0, "off", 0, 0},
+	{"LastLoginTTL", K_DURATION, F(last_login_ttl_ms), "30d", 60000,
+	365L * 86400 * 1000},
+	{"AlertTemplate", K_PATH, F(alert_template_path), NULL, 0, 0},
+	{"AlertSendmail", K_COMMAND, F(alert_sendmail),
+	"/usr/sbin/sendmail -t -i", 0, 0},
+	{"AlertContacts", K_PATH, F(alert_contacts_path), NULL, 0, 0},
+	{"AlertLimit", K_ALERT_LIMIT, 0, "5/1d", 0, 0},
+	{"EventCommand", K_COMMAND, F(event_command), NULL, 0, 0},
+	{"EventCommandTimeout", K_DURATION, F(event_command_timeout_ms), "30s",
+	1000, 600000},
+	{"ReleaseSecret", K_SECRET, 0, NULL, 0, 0},
+	{"SelfReleaseInterval", K_DURATION, F(self_release_interval_ms), "7d",
+	0, 365L * 86400 * 1000},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -335,6 +362,15 @@ add_dynamic_check(struct conf *conf, const struct key *key, const char *item,
 	    key->name, item);
 }
 
+/* add_allowed_rcpt - one AlwaysAllowRecipients entry */
+static void
+add_allowed_rcpt(struct conf *conf, const struct key *key, const char *item,
+    const struct where *w)
+{
+	(void)key;
+	conf_add_allowed_rcpt(conf, item, w);
+}
+
 /* set_word - one of a fixed set of words into an int field */
 static void
 set_word(struct conf *conf, const struct key *key, const char *value,
@@ -399,6 +435,7 @@ clear_list(struct conf *conf, const struct key *key)
 	switch (key->kind) {
 	case K_DOMAINS:
 	case K_HOSTPORTS:
+	case K_RECIPIENTS:
 		strlist_clear((struct strlist *)((char *)conf + key->offset));
 		break;
 	case K_NETWORKS:{
@@ -572,6 +609,27 @@ apply(struct conf *conf, const struct key *key, const char *value,
 	case K_DYNAMIC_CHECKS:
 		for_each_item(conf, key, value, w, add_dynamic_check);
 		return;
+	case K_SIZE:
+		conf_set_size((unsigned long long *)field, key->name, value, w);
+		return;
+	case K_RECIPIENTS:
+		for_each_item(conf, key, value, w, add_allowed_rcpt);
+		return;
+	case K_SUPPORT:
+		conf_set_support(conf, value, w);
+		return;
+	case K_ESCALATION:
+		conf_set_escalation(conf, value, w);
+		return;
+	case K_ALERT_LIMIT:
+		conf_set_alert_limit(conf, value, w);
+		return;
+	case K_COMMAND:
+		conf_set_command((char **)field, key->name, value, w);
+		return;
+	case K_SECRET:
+		conf_set_release_secret(conf, value, w);
+		return;
 	}
 }
 
@@ -589,6 +647,7 @@ is_list(const struct key *key)
 	case K_DNSBL:
 	case K_SPF_ACTION:
 	case K_DYNAMIC_CHECKS:
+	case K_RECIPIENTS:
 		return 1;
 	default:
 		return 0;
@@ -738,6 +797,8 @@ conf_parse(const char *name, const char *text, struct strlist *errors)
 	check_whole(conf, &ps, &w);
 	if (errors->n == before && conf->sender_login_map != NULL)
 		conf->sender_map = sendermap_load(conf->sender_login_map, errors);
+	if (errors->n == before)
+		conf_load_incident_files(conf, errors);
 	if (errors->n != before) {
 		conf_free(conf);
 		return NULL;
@@ -794,5 +855,6 @@ conf_free(struct conf *conf)
 	free(conf->redis_password);
 	free(conf->redis_user);
 	free(conf->redis_prefix);
+	conf_free_incident(conf);
 	free(conf);
 }

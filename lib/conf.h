@@ -28,6 +28,9 @@
 #ifndef ISO_CONF_H
 #define ISO_CONF_H
 
+#include "alert.h"
+#include "contacts.h"
+#include "addr.h"
 #include "log.h"
 #include "netset.h"
 #include "rules.h"
@@ -38,8 +41,10 @@
 
 #define CONF_DEFAULT_FILE	SYSCONFDIR "/isolation-milter.conf"
 #define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
+#define CONF_DEFAULT_STATE_FILE	LOCALSTATEDIR "/lib/isolation-milter/state.lmdb"
 
 #define CONF_RATE_LIMITS_MAX	16	/* RateLimit lines */
+#define CONF_TOOL_TIMEOUT_MS	5000	/* isolationctl's Redis timeout, at least */
 
 enum rate_scope { RATE_SCOPE_IP, RATE_SCOPE_LOGIN };
 enum rate_what { RATE_MESSAGES, RATE_RECIPIENTS };
@@ -120,6 +125,33 @@ struct conf {
 	int	redis_database;
 	char   *redis_prefix;
 	unsigned long redis_timeout_ms;
+
+	/* the embedded store (without Redis) */
+	char   *state_file;			/* StateFile */
+	unsigned long long state_file_size;	/* StateFileSize, octets */
+	int	event_log_size;			/* EventLogSize: events kept */
+
+	/* the incident loop */
+	struct strlist always_allow;	/* AlwaysAllowRecipients: "abuse@" (every
+					 * LocalDomain) or "abuse@example.net" */
+	char   *support_contact;	/* SupportContact; NULL: none */
+	unsigned esc_factor;		/* QuarantineEscalation; 0: off */
+	unsigned long esc_max_ms;
+	unsigned long esc_window_ms;
+	unsigned long last_login_ttl_ms; /* LastLoginTTL: ip -> login notes */
+	char   *alert_template_path;	/* AlertTemplate */
+	struct alert_template *alert_template; /* loaded with the file; NULL: no mail */
+	char   *alert_sendmail;		/* AlertSendmail: a command line, no shell */
+	char   *alert_contacts_path;	/* AlertContacts */
+	struct contacts *alert_contacts;
+	unsigned long alert_limit;	/* AlertLimit: alerts per recipient; 0: no limit */
+	unsigned long alert_limit_window_ms;
+	char   *event_command;		/* EventCommand: a command line; NULL: none */
+	unsigned long event_command_timeout_ms;
+	char   *release_secret_path;	/* ReleaseSecret file:/path */
+	unsigned char *release_secret;	/* its content; NULL: no self-service */
+	size_t	release_secret_len;
+	unsigned long self_release_interval_ms;
 };
 
 struct conf *conf_load(const char *path, struct strlist *errors);
@@ -133,6 +165,10 @@ int	conf_daemon_role(const struct conf *conf, const char *name,
 int	conf_is_local_domain(const struct conf *conf, const char *domain);
 void	conf_sender_opts(const struct conf *conf, struct sendermap_opts *o);
 void	conf_redis_opts(const struct conf *conf, struct store_redis_opts *o);
+struct store *conf_store_open(const struct conf *conf, const char *node,
+	    int tool, char *err, size_t errlen);
+int	conf_is_always_allowed(const struct conf *conf, const struct addr *rcpt);
+void	conf_escalation(const struct conf *conf, struct store_escalation *e);
 
 int	conf_parse_duration(const char *text, unsigned long *ms_r);
 int	conf_parse_bool(const char *text, int *bool_r);

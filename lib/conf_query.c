@@ -6,9 +6,13 @@
  * SYNOPSIS
  *	#include "conf.h"
  * DESCRIPTION
- *	Lookups over a built struct conf (see conf.h), and the Redis
- *	backend options it names; conf.c reads and
- *	checks the file, this file only answers questions.
+ *	Lookups over a built struct conf (see conf.h), and the state store
+ *	it names (conf_store_open: Redis when RedisServer or RedisSentinels
+ *	is set, else the LMDB StateFile); conf.c reads and checks the file,
+ *	this file only answers questions. A tool (isolationctl) gets one
+ *	Redis connection and a command timeout of CONF_TOOL_TIMEOUT_MS at
+ *	least: a listing may walk a large database and nobody waits on an
+ *	SMTP reply.
  */
 #include "config.h"
 
@@ -76,4 +80,66 @@ conf_redis_opts(const struct conf *conf, struct store_redis_opts *o)
 	o->database = conf->redis_database;
 	o->prefix = conf->redis_prefix;
 	o->timeout_ms = conf->redis_timeout_ms;
+}
+
+/* conf_store_open - the configured state store: Redis, else the StateFile */
+struct store *
+conf_store_open(const struct conf *conf, const char *node, int tool,
+    char *err, size_t errlen)
+{
+	struct store_redis_opts r;
+	struct store_lmdb_opts l;
+
+	if (conf->redis_server != NULL || conf->redis_sentinels.n > 0) {
+		conf_redis_opts(conf, &r);
+		r.node = node;
+		r.events_max = (unsigned long)conf->event_log_size;
+		if (tool) {
+			/* one connection; a listing may walk a large database */
+			r.pool_size = 1;
+			if (r.timeout_ms < CONF_TOOL_TIMEOUT_MS)
+				r.timeout_ms = CONF_TOOL_TIMEOUT_MS;
+		}
+		return store_redis_new(&r, err, errlen);
+	}
+	memset(&l, 0, sizeof(l));
+	l.path = conf->state_file;
+	l.map_size = conf->state_file_size;
+	l.node = node;
+	l.events_max = (unsigned long)conf->event_log_size;
+	return store_lmdb_new(&l, err, errlen);
+}
+
+/* conf_is_always_allowed - may a quarantined client still write to rcpt? */
+int
+conf_is_always_allowed(const struct conf *conf, const struct addr *rcpt)
+{
+	const char *entry, *at;
+	size_t i, llen = strlen(rcpt->local);
+
+	if (rcpt->null || rcpt->routed)
+		return 0;
+	for (i = 0; i < conf->always_allow.n; i++) {
+		entry = conf->always_allow.v[i];
+		at = strrchr(entry, '@');
+		if ((size_t)(at - entry) != llen ||
+		    strncasecmp(entry, rcpt->local, llen) != 0)
+			continue;
+		/* <postmaster> without a domain is ours (RFC 5321 4.5.1) */
+		if (rcpt->domain[0] == '\0')
+			return at[1] == '\0';
+		if (at[1] == '\0' ? conf_is_local_domain(conf, rcpt->domain) :
+		    strcasecmp(at + 1, rcpt->domain) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* conf_escalation - QuarantineEscalation as the store takes it */
+void
+conf_escalation(const struct conf *conf, struct store_escalation *e)
+{
+	e->factor = conf->esc_factor;
+	e->max_ttl = (time_t)(conf->esc_max_ms / 1000);
+	e->window = (time_t)(conf->esc_window_ms / 1000);
 }

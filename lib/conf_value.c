@@ -268,9 +268,9 @@ conf_set_dnsbl(struct conf *conf, const char *value, const struct where *w)
 	conf->dnsbls = v;
 }
 
-/* count_window - "N/window": 1 to 100000000 within 1s to 7d; 0 ok, -1 */
-static int
-count_window(const char *name, const char *text, unsigned long *n_r,
+/* conf_count_window - "N/window": 1 to 100000000 within 1s to 7d; 0 ok, -1 */
+int
+conf_count_window(const char *name, const char *text, unsigned long *n_r,
     unsigned long *window_r, const struct where *w)
 {
 	char spec[64], *slash;
@@ -305,7 +305,7 @@ conf_set_login_quarantine(struct conf *conf, const char *value,
 		conf->login_strikes = 0;
 		return;
 	}
-	if (count_window("LoginQuarantine", value, &n, &window, w) < 0)
+	if (conf_count_window("LoginQuarantine", value, &n, &window, w) < 0)
 		return;
 	conf->login_strikes = n;
 	conf->login_strikes_window_ms = window;
@@ -338,7 +338,7 @@ conf_set_rate_limit(struct conf *conf, const char *value, const struct where *w)
 		conf_err(w, "RateLimit: \"%s\" is not messages or recipients", what);
 		return;
 	}
-	if (count_window("RateLimit", spec, &rl.limit, &rl.window_ms, w) < 0)
+	if (conf_count_window("RateLimit", spec, &rl.limit, &rl.window_ms, w) < 0)
 		return;
 	if (conf->n_rate_limits == CONF_RATE_LIMITS_MAX) {
 		conf_err(w, "RateLimit: more than %d lines", CONF_RATE_LIMITS_MAX);

@@ -27,6 +27,9 @@ void	conf_err(const struct where *w, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	conf_parse_ulong(const char *text, unsigned long min,
 	    unsigned long max, unsigned long *n_r);
+int	conf_count_window(const char *name, const char *text,
+	    unsigned long *n_r, unsigned long *window_r,
+	    const struct where *w);
 int	conf_valid_domain(const char *d);
 const char *conf_valid_socket(const char *s);
 void	conf_set_dnsbl(struct conf *conf, const char *value,
@@ -37,5 +40,23 @@ void	conf_set_rate_limit(struct conf *conf, const char *value,
 	    const struct where *w);
 void	conf_set_spf_action(struct conf *conf, const char *value,
 	    const struct where *w);
+
+/* conf_incident.c: the keys of the embedded store and the incident loop */
+void	conf_add_allowed_rcpt(struct conf *conf, const char *item,
+	    const struct where *w);
+void	conf_set_support(struct conf *conf, const char *value,
+	    const struct where *w);
+void	conf_set_escalation(struct conf *conf, const char *value,
+	    const struct where *w);
+void	conf_set_alert_limit(struct conf *conf, const char *value,
+	    const struct where *w);
+void	conf_set_command(char **field, const char *name, const char *value,
+	    const struct where *w);
+void	conf_set_release_secret(struct conf *conf, const char *value,
+	    const struct where *w);
+void	conf_set_size(unsigned long long *field, const char *name,
+	    const char *value, const struct where *w);
+void	conf_load_incident_files(struct conf *conf, struct strlist *errors);
+void	conf_free_incident(struct conf *conf);
 
 #endif

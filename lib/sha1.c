@@ -2,7 +2,7 @@
  * NAME
  *	sha1 3
  * SUMMARY
- *	SHA-1 of a string, in hex
+ *	SHA-1 of a string, in hex, and of octets fed in parts
  * SYNOPSIS
  *	#include "sha1.h"
  * DESCRIPTION
@@ -59,31 +59,70 @@ sha1_block(uint32_t h[5], const unsigned char *p)
 	h[4] += e;
 }
 
+/* sha1_init - the state before the first octet */
+void
+sha1_init(struct sha1_ctx *c)
+{
+	static const uint32_t h0[5] = {
+		0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0,
+	};
+
+	memcpy(c->h, h0, sizeof(h0));
+	c->len = 0;
+}
+
+/* sha1_update - feed len octets */
+void
+sha1_update(struct sha1_ctx *c, const void *p, size_t len)
+{
+	const unsigned char *in = p;
+	size_t used = (size_t)(c->len % SHA1_BLOCK), n;
+
+	c->len += len;
+	if (used > 0) {
+		n = SHA1_BLOCK - used < len ? SHA1_BLOCK - used : len;
+		memcpy(c->buf + used, in, n);
+		in += n;
+		len -= n;
+		if (used + n < SHA1_BLOCK)
+			return;
+		sha1_block(c->h, c->buf);
+	}
+	for (; len >= SHA1_BLOCK; in += SHA1_BLOCK, len -= SHA1_BLOCK)
+		sha1_block(c->h, in);
+	memcpy(c->buf, in, len);
+}
+
+/* sha1_final - pad, and write the digest (FIPS 180-4, 5.1.1) */
+void
+sha1_final(struct sha1_ctx *c, unsigned char out[SHA1_SIZE])
+{
+	uint64_t bits = c->len * 8;
+	unsigned char pad[SHA1_BLOCK + 8];
+	size_t used = (size_t)(c->len % SHA1_BLOCK), n;
+	int i;
+
+	n = (used < 56 ? 56 : 56 + SHA1_BLOCK) - used;
+	memset(pad, 0, sizeof(pad));
+	pad[0] = 0x80;
+	for (i = 0; i < 8; i++)
+		pad[n + 7 - (size_t)i] = (unsigned char)(bits >> (8 * i));
+	sha1_update(c, pad, n + 8);
+	for (i = 0; i < SHA1_SIZE; i++)
+		out[i] = (unsigned char)(c->h[i / 4] >> (24 - 8 * (i % 4)));
+}
+
 /* sha1_hex - the SHA-1 of a string in lower-case hex */
 void
 sha1_hex(const char *s, char out[41])
 {
-	uint32_t h[5] = {
-		0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0,
-	};
-	size_t len = strlen(s), done, rest, n;
-	uint64_t bits = (uint64_t)len * 8;
-	unsigned char tail[128];
+	unsigned char d[SHA1_SIZE];
+	struct sha1_ctx c;
 	int i;
 
-	for (done = 0; len - done >= 64; done += 64)
-		sha1_block(h, (const unsigned char *)s + done);
-	rest = len - done;
-	memset(tail, 0, sizeof(tail));
-	memcpy(tail, s + done, rest);
-	tail[rest] = 0x80;
-	n = rest < 56 ? 64 : 128;
-	for (i = 0; i < 8; i++)
-		tail[n - 1 - (size_t)i] = (unsigned char)(bits >> (8 * i));
-	sha1_block(h, tail);
-	if (n == 128)
-		sha1_block(h, tail + 64);
-	for (i = 0; i < 20; i++)
-		snprintf(out + 2 * i, 3, "%02x",
-		    (unsigned)(h[i / 4] >> (24 - 8 * (i % 4))) & 0xffu);
+	sha1_init(&c);
+	sha1_update(&c, s, strlen(s));
+	sha1_final(&c, d);
+	for (i = 0; i < SHA1_SIZE; i++)
+		snprintf(out + 2 * i, 3, "%02x", (unsigned)d[i]);
 }

@@ -41,7 +41,7 @@
 
 struct ctl {
 	const struct conf *conf;
-	struct store *store;		/* NULL: the state is the daemon's memory */
+	struct store *store;		/* NULL: the store could not be opened */
 	time_t	now;
 };
 

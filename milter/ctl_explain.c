@@ -146,7 +146,7 @@ read_quarantine(const struct ctl *ctl, struct session_view *v)
 	v->f.quarantined = FACT_NO;
 	if (ctl->store == NULL) {
 		snprintf(v->quarantine_why, sizeof(v->quarantine_why),
-		    "assumed not: the state is in the daemon's memory; "
+		    "assumed not: the state store cannot be opened; "
 		    "--quarantined to say yes");
 		return;
 	}

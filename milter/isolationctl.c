@@ -13,14 +13,10 @@
  *	list, show, quarantine, release, stats (the store) and explain
  *	(offline, ctl_explain.c). See man/isolationctl.8.
  *
- *	The memory store lives inside the daemon's process: with neither
- *	RedisServer nor RedisSentinels the store commands refuse to run
- *	rather than show an empty store of their own.
- *
- *	The tool is a client of its own: one connection, and a longer
- *	command timeout than the sessions' RedisTimeout (CTL_TIMEOUT_MS at
- *	least), since a listing may walk a large database and nobody waits
- *	on an SMTP reply.
+ *	The store is the daemon's own (conf_store_open): the StateFile on
+ *	one server, opened beside the running daemon (LMDB lets several
+ *	processes share it), or the cluster's Redis, as a client with one
+ *	connection and a longer command timeout than the sessions'.
  * DIAGNOSTICS
  *	Exit 0: done (quarantined, released, accepted); 1: the answer is no
  *	(not quarantined, nothing to release, explain refused); 2: usage,
@@ -45,7 +41,6 @@
 #include "netset.h"
 #include "store.h"
 
-#define CTL_TIMEOUT_MS	5000
 #define USAGE_PREFIX	"usage: isolationctl [-c file] "
 
 /* A store command's target: kind and key (an IP in canonical text). */
@@ -450,29 +445,20 @@ usage(FILE *fp)
 	fprintf(fp, "Exit status: 0 done, quarantined or accepted; 1 not "
 	    "quarantined, nothing\nreleased or refused; 2 usage, "
 	    "configuration or store error.\nThe store commands need the "
-	    "shared Redis store. See isolationctl(8).\n");
+	    "daemon's state store (StateFile or Redis). See isolationctl(8).\n");
 }
 
-/* open_store - the daemon's shared store; NULL for the memory store */
+/* open_store - the daemon's store: its StateFile, or the cluster's Redis */
 static int
 open_store(const struct conf *conf, struct store **st_r)
 {
-	struct store_redis_opts o;
 	char err[256], node[sizeof(((struct quarantine *)0)->node)];
 
-	*st_r = NULL;
-	if (conf->redis_server == NULL && conf->redis_sentinels.n == 0)
-		return 0;
 	if (gethostname(node, sizeof(node)) < 0)
 		snprintf(node, sizeof(node), "unknown");
 	node[sizeof(node) - 1] = '\0';
-	conf_redis_opts(conf, &o);
-	o.node = node;
-	o.pool_size = 1;
-	if (o.timeout_ms < CTL_TIMEOUT_MS)
-		o.timeout_ms = CTL_TIMEOUT_MS;
-	if ((*st_r = store_redis_new(&o, err, sizeof(err))) == NULL) {
-		ctl_error("%s: Redis: %s", conf->path, err);
+	if ((*st_r = conf_store_open(conf, node, 1, err, sizeof(err))) == NULL) {
+		ctl_error("%s: state store: %s", conf->path, err);
 		return -1;
 	}
 	return 0;
@@ -497,19 +483,12 @@ run(const char *path, const struct command *cmd, int argc, char **argv)
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.conf = conf;
 	ctl.now = time(NULL);
-	if (open_store(conf, &ctl.store) < 0) {
+	/* explain reads quarantines when it can, and goes on without */
+	if (open_store(conf, &ctl.store) < 0 && cmd->store) {
 		conf_free(conf);
 		return CTL_ERROR;
 	}
-	if (cmd->store && ctl.store == NULL) {
-		ctl_error("%s sets neither RedisServer nor RedisSentinels: the "
-		    "quarantines live in the memory of the running "
-		    "isolation-milter, which this tool cannot reach; share "
-		    "them through Redis to manage them (explain works "
-		    "without)", path);
-		rc = CTL_ERROR;
-	} else
-		rc = cmd->run(&ctl, argc, argv);
+	rc = cmd->run(&ctl, argc, argv);
 	if (rc < 0) {
 		fputs(USAGE_PREFIX, stderr);
 		print_args(stderr, (int)strlen(USAGE_PREFIX), cmd);
