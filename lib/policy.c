@@ -77,16 +77,41 @@ state_error(const struct conf *c, struct hit *h, const char *text)
 	return 1;
 }
 
-/* check_quarantined - the client IP (or login) is quarantined */
+/* help_detail - where a quarantined customer still gets through */
+static void
+help_detail(const struct conf *c, struct hit *h)
+{
+	const char *entry = c->always_allow.n > 0 ? c->always_allow.v[0] : NULL;
+	const char *domain = c->local_domains.n > 0 ? c->local_domains.v[0] : "";
+	char desk[320] = "";
+
+	if (entry != NULL && entry[strlen(entry) - 1] == '@' && *domain != '\0')
+		snprintf(desk, sizeof(desk), "mail to %s%s still goes through",
+		    entry, domain);
+	else if (entry != NULL && entry[strlen(entry) - 1] != '@')
+		snprintf(desk, sizeof(desk), "mail to %s still goes through",
+		    entry);
+	snprintf(h->detail, sizeof(h->detail), "%s%s%s", desk,
+	    *desk != '\0' && c->support_contact != NULL ? "; " : "",
+	    c->support_contact != NULL ? c->support_contact : "");
+}
+
+/* check_quarantined - the client IP (or login) is quarantined; the help
+ * desk's addresses (AlwaysAllowRecipients) still take its mail */
 static int
 check_quarantined(const struct conf *c, const struct facts *f, struct hit *h)
 {
 	if (trusted(c, f))
 		return 0;
+	if (f->rcpt != NULL && conf_is_always_allowed(c, f->rcpt))
+		return 0;
 	if (f->quarantined == FACT_UNKNOWN)
 		return state_error(c, h,
 		    "the quarantine list is unavailable; try again later");
-	return f->quarantined == FACT_YES;
+	if (f->quarantined != FACT_YES)
+		return 0;
+	help_detail(c, h);
+	return 1;
 }
 
 /* check_submission_port - an inbound session that came in on 587/465 */

@@ -18,6 +18,10 @@
  *	Rules whose facts are known at connect or HELO are decided again at
  *	every MAIL FROM, so that each transaction (also after RSET) is
  *	evaluated afresh and the refusal reaches the client with its text.
+ *	The quarantine rules are decided at every RCPT: the recipients of
+ *	AlwaysAllowRecipients (the help desk) are accepted from a
+ *	quarantined client, every other one is refused with the quarantine
+ *	reply, which says where help is (SupportContact).
  *
  *	A rule that fires with action "report", or any rule under Mode
  *	report, yields a report verdict (logged, mail accepted) and

@@ -9,6 +9,10 @@
  *	One row per rule of DESIGN §3. Reply texts are written for the
  *	legitimate sender who hit the rule by mistake: they say what to do
  *	instead. A tempfail action reuses the text with a 4xx code.
+ *
+ *	The quarantine rules are decided per recipient (at RCPT, as
+ *	Postfix's smtpd_delay_reject does), so that a quarantined customer
+ *	can still reach the help desk (AlwaysAllowRecipients).
  */
 #include "config.h"
 
@@ -39,7 +43,7 @@ static const struct rule_def rule_table[RULE_COUNT] = {
 		"with authentication)",
 	},
 	[RULE_INBOUND_QUARANTINED] = {
-		"inbound.quarantined", ROLE_INBOUND, STAGE_BIT(STAGE_CONNECT),
+		"inbound.quarantined", ROLE_INBOUND, STAGE_BIT(STAGE_RCPT),
 		ACTION_REJECT, "550", "5.7.1",
 		"your address is quarantined for sending like a spam bot; "
 		"clean the computer and ask your provider to release it",
@@ -75,7 +79,7 @@ static const struct rule_def rule_table[RULE_COUNT] = {
 		"directly; send through your provider's submission server",
 	},
 	[RULE_OUTBOUND_QUARANTINED] = {
-		"outbound.quarantined", ROLE_OUTBOUND, STAGE_BIT(STAGE_MAIL),
+		"outbound.quarantined", ROLE_OUTBOUND, STAGE_BIT(STAGE_RCPT),
 		ACTION_REJECT, "550", "5.7.1",
 		"this address or login is quarantined for sending like a spam "
 		"bot; clean the computer, change the password and ask your "

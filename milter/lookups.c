@@ -122,6 +122,13 @@ lookup_store(struct session *s, time_t now)
 		if (s->role == ROLE_OUTBOUND && s->auth[0] != '\0')
 			q.login = s->auth;
 	}
+	/* who logs in from where: an alert for the address reaches them */
+	if (s->role == ROLE_OUTBOUND && s->auth[0] != '\0' && s->ip_known &&
+	    !netset_contains(s->conf->trusted_networks, &s->ip)) {
+		q.ip = s->ip_text;
+		q.seen_login = s->auth;
+		q.seen_ttl = (time_t)(s->conf->last_login_ttl_ms / 1000);
+	}
 	if (s->role == ROLE_OUTBOUND &&
 	    s->conf->actions[RULE_OUTBOUND_RATE] != ACTION_OFF) {
 		q.counters = counters;
@@ -281,9 +288,11 @@ put_quarantine(struct session *s, enum store_kind kind, const char *key,
     const struct verdict *v, const char *why, time_t now)
 {
 	struct store *st = runtime_store();
+	struct store_escalation esc;
 	struct quarantine q, got;
 	char shown[512];
 
+	conf_escalation(s->conf, &esc);
 	memset(&q, 0, sizeof(q));
 	q.rule = v->rule;
 	snprintf(q.reason, sizeof(q.reason), "%s", why);
@@ -293,16 +302,17 @@ put_quarantine(struct session *s, enum store_kind kind, const char *key,
 	    s->from_text);
 	snprintf(q.node, sizeof(q.node), "%s", runtime_node());
 	q.expires = now + (time_t)(s->conf->quarantine_ttl_ms / 1000);
-	if (store_quarantine_put(st, kind, key, &q, NULL, now, &got) < 0) {
+	if (store_quarantine_put(st, kind, key, &q, &esc, now, &got) < 0) {
 		store_outage(1, store_error(st));
 		return;
 	}
 	store_outage(0, NULL);
 	log_msg(LOG_LEVEL_NOTICE,
-	    "session=%s quarantine %s=%s rule=%s hits=%lu expires_in=%lds node=%s reason=\"%s\"",
+	    "session=%s quarantine %s=%s rule=%s hits=%lu expires_in=%lds node=%s incident=%lu repeat=%lu reason=\"%s\"",
 	    s->id, kind == STORE_IP ? "ip" : "login",
 	    declog_escape(key, 0, shown, sizeof(shown)), rule_name(v->rule),
-	    got.hits, (long)(got.expires - now), got.node, why);
+	    got.hits, (long)(got.expires - now), got.node, got.incident,
+	    got.repeat, why);
 }
 
 /* strike_login - count a strike; enough of them quarantine the login */

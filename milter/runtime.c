@@ -12,13 +12,23 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "runtime.h"
 
+#define RUNTIME_SWEEP_SECONDS	60
+
 static struct store *runtime_st;
+static pthread_t sweeper;
+static int sweeper_running;
+static pthread_mutex_t sweep_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sweep_cond = PTHREAD_COND_INITIALIZER;
+static int sweep_stop;
 static struct spf_checker *runtime_spf_checker;
 static char runtime_hostname[64];
 
@@ -38,6 +48,10 @@ runtime_store_changed(const struct conf *old, const struct conf *conf)
 
 	conf_redis_opts(old, &a);
 	conf_redis_opts(conf, &b);
+	if (!same(old->state_file, conf->state_file) ||
+	    old->state_file_size != conf->state_file_size ||
+	    old->event_log_size != conf->event_log_size)
+		return 1;
 	if (!same(a.server, b.server) || !same(a.master_name, b.master_name) ||
 	    !same(a.user, b.user) || !same(a.password, b.password) ||
 	    !same(a.prefix, b.prefix) || a.database != b.database ||
@@ -49,7 +63,34 @@ runtime_store_changed(const struct conf *old, const struct conf *conf)
 	return 0;
 }
 
-/* runtime_init - create the store and the SPF checker */
+/* sweep_loop - drop what expired from the store, until runtime_shutdown */
+static void *
+sweep_loop(void *arg)
+{
+	struct timespec until;
+	int stop;
+
+	(void)arg;
+	pthread_mutex_lock(&sweep_lock);
+	for (;;) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += RUNTIME_SWEEP_SECONDS;
+		while (!sweep_stop && pthread_cond_timedwait(&sweep_cond,
+		    &sweep_lock, &until) == 0)
+			;
+		if ((stop = sweep_stop) != 0)
+			break;
+		pthread_mutex_unlock(&sweep_lock);
+		if (store_sweep(runtime_st, time(NULL)) < 0)
+			log_warnx("state store %s: sweeping expired records: %s",
+			    store_name(runtime_st), store_error(runtime_st));
+		pthread_mutex_lock(&sweep_lock);
+	}
+	pthread_mutex_unlock(&sweep_lock);
+	return NULL;
+}
+
+/* runtime_init - create the store, its sweeper and the SPF checker */
 int
 runtime_init(const struct conf *conf)
 {
@@ -58,27 +99,25 @@ runtime_init(const struct conf *conf)
 	if (gethostname(runtime_hostname, sizeof(runtime_hostname)) < 0)
 		snprintf(runtime_hostname, sizeof(runtime_hostname), "unknown");
 	runtime_hostname[sizeof(runtime_hostname) - 1] = '\0';
-	if (conf->redis_server != NULL || conf->redis_sentinels.n > 0) {
-		struct store_redis_opts o;
-
-		conf_redis_opts(conf, &o);
-		o.node = runtime_hostname;
-		runtime_st = store_redis_new(&o, err, sizeof(err));
-		if (runtime_st == NULL) {
-			fprintf(stderr, "isolation-milter: Redis: %s\n", err);
-			return -1;
-		}
-	} else if ((runtime_st = store_memory_new()) == NULL) {
-		fprintf(stderr, "isolation-milter: cannot create the state store\n");
+	runtime_st = conf_store_open(conf, runtime_hostname, 0, err, sizeof(err));
+	if (runtime_st == NULL) {
+		log_msg(LOG_LEVEL_ERROR, "state store: %s", err);
 		return -1;
 	}
+	if (pthread_create(&sweeper, NULL, sweep_loop, NULL) != 0) {
+		log_msg(LOG_LEVEL_ERROR, "cannot start the state store's sweeper");
+		return -1;
+	}
+	sweeper_running = 1;
 	spf_resolver_options((unsigned)conf->dns_timeout_ms);
 	runtime_spf_checker = spf_new((unsigned)conf->dns_timeout_ms, err,
 	    sizeof(err));
 	if (runtime_spf_checker == NULL) {
-		fprintf(stderr, "isolation-milter: SPF: %s\n", err);
+		log_msg(LOG_LEVEL_ERROR, "SPF: %s", err);
 		return -1;
 	}
+	if (strcmp(store_name(runtime_st), "lmdb") == 0)
+		log_info("state store lmdb: %s", conf->state_file);
 	return 0;
 }
 
@@ -103,12 +142,20 @@ runtime_node(void)
 	return runtime_hostname;
 }
 
-/* runtime_shutdown - release both */
+/* runtime_shutdown - stop the sweeper, release the store and SPF */
 void
 runtime_shutdown(void)
 {
 	spf_free(runtime_spf_checker);
 	runtime_spf_checker = NULL;
+	if (sweeper_running) {
+		pthread_mutex_lock(&sweep_lock);
+		sweep_stop = 1;
+		pthread_cond_signal(&sweep_cond);
+		pthread_mutex_unlock(&sweep_lock);
+		pthread_join(sweeper, NULL);
+		sweeper_running = 0;
+	}
 	store_free(runtime_st);
 	runtime_st = NULL;
 }

@@ -10,7 +10,6 @@
  *	struct store *runtime_store(void);
  *	struct spf_checker *runtime_spf(void);
  *	const char *runtime_node(void);
-int	runtime_store_changed(const struct conf *old, const struct conf *conf);
  *	int runtime_store_changed(const struct conf *old,
  *	    const struct conf *conf);
  *	void runtime_shutdown(void);
@@ -19,10 +18,13 @@ int	runtime_store_changed(const struct conf *old, const struct conf *conf);
  *	swaps the configuration but keeps the quarantine records and the
  *	SPF server. runtime_node() is this server's name, recorded in
  *	quarantine records. The store is Redis when RedisServer or
- *	RedisSentinels is set, else memory; runtime_store_changed() tells a
- *	reload that the new file asks for another one (a restart applies it).
+ *	RedisSentinels is set, else the LMDB StateFile (conf_store_open);
+ *	runtime_store_changed() tells a reload that the new file asks for
+ *	another one (a restart applies it). A background thread sweeps
+ *	what expired from the store every RUNTIME_SWEEP_SECONDS (LMDB keeps
+ *	expired records until then; Redis expires its own).
  * DIAGNOSTICS
- *	runtime_init() prints what failed to stderr and returns -1.
+ *	runtime_init() logs what failed and returns -1.
  */
 #ifndef ISO_RUNTIME_H
 #define ISO_RUNTIME_H

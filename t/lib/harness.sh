@@ -28,7 +28,8 @@
 #		and those of node 2's submission and submissions (either
 #		node's milter gives both nodes' ports the outbound role),
 #		SenderLoginMap H_DIR/sender_login (written with the line
-#		"carol@example.net carol" unless the test wrote it first);
+#		"carol@example.net carol" unless the test wrote it first),
+#		StateFile H_DIR/milter.lmdb (milter2.lmdb for node 2);
 #		without H_DNS=1 also SPF no, Action.inbound.dynamic_ip off.
 #		Nothing about Redis: a test gives e.g. the LINE
 #		"RedisServer 127.0.0.1:$RD_PORT1".
@@ -281,6 +282,8 @@ h__milter_conf() {
 		echo "SubmissionPorts $PF_SUB_PORT $PF_SUBS_PORT $SM_MSA_PORT" \
 			"$PF2_SUB_PORT $PF2_SUBS_PORT"
 		echo "SenderLoginMap $H_DIR/sender_login"
+		# each milter its own embedded store, named after its config
+		echo "StateFile ${file%.conf}.lmdb"
 		# without the private DNS server the host's DNS is not asked
 		if [ "${H_DNS:-0}" != 1 ]; then
 			echo "SPF no"

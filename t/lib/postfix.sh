@@ -38,6 +38,10 @@
 #		"-o smtpd_sasl_auth_enable=yes" to offer AUTH on the MX.
 #	PF_MAIN_EXTRA
 #		extra main.cf lines, appended last (they override).
+#	PF_MASTER_EXTRA
+#		extra master.cf lines, appended last: e.g. an smtp client
+#		("smtp unix - - n - - smtp") for a test that delivers to
+#		an smtp-sink through default_transport in PF_MAIN_EXTRA.
 #	PF_TIMEOUT
 #		seconds to wait for start and stop (default 20).
 #
@@ -195,6 +199,7 @@ EOF
 		pf__err pf_start "cannot use $PF_ETC/master.cf"
 		return 1
 	}
+	[ -z "${PF_MASTER_EXTRA:-}" ] || printf '%s\n' "$PF_MASTER_EXTRA" >>"$dir/master.cf"
 }
 
 # pf__sasl - write the Cyrus SASL config and the sasldb users into DIR/sasl
