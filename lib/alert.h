@@ -15,12 +15,18 @@
  *	void alert_template_free(struct alert_template *t);
  * DESCRIPTION
  *	A template (AlertTemplate, etc/alert.txt) is a mail message: header
- *	lines, a blank line, the body. ${name} stands for a variable: to,
- *	ip, login, rule, reason, evidence, expires, support, release_code;
- *	$$ is a dollar sign. The file is parsed once, when the
- *	configuration is read; an unknown variable, an unterminated ${, a
- *	template without a header or without a blank line after it is an
- *	error "file:line: message".
+ *	lines, a blank line, the body. Lines that start with "#" at the very
+ *	top of the file, before the first header line (and blank lines
+ *	among them), are comments and are skipped: a mail header has no
+ *	comment lines, so that is the only place for the annotations;
+ *	elsewhere a "#" is text. ${name} stands for a variable: to, ip,
+ *	login, rule, reason, evidence, expires, support, release_code; $$
+ *	is a dollar sign. The file is parsed once, when the configuration
+ *	is read; an unknown variable, an unterminated ${, any other $, a
+ *	line in the header that is neither "Name: value" nor a
+ *	continuation, a template without a header, without a blank line
+ *	after it or without a To: header is an error "file:line: message".
+ *	A CR before a LF is dropped.
  *
  *	Rendering is one pass: a value is inserted as it is and never
  *	scanned for variables again. Values come from clients (a HELO in

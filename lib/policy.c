@@ -77,22 +77,33 @@ state_error(const struct conf *c, struct hit *h, const char *text)
 	return 1;
 }
 
-/* help_detail - where a quarantined customer still gets through */
+/* help_detail - where a quarantined customer still gets through: the
+ * first two help desk addresses (local@ completed with the first of
+ * LocalDomains), and SupportContact */
 static void
 help_detail(const struct conf *c, struct hit *h)
 {
-	const char *entry = c->always_allow.n > 0 ? c->always_allow.v[0] : NULL;
 	const char *domain = c->local_domains.n > 0 ? c->local_domains.v[0] : "";
 	char desk[320] = "";
+	size_t i, n = 0, len;
 
-	if (entry != NULL && entry[strlen(entry) - 1] == '@' && *domain != '\0')
-		snprintf(desk, sizeof(desk), "mail to %s%s still goes through",
-		    entry, domain);
-	else if (entry != NULL && entry[strlen(entry) - 1] != '@')
-		snprintf(desk, sizeof(desk), "mail to %s still goes through",
-		    entry);
+	for (i = 0; i < c->always_allow.n && n < 2; i++) {
+		const char *entry = c->always_allow.v[i];
+		int bare = entry[strlen(entry) - 1] == '@';
+
+		if (bare && *domain == '\0')
+			continue;
+		len = strlen(desk);
+		snprintf(desk + len, sizeof(desk) - len, "%s%s%s",
+		    n == 0 ? "mail to " : " or ", entry, bare ? domain : "");
+		n++;
+	}
+	if (n > 0) {
+		len = strlen(desk);
+		snprintf(desk + len, sizeof(desk) - len, " still goes through");
+	}
 	snprintf(h->detail, sizeof(h->detail), "%s%s%s", desk,
-	    *desk != '\0' && c->support_contact != NULL ? "; " : "",
+	    n > 0 && c->support_contact != NULL ? "; " : "",
 	    c->support_contact != NULL ? c->support_contact : "");
 }
 

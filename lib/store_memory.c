@@ -8,24 +8,44 @@
  *
  *	struct store *store_memory_new(void);
  * DESCRIPTION
- *	For one server and for tests: a hash table of quarantine records
- *	and rate counters under one mutex. Expired records are treated as
- *	absent and dropped when met. A counter is an entry of its own kind
- *	(COUNTER + the store kind) whose hits are the count and whose expiry
- *	ends its window, in whole seconds of the now passed in. Events have
- *	no listener in one process and are not kept. The table is bounded
- *	(STORE_MEMORY_MAX entries): when full, expired entries are swept
- *	first, then the one closest to expiry gives way, so a flood of bots
- *	cannot exhaust memory.
+ *	For tests: the whole contract of store.h in this process, on the now
+ *	passed in, under one mutex.
+ *
+ *	A hash table holds the quarantine records, the rate counters, the
+ *	escalation histories and the notes, each an entry of its own kind,
+ *	treated as absent once expired and dropped when met. A counter
+ *	(COUNTER + the store kind) keeps its count in hits and ends its
+ *	window with its expiry, in whole seconds. A history (HISTORY + the
+ *	store kind) keeps the incidents of a key in hits and when the latest
+ *	opened in first_seen; it counts while first_seen + esc->window >
+ *	now. A note (NOTE) keeps its value after its name, in the same
+ *	allocation. A note that would expire by now is dead at birth: a
+ *	put removes a live one of that name (1), a claim claims nothing (0,
+ *	only_new holds nothing to claim with). The
+ *	table is bounded (STORE_MEMORY_MAX entries): when full, expired
+ *	entries are swept first, then the one closest to expiry gives way,
+ *	so a flood of bots cannot exhaust memory.
+ *
+ *	Incidents are numbered by a counter of the store, from 1. Events
+ *	are a ring of at most STORE_MEMORY_EVENTS, the oldest dropped past
+ *	it, with ids 1, 2, 3... in decimal. A group remembers the last id it
+ *	delivered and its pending events (id, consumer, when delivered);
+ *	one pending longer than STORE_EVENTS_CLAIM_MS by the now passed in
+ *	is claimed by the next consumer that reads. A read that finds
+ *	nothing waits on a condition variable that every new event signals,
+ *	up to wait_ms. The releasing node of release events is "" (a memory
+ *	store has no node). Nothing needs sweeping.
  *
  *	A listing copies the live records out under the lock and hands
  *	them to the caller after it, so that a slow caller never holds up
  *	the sessions.
  * DIAGNOSTICS
- *	Out of memory is an error (-1), never an exit.
+ *	Out of memory is an error (-1), never an exit. An event id that is
+ *	not a decimal number is "bad event id".
  */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,20 +56,47 @@
 
 #define STORE_MEMORY_BUCKETS	4096
 #define STORE_MEMORY_MAX	200000
-#define COUNTER			16	/* added to a store kind: a rate counter */
+#define STORE_MEMORY_EVENTS	100000
+#define COUNTER		16	/* + a store kind: a rate counter */
+#define HISTORY		32	/* + a store kind: escalation history */
+#define NOTE		48	/* a note: its value follows the key */
 
 struct entry {
 	struct entry *next;
-	int	kind;			/* enum store_kind, or COUNTER + it */
+	int	kind;			/* enum store_kind, or one above */
 	struct quarantine q;
 	char	key[];
+};
+
+/* An event delivered to a group and not acknowledged yet. */
+struct pending {
+	unsigned long long id;
+	time_t	at;			/* delivered: the read's now */
+	char	consumer[STORE_NOTE_MAX];
+};
+
+struct group {
+	struct group *next;
+	unsigned long long last;	/* the newest id delivered */
+	struct pending *p;		/* in order of id */
+	size_t	n;
+	size_t	cap;
+	char	name[];
 };
 
 struct memory_store {
 	struct store base;
 	pthread_mutex_t lock;
+	pthread_cond_t added;		/* an event was written */
 	struct entry *buckets[STORE_MEMORY_BUCKETS];
 	size_t	count;
+	unsigned long incident;		/* the last number given */
+	struct store_event *ev;		/* a ring: ev_n from ev_head */
+	size_t	ev_head;
+	size_t	ev_n;
+	size_t	ev_cap;
+	unsigned long long ev_first;	/* the id of the oldest kept */
+	struct group *groups;
 };
 
 /* hash - FNV-1a over kind and key */
@@ -65,6 +112,17 @@ hash(int kind, const char *key)
 	return h % STORE_MEMORY_BUCKETS;
 }
 
+/* unlink_entry - drop the entry a slot points at */
+static void
+unlink_entry(struct memory_store *m, struct entry **pp)
+{
+	struct entry *e = *pp;
+
+	*pp = e->next;
+	free(e);
+	m->count--;
+}
+
 /* find - the slot pointing at kind:key, dropping expired entries met */
 static struct entry **
 find(struct memory_store *m, int kind, const char *key, time_t now)
@@ -73,9 +131,7 @@ find(struct memory_store *m, int kind, const char *key, time_t now)
 
 	while ((e = *pp) != NULL) {
 		if (e->q.expires <= now) {
-			*pp = e->next;
-			free(e);
-			m->count--;
+			unlink_entry(m, pp);
 			continue;
 		}
 		if (e->kind == kind && strcmp(e->key, key) == 0)
@@ -96,9 +152,7 @@ make_room(struct memory_store *m, time_t now)
 		pp = &m->buckets[i];
 		while ((e = *pp) != NULL) {
 			if (e->q.expires <= now) {
-				*pp = e->next;
-				free(e);
-				m->count--;
+				unlink_entry(m, pp);
 				continue;
 			}
 			if (victim == NULL || e->q.expires < (*victim)->q.expires)
@@ -106,12 +160,8 @@ make_room(struct memory_store *m, time_t now)
 			pp = &e->next;
 		}
 	}
-	if (m->count >= STORE_MEMORY_MAX && victim != NULL) {
-		e = *victim;
-		*victim = e->next;
-		free(e);
-		m->count--;
-	}
+	if (m->count >= STORE_MEMORY_MAX && victim != NULL)
+		unlink_entry(m, victim);
 }
 
 /* memory_get - look a record up */
@@ -130,21 +180,23 @@ memory_get(struct store *st, enum store_kind kind, const char *key,
 	return pp != NULL;
 }
 
-/* add_entry - a new entry at the head of its bucket; NULL if out of memory */
+/* add_entry - a new entry (and a note's value) in its bucket; NULL: no memory */
 static struct entry *
-add_entry(struct memory_store *m, int kind, const char *key, time_t now)
+add_entry(struct memory_store *m, int kind, const char *key,
+    const char *value, time_t now)
 {
-	size_t len = strlen(key);
+	size_t len = strlen(key), vlen = value != NULL ? strlen(value) : 0;
 	struct entry *e;
 
 	if (m->count >= STORE_MEMORY_MAX)
 		make_room(m, now);
-	if ((e = calloc(1, sizeof(*e) + len + 1)) == NULL) {
+	if ((e = calloc(1, sizeof(*e) + len + vlen + 2)) == NULL) {
 		store_set_error("out of memory");
 		return NULL;
 	}
 	e->kind = kind;
 	memcpy(e->key, key, len + 1);
+	memcpy(e->key + len + 1, value != NULL ? value : "", vlen + 1);
 	e->next = m->buckets[hash(kind, key)];
 	m->buckets[hash(kind, key)] = e;
 	m->count++;
@@ -167,7 +219,8 @@ count(struct memory_store *m, struct store_counter *c, time_t now)
 	}
 	if ((pp = find(m, COUNTER + (int)c->kind, name, now)) != NULL)
 		e = *pp;
-	else if ((e = add_entry(m, COUNTER + (int)c->kind, name, now)) == NULL)
+	else if ((e = add_entry(m, COUNTER + (int)c->kind, name, NULL,
+	    now)) == NULL)
 		return -1;
 	else
 		e->q.expires = now + (time_t)((c->window_ms + 999) / 1000);
@@ -177,11 +230,32 @@ count(struct memory_store *m, struct store_counter *c, time_t now)
 	return 0;
 }
 
-/* memory_check - quarantine reads and counters under one lock */
+/* note_put - write a note, or claim it (only_new); 1, 0 or -1 (locked) */
+static int
+note_put(struct memory_store *m, const char *name, const char *value,
+    time_t expires, int only_new, time_t now)
+{
+	struct entry **pp, *e;
+
+	if ((pp = find(m, NOTE, name, now)) != NULL) {
+		if (only_new)
+			return 0;
+		unlink_entry(m, pp);
+	}
+	if (expires <= now)
+		return !only_new;	/* dead at birth: gone; no claim */
+	if ((e = add_entry(m, NOTE, name, value, now)) == NULL)
+		return -1;
+	e->q.expires = expires;
+	return 1;
+}
+
+/* memory_check - quarantine reads, seen note and counters under one lock */
 static int
 memory_check(struct store *st, struct store_check *c, time_t now)
 {
 	struct memory_store *m = (struct memory_store *)st;
+	char seen[sizeof("seen:") + STORE_KEY_MAX];
 	size_t i;
 	int rc = 0;
 
@@ -190,25 +264,115 @@ memory_check(struct store *st, struct store_check *c, time_t now)
 		c->ip_quarantined_r = find(m, STORE_IP, c->ip, now) != NULL;
 	if (c->login != NULL)
 		c->login_quarantined_r = find(m, STORE_LOGIN, c->login, now) != NULL;
+	if (c->seen_login != NULL) {
+		snprintf(seen, sizeof(seen), "seen:%s", c->ip);
+		if (note_put(m, seen, c->seen_login, now + c->seen_ttl, 0,
+		    now) < 0)
+			rc = -1;
+	}
 	for (i = 0; i < c->n_counters && rc == 0; i++)
 		rc = count(m, &c->counters[i], now);
 	pthread_mutex_unlock(&m->lock);
 	return rc;
 }
 
-/* memory_put - create or refresh a record */
+/* event_room - room in the ring for one more event; -1 if out of memory */
+static int
+event_room(struct memory_store *m)
+{
+	struct store_event *v;
+	size_t cap, i;
+
+	if (m->ev_n < m->ev_cap)
+		return 0;
+	if (m->ev_cap == STORE_MEMORY_EVENTS) {
+		/* full: the oldest gives way */
+		m->ev_head = (m->ev_head + 1) % m->ev_cap;
+		m->ev_n--;
+		m->ev_first++;
+		return 0;
+	}
+	cap = m->ev_cap == 0 ? 64 : m->ev_cap * 2;
+	if (cap > STORE_MEMORY_EVENTS)
+		cap = STORE_MEMORY_EVENTS;
+	if ((v = malloc(cap * sizeof(*v))) == NULL) {
+		store_set_error("out of memory");
+		return -1;
+	}
+	for (i = 0; i < m->ev_n; i++)
+		v[i] = m->ev[(m->ev_head + i) % m->ev_cap];
+	free(m->ev);
+	m->ev = v;
+	m->ev_cap = cap;
+	m->ev_head = 0;
+	return 0;
+}
+
+/* event_add - write an event where event_room() made room, and signal it */
+static void
+event_add(struct memory_store *m, enum store_event_type type,
+    enum store_kind kind, const char *key, time_t now,
+    const struct quarantine *q)
+{
+	struct store_event *ev = &m->ev[(m->ev_head + m->ev_n) % m->ev_cap];
+
+	memset(ev, 0, sizeof(*ev));
+	snprintf(ev->id, sizeof(ev->id), "%llu", m->ev_first + m->ev_n);
+	ev->type = type;
+	ev->kind = kind;
+	snprintf(ev->key, sizeof(ev->key), "%s", key);
+	ev->time = now;
+	ev->q = *q;
+	m->ev_n++;
+	pthread_cond_broadcast(&m->added);
+}
+
+/* escalate - count an incident, lengthen *expires; its place n, or -1 */
+static long
+escalate(struct memory_store *m, enum store_kind kind, const char *key,
+    const struct store_escalation *esc, time_t now, time_t *expires)
+{
+	time_t base = *expires - now, ttl = base, f = (time_t)esc->factor;
+	struct entry **pp = find(m, HISTORY + (int)kind, key, now), *e;
+	long n = 1, i;
+
+	if (pp != NULL && (*pp)->q.first_seen + esc->window > now)
+		n = (long)(*pp)->q.hits + 1;
+	for (i = 1; i < n && base > 0 && ttl < esc->max_ttl; i++)
+		ttl = ttl > esc->max_ttl / f ? esc->max_ttl : ttl * f;
+	if (ttl > esc->max_ttl)
+		ttl = esc->max_ttl;
+	if (ttl > base)
+		*expires = now + ttl;
+	if (esc->window <= 0)
+		return n;
+	if (pp != NULL)
+		e = *pp;
+	else if ((e = add_entry(m, HISTORY + (int)kind, key, NULL,
+	    now)) == NULL)
+		return -1;
+	e->q.hits = (unsigned long)n;
+	e->q.first_seen = now;
+	e->q.expires = now + esc->window;
+	return n;
+}
+
+/* memory_put - create or refresh a record, and write its event */
 static int
 memory_put(struct store *st, enum store_kind kind, const char *key,
     const struct quarantine *q, const struct store_escalation *esc,
     time_t now, struct quarantine *merged_r)
 {
 	struct memory_store *m = (struct memory_store *)st;
+	enum store_event_type type = STORE_EVENT_HIT;
+	time_t expires = q->expires;
 	struct entry **pp, *e;
+	long n = 1;
 
-	(void)esc;
 	pthread_mutex_lock(&m->lock);
-	pp = find(m, kind, key, now);
-	if (pp != NULL) {
+	if (event_room(m) < 0)
+		goto fail;
+	if ((pp = find(m, kind, key, now)) != NULL) {
 		e = *pp;
 		e->q.rule = q->rule;
 		memcpy(e->q.reason, q->reason, sizeof(e->q.reason));
@@ -218,36 +382,271 @@ memory_put(struct store *st, enum store_kind kind, const char *key,
 			e->q.expires = q->expires;
 		e->q.hits++;
 	} else {
-		if ((e = add_entry(m, kind, key, now)) == NULL) {
-			pthread_mutex_unlock(&m->lock);
-			return -1;
-		}
+		type = STORE_EVENT_QUARANTINE;
+		if (esc != NULL &&
+		    (n = escalate(m, kind, key, esc, now, &expires)) < 0)
+			goto fail;
+		if ((e = add_entry(m, kind, key, NULL, now)) == NULL)
+			goto fail;
 		e->q = *q;
 		e->q.first_seen = e->q.last_seen = now;
+		e->q.expires = expires;
 		e->q.hits = 1;
+		e->q.incident = ++m->incident;
+		e->q.repeat = (unsigned long)n;
 	}
+	event_add(m, type, kind, key, now, &e->q);
 	if (merged_r != NULL)
 		*merged_r = e->q;
 	pthread_mutex_unlock(&m->lock);
 	return 0;
+fail:
+	pthread_mutex_unlock(&m->lock);
+	return -1;
 }
 
-/* memory_release - remove a record */
+/* memory_release - remove a live record, and write its event */
 static int
 memory_release(struct store *st, enum store_kind kind, const char *key,
     time_t now)
 {
 	struct memory_store *m = (struct memory_store *)st;
-	struct entry **pp, *e;
+	struct quarantine q;
+	struct entry **pp;
+	int rc = 0;
 
 	pthread_mutex_lock(&m->lock);
-	pp = find(m, kind, key, now);
-	if (pp != NULL) {
-		e = *pp;
-		*pp = e->next;
-		free(e);
-		m->count--;
+	if ((pp = find(m, kind, key, now)) != NULL) {
+		rc = event_room(m) < 0 ? -1 : 1;
+		if (rc == 1) {
+			q = (*pp)->q;
+			q.node[0] = '\0';
+			q.last_seen = now;
+			event_add(m, STORE_EVENT_RELEASE, kind, key, now, &q);
+			unlink_entry(m, pp);
+		}
 	}
+	pthread_mutex_unlock(&m->lock);
+	return rc;
+}
+
+/* parse_id - a decimal event id; 0 ok, -1 with the error set */
+static int
+parse_id(const char *s, unsigned long long *id_r)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9') {
+		store_set_error("bad event id");
+		return -1;
+	}
+	errno = 0;
+	*id_r = strtoull(s, &end, 10);
+	if (*end != '\0' || errno != 0) {
+		store_set_error("bad event id");
+		return -1;
+	}
+	return 0;
+}
+
+/* event_at - the kept event of an id, or NULL */
+static const struct store_event *
+event_at(const struct memory_store *m, unsigned long long id)
+{
+	if (id < m->ev_first || id - m->ev_first >= m->ev_n)
+		return NULL;
+	return &m->ev[(m->ev_head + (id - m->ev_first)) % m->ev_cap];
+}
+
+/* read_after - the events after id from, up to max (locked) */
+static size_t
+read_after(struct memory_store *m, unsigned long long from,
+    struct store_event *v, size_t max)
+{
+	unsigned long long id = from < m->ev_first ? m->ev_first : from + 1;
+	const struct store_event *ev;
+	size_t n = 0;
+
+	for (; n < max && id != 0 && (ev = event_at(m, id)) != NULL; id++)
+		v[n++] = *ev;
+	return n;
+}
+
+/* group_get - a group by name, made at the start of the log when new */
+static struct group *
+group_get(struct memory_store *m, const char *name)
+{
+	size_t len = strlen(name);
+	struct group *g;
+
+	for (g = m->groups; g != NULL; g = g->next)
+		if (strcmp(g->name, name) == 0)
+			return g;
+	if ((g = calloc(1, sizeof(*g) + len + 1)) == NULL) {
+		store_set_error("out of memory");
+		return NULL;
+	}
+	memcpy(g->name, name, len + 1);
+	g->next = m->groups;
+	m->groups = g;
+	return g;
+}
+
+/* deliver - hand a pending event to consumer at now, into v[*n_r] */
+static void
+deliver(struct memory_store *m, struct pending *p, const char *consumer,
+    time_t now, struct store_event *v, size_t *n_r)
+{
+	snprintf(p->consumer, sizeof(p->consumer), "%s", consumer);
+	p->at = now;
+	v[(*n_r)++] = *event_at(m, p->id);
+}
+
+/* read_group - own pending, claimed, then new events; how many, or -1 */
+static long
+read_group(struct memory_store *m, struct group *g, const char *consumer,
+    time_t now, struct store_event *v, size_t max)
+{
+	unsigned long long id;
+	struct pending *p;
+	size_t i, j, n = 0;
+
+	for (i = j = 0; i < g->n; i++)	/* drop those gone from the log */
+		if (event_at(m, g->p[i].id) != NULL)
+			g->p[j++] = g->p[i];
+	g->n = j;
+	for (i = 0; i < g->n && n < max; i++)
+		if (strcmp(g->p[i].consumer, consumer) == 0)
+			deliver(m, &g->p[i], consumer, now, v, &n);
+	for (i = 0; i < g->n && n < max; i++)
+		if (strcmp(g->p[i].consumer, consumer) != 0 &&
+		    (long long)(now - g->p[i].at) * 1000 >=
+		    STORE_EVENTS_CLAIM_MS)
+			deliver(m, &g->p[i], consumer, now, v, &n);
+	id = g->last + 1 < m->ev_first ? m->ev_first : g->last + 1;
+	for (; n < max && event_at(m, id) != NULL; id++) {
+		if (g->n == g->cap) {
+			p = realloc(g->p, (g->cap ? 2 * g->cap : 16) *
+			    sizeof(*p));
+			if (p == NULL) {
+				store_set_error("out of memory");
+				return -1;
+			}
+			g->p = p;
+			g->cap = g->cap ? 2 * g->cap : 16;
+		}
+		p = &g->p[g->n++];
+		p->id = g->last = id;
+		deliver(m, p, consumer, now, v, &n);
+	}
+	return (long)n;
+}
+
+/* deadline - wait_ms from now on the monotonic clock */
+static struct timespec
+deadline(unsigned wait_ms)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += wait_ms / 1000;
+	t.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+/* memory_events_read - the log after an id, or a group's; waits when empty */
+static int
+memory_events_read(struct store *st, const char *group, const char *consumer,
+    const char *after, unsigned wait_ms, time_t now, struct store_event *v,
+    size_t max, size_t *n_r)
+{
+	struct memory_store *m = (struct memory_store *)st;
+	struct timespec until = deadline(wait_ms);
+	unsigned long long from = 0;
+	struct group *g = NULL;
+	int timed_out = wait_ms == 0;
+	long n;
+
+	if (group == NULL && strcmp(after, "$") != 0 &&
+	    parse_id(after, &from) < 0)
+		return -1;
+	pthread_mutex_lock(&m->lock);
+	if (group == NULL && strcmp(after, "$") == 0)
+		from = m->ev_first + m->ev_n - 1;
+	if (group != NULL && (g = group_get(m, group)) == NULL) {
+		pthread_mutex_unlock(&m->lock);
+		return -1;
+	}
+	for (;;) {
+		n = g != NULL ? read_group(m, g, consumer, now, v, max) :
+		    (long)read_after(m, from, v, max);
+		if (n != 0 || timed_out)
+			break;
+		timed_out = pthread_cond_timedwait(&m->added, &m->lock,
+		    &until) == ETIMEDOUT;
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (n < 0)
+		return -1;
+	*n_r = (size_t)n;
+	return 0;
+}
+
+/* memory_events_ack - drop a group's pending event */
+static int
+memory_events_ack(struct store *st, const char *group, const char *id)
+{
+	struct memory_store *m = (struct memory_store *)st;
+	unsigned long long n;
+	struct group *g;
+	size_t i;
+
+	if (parse_id(id, &n) < 0)
+		return -1;
+	pthread_mutex_lock(&m->lock);
+	for (g = m->groups; g != NULL && strcmp(g->name, group) != 0;
+	    g = g->next)
+		continue;
+	for (i = 0; g != NULL && i < g->n; i++)
+		if (g->p[i].id == n) {
+			memmove(&g->p[i], &g->p[i + 1],
+			    (g->n - i - 1) * sizeof(*g->p));
+			g->n--;
+			break;
+		}
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+/* memory_note_put - write a note until expires, or claim it (only_new) */
+static int
+memory_note_put(struct store *st, const char *name, const char *value,
+    time_t expires, int only_new, time_t now)
+{
+	struct memory_store *m = (struct memory_store *)st;
+	int rc;
+
+	pthread_mutex_lock(&m->lock);
+	rc = note_put(m, name, value, expires, only_new, now);
+	pthread_mutex_unlock(&m->lock);
+	return rc;
+}
+
+/* memory_note_get - read a live note, cut to len - 1 octets */
+static int
+memory_note_get(struct store *st, const char *name, time_t now,
+    char *value_r, size_t len)
+{
+	struct memory_store *m = (struct memory_store *)st;
+	struct entry **pp;
+
+	pthread_mutex_lock(&m->lock);
+	if ((pp = find(m, NOTE, name, now)) != NULL)
+		snprintf(value_r, len, "%s", (*pp)->key + strlen(name) + 1);
 	pthread_mutex_unlock(&m->lock);
 	return pp != NULL;
 }
@@ -317,12 +716,13 @@ memory_list(struct store *st, enum store_kind kind, time_t now,
 	return (int)i;
 }
 
-/* memory_free - drop every record */
+/* memory_free - drop every record, event and group */
 static void
 memory_free(struct store *st)
 {
 	struct memory_store *m = (struct memory_store *)st;
 	struct entry *e, *next;
+	struct group *g;
 	size_t i;
 
 	for (i = 0; i < STORE_MEMORY_BUCKETS; i++)
@@ -330,6 +730,13 @@ memory_free(struct store *st)
 			next = e->next;
 			free(e);
 		}
+	while ((g = m->groups) != NULL) {
+		m->groups = g->next;
+		free(g->p);
+		free(g);
+	}
+	free(m->ev);
+	pthread_cond_destroy(&m->added);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 }
@@ -342,6 +749,10 @@ static const struct store_ops memory_ops = {
 	.check = memory_check,
 	.free = memory_free,
 	.quarantine_list = memory_list,
+	.events_read = memory_events_read,
+	.events_ack = memory_events_ack,
+	.note_put = memory_note_put,
+	.note_get = memory_note_get,
 };
 
 /* store_memory_new - an empty in-process store; NULL if out of memory */
@@ -349,10 +760,16 @@ struct store *
 store_memory_new(void)
 {
 	struct memory_store *m = calloc(1, sizeof(*m));
+	pthread_condattr_t attr;
 
 	if (m == NULL)
 		return NULL;
 	m->base.ops = &memory_ops;
+	m->ev_first = 1;
 	pthread_mutex_init(&m->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&m->added, &attr);
+	pthread_condattr_destroy(&attr);
 	return &m->base;
 }

@@ -9,8 +9,13 @@
  *	struct store *store_redis_new(const struct store_redis_opts *o,
  *	    char *err, size_t errlen);
  * DESCRIPTION
- *	Behaves as store_memory.c does, for any now passed in; the
- *	connections (pool, reconnection, Sentinel) are redis_pool.c's.
+ *	Behaves as store_memory.c does, for any now passed in. This file
+ *	serves the SMTP path (get, put, release, check) and writes the
+ *	events; the connections (pool, reconnection, Sentinel) are
+ *	redis_pool.c's; what only the operator's tool and the notifier do
+ *	(reading the events, the notes, listings, server_info) is
+ *	store_redis_events.c's.
+ *
  *	Every command is sent with redisCommandArgv() and explicit lengths:
  *	keys and values are bytes, never formatted into a command string.
  *
@@ -19,53 +24,62 @@
  *	P"q:ip:"KEY, P"q:login:"KEY
  *		a quarantine record: a hash with the fields rule (the rule id
  *		text), reason, evidence, node, first_seen, last_seen, expires
- *		(seconds since the epoch) and hits. Reads compare expires
- *		with the now passed in; the key's own PEXPIRE, expires - now,
- *		only lets Redis drop it in the end.
+ *		(seconds since the epoch), hits, incident and repeat. Reads
+ *		compare expires with the now passed in; the key's own
+ *		PEXPIRE, expires - now, only lets Redis drop it in the end.
+ *	P"incident"
+ *		the incident counter, INCR'd by a put that opens one.
+ *	P"h:ip:"KEY, P"h:login:"KEY
+ *		the escalation history of a key: a hash with count (the
+ *		incidents in the window) and opened (when the latest one
+ *		opened, the now of its put). It counts while opened + window
+ *		> now; PEXPIRE window lets Redis drop it after.
  *	P"r:"KIND":"WHAT":"WINDOW_MS":"KEY
  *		a rate counter (KIND ip or login, WHAT messages or
  *		recipients): an integer, INCRBY'd; a counter with no TTL (a
  *		new window) gets PEXPIRE WINDOW_MS, and reset_ms_r is its
  *		PTTL. Counters run on Redis's clock, not on now.
+ *	P"events"
+ *		the events log, a stream (see below and store_redis_events.c).
+ *	P"n:"NAME
+ *		a note (store_redis_events.c); store_check()'s seen_login is
+ *		the note P"n:seen:"IP, written by the check script.
  *
- *	Each SMTP-path operation is one round trip: a get is one HMGET; put, release
- *	and check are Lua scripts, atomic, sent by EVALSHA (the SHA-1 of
- *	each is computed here at start) and by EVAL when the server answers
- *	NOSCRIPT (after a restart, a SCRIPT FLUSH or a failover), which also
- *	loads it for the next EVALSHA. A check reads both quarantine keys
- *	(an empty key name stands for none) and adds to every counter in the
- *	same script; a check that asks nothing makes no trip at all. A
- *	release deletes a record that expired by now too, but returns 0 and
- *	publishes nothing, as memory does. A record's node is the one put
- *	(q->node); o->node names this server in the release events.
+ *	Each SMTP-path operation is one round trip: a get is one HMGET;
+ *	put, release and check are Lua scripts, atomic, sent by EVALSHA (the
+ *	SHA-1 of each is computed here at start) and by EVAL when the server
+ *	answers NOSCRIPT (after a restart, a SCRIPT FLUSH or a failover),
+ *	which also loads it for the next EVALSHA. A put reads the record,
+ *	and for a new one takes the incident number and, with escalation,
+ *	reads and updates the history, writes the record and the event, in
+ *	the same script. A check reads both quarantine keys (an empty key
+ *	name stands for none), writes the seen note and adds to every
+ *	counter in the same script; a check that asks nothing makes no trip
+ *	at all. A release deletes a record that expired by now too, but
+ *	returns 0 and writes no event, as memory does. A record's node is
+ *	the one put (q->node); o->node names this server in the release
+ *	events.
  *
- *	A listing (the operator's, never a session's) walks the database
- *	with SCAN P"q:"KIND":*" COUNT 500, the prefix's glob characters
- *	escaped, and reads the records of each page with one script (an
- *	HMGET per key): one round trip per page, plus one per page that
- *	matched anything. SCAN walks every key of the database, counters
- *	too, about 500 per page: a database of 100,000 keys holding 2,000
- *	records costs some 200 SCAN trips and up to 200 script trips. The
- *	connection goes back to the pool between pages, and the caller's
- *	function is called then. SCAN may return a key twice (when Redis
- *	resizes its table meanwhile): the keys already listed are
- *	remembered (a tsearch(3) tree) and passed over. A key that is not a record (another
- *	type, fields missing) or holds a NUL octet is passed over too.
- *	server_info is one INFO.
- *
- *	put and release publish on P"events" one line of space-separated
- *	name=value pairs:
+ *	put and release write their event twice, in their script: XADD
+ *	P"events" MAXLEN ~ events_max * with one field per value (type,
+ *	kind, key, time, rule, reason, evidence, node, first_seen,
+ *	last_seen, expires, hits, incident, repeat; type is quarantine,
+ *	hit or release), the durable log; and PUBLISH on the channel
+ *	P"events" of one line of space-separated name=value pairs, for live
+ *	watchers:
  *
  *	event=quarantine kind=ip key=127.0.2.66 rule=inbound.customer_direct
- *	    expires=1764200000 hits=1 node=mx1 reason=...
- *		a record created or refreshed (the merged record's values);
- *	event=release kind=login key=alice@example.net node=mx2
+ *	    expires=1764200000 hits=1 node=mx1 reason=... incident=7 repeat=1
+ *		a new incident (event=hit: a live record refreshed; the
+ *		merged record's values either way);
+ *	event=release kind=login key=alice@example.net node=mx2 incident=7
  *		a live record released; node is the releasing server.
  *
  *	Values are xtext (RFC 3461, as xtext.c decodes it): an octet outside
  *	33-126, and "+" and "=", is written "+" and two upper-case hex
  *	digits ("John Doe" is "John+20Doe"), so a line is split at spaces
- *	and at the first "=" of each pair.
+ *	and at the first "=" of each pair. Fields may be added at the end of
+ *	a line; a watcher looks them up by name.
  *
  *	The program ignores SIGPIPE, as the daemon does: hiredis writes
  *	with write(2) to sockets that a server may have closed.
@@ -76,7 +90,6 @@
  */
 #include "config.h"
 
-#include <search.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +99,7 @@
 #include "redis_pool.h"
 #include "sha1.h"
 #include "store.h"
+#include "store_redis_events.h"
 
 /* xtext-encode a value of an event line */
 #define LUA_XTEXT \
@@ -95,47 +109,94 @@
 "end\n"
 
 /*
- * KEYS[1] the record; ARGV now, expires, rule, reason, evidence, node,
- * channel, kind, key. Returns the merged record in the order of fields[].
+ * KEYS the record, the history, the incident counter, the events. ARGV
+ * now, expires, rule, reason, evidence, node, kind, key, factor (0: no
+ * escalation), max_ttl, window, events_max. The n-th incident of a
+ * window lasts the base TTL times factor^(n-1), within [base, max_ttl].
+ * Returns the merged record in the order of fields[].
  */
 static const char put_script[] = LUA_XTEXT
 "local k, now, exp = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])\n"
-"local first, node, hits = ARGV[1], ARGV[6], 1\n"
-"local old = redis.call('HMGET', k, 'expires', 'first_seen', 'node', 'hits')\n"
+"local first, node, hits, inc, rep, t = ARGV[1], ARGV[6], 1, nil, 1,\n"
+"  'quarantine'\n"
+"local old = redis.call('HMGET', k, 'expires', 'first_seen', 'node',\n"
+"  'hits', 'incident', 'repeat')\n"
 "local was = tonumber(old[1])\n"
 "if was and was > now then\n"
-"  first, node = old[2] or first, old[3] or node\n"
+"  first, node, t = old[2] or first, old[3] or node, 'hit'\n"
 "  hits = (tonumber(old[4]) or 0) + 1\n"
+"  inc, rep = tonumber(old[5]), tonumber(old[6]) or 1\n"
 "  if was > exp then exp = was end\n"
+"elseif tonumber(ARGV[9]) > 1 then\n"
+"  local f, max, win = tonumber(ARGV[9]), tonumber(ARGV[10]),\n"
+"    tonumber(ARGV[11])\n"
+"  local h = redis.call('HMGET', KEYS[2], 'count', 'opened')\n"
+"  if tonumber(h[2]) and tonumber(h[2]) + win > now then\n"
+"    rep = (tonumber(h[1]) or 0) + 1\n"
+"  end\n"
+"  local base = exp - now\n"
+"  local ttl = base\n"
+"  for i = 2, base > 0 and rep or 1 do\n"
+"    if ttl >= max then break end\n"
+"    ttl = ttl * f\n"
+"  end\n"
+"  if ttl > max then ttl = max end\n"
+"  if ttl > base then exp = now + ttl end\n"
+"  if win > 0 then\n"
+"    redis.call('HSET', KEYS[2], 'count', string.format('%d', rep),\n"
+"      'opened', ARGV[1])\n"
+"    redis.call('PEXPIRE', KEYS[2], string.format('%d', win * 1000))\n"
+"  end\n"
 "end\n"
+"if not inc then inc = redis.call('INCR', KEYS[3]) end\n"
 "local e, h = string.format('%d', exp), string.format('%d', hits)\n"
+"local i, r = string.format('%d', inc), string.format('%d', rep)\n"
 "redis.call('HSET', k, 'rule', ARGV[3], 'reason', ARGV[4],\n"
 "  'evidence', ARGV[5], 'node', node, 'first_seen', first,\n"
-"  'last_seen', ARGV[1], 'expires', e, 'hits', h)\n"
+"  'last_seen', ARGV[1], 'expires', e, 'hits', h, 'incident', i,\n"
+"  'repeat', r)\n"
 "if exp > now then\n"
 "  redis.call('PEXPIRE', k, string.format('%d', (exp - now) * 1000))\n"
 "else\n"
 "  redis.call('DEL', k)\n"
 "end\n"
-"redis.call('PUBLISH', ARGV[7], 'event=quarantine kind=' .. ARGV[8] ..\n"
-"  ' key=' .. x(ARGV[9]) .. ' rule=' .. x(ARGV[3]) .. ' expires=' .. e ..\n"
-"  ' hits=' .. h .. ' node=' .. x(node) .. ' reason=' .. x(ARGV[4]))\n"
-"return {ARGV[3], ARGV[4], ARGV[5], node, first, ARGV[1], e, h}\n";
+"redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[12], '*', 'type', t,\n"
+"  'kind', ARGV[7], 'key', ARGV[8], 'time', ARGV[1], 'rule', ARGV[3],\n"
+"  'reason', ARGV[4], 'evidence', ARGV[5], 'node', node,\n"
+"  'first_seen', first, 'last_seen', ARGV[1], 'expires', e, 'hits', h,\n"
+"  'incident', i, 'repeat', r)\n"
+"redis.call('PUBLISH', KEYS[4], 'event=' .. t .. ' kind=' .. ARGV[7] ..\n"
+"  ' key=' .. x(ARGV[8]) .. ' rule=' .. x(ARGV[3]) .. ' expires=' .. e ..\n"
+"  ' hits=' .. h .. ' node=' .. x(node) .. ' reason=' .. x(ARGV[4]) ..\n"
+"  ' incident=' .. i .. ' repeat=' .. r)\n"
+"return {ARGV[3], ARGV[4], ARGV[5], node, first, ARGV[1], e, h, i, r}\n";
 
-/* KEYS[1] the record; ARGV now, channel, kind, key, node. 1 if it lived. */
+/*
+ * KEYS the record, the events; ARGV now, kind, key, node, events_max.
+ * 1 if it lived.
+ */
 static const char release_script[] = LUA_XTEXT
-"local e = tonumber(redis.call('HGET', KEYS[1], 'expires'))\n"
+"local r = redis.call('HMGET', KEYS[1], " REDIS_RECORD_FIELDS ")\n"
+"local e = tonumber(r[7])\n"
 "if not e then return 0 end\n"
 "redis.call('DEL', KEYS[1])\n"
 "if e <= tonumber(ARGV[1]) then return 0 end\n"
-"redis.call('PUBLISH', ARGV[2], 'event=release kind=' .. ARGV[3] ..\n"
-"  ' key=' .. x(ARGV[4]) .. ' node=' .. x(ARGV[5]))\n"
+"for i = 1, 10 do r[i] = r[i] or '' end\n"
+"redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*',\n"
+"  'type', 'release', 'kind', ARGV[2], 'key', ARGV[3], 'time', ARGV[1],\n"
+"  'rule', r[1], 'reason', r[2], 'evidence', r[3], 'node', ARGV[4],\n"
+"  'first_seen', r[5], 'last_seen', ARGV[1], 'expires', r[7],\n"
+"  'hits', r[8], 'incident', r[9], 'repeat', r[10])\n"
+"redis.call('PUBLISH', KEYS[2], 'event=release kind=' .. ARGV[2] ..\n"
+"  ' key=' .. x(ARGV[3]) .. ' node=' .. x(ARGV[4]) ..\n"
+"  ' incident=' .. x(r[9]))\n"
 "return 1\n";
 
 /*
- * KEYS[1], KEYS[2] the IP and login records or ''; KEYS[3...] counters.
- * ARGV now, then window_ms and add per counter. Returns the two
- * quarantine flags, then count and time left per counter.
+ * KEYS[1], KEYS[2] the IP and login records or '', KEYS[3] the seen note
+ * or '', KEYS[4...] counters. ARGV now, the seen login and its PX, then
+ * window_ms and add per counter. Returns the two quarantine flags, then
+ * count and time left per counter.
  */
 static const char check_script[] =
 "local now, out = tonumber(ARGV[1]), {}\n"
@@ -144,76 +205,47 @@ static const char check_script[] =
 "    tonumber(redis.call('HGET', KEYS[i], 'expires'))\n"
 "  out[i] = (e and e > now) and 1 or 0\n"
 "end\n"
-"for j = 1, #KEYS - 2 do\n"
-"  local k = KEYS[j + 2]\n"
-"  local n = redis.call('INCRBY', k, ARGV[2 * j + 1])\n"
+"if KEYS[3] ~= '' then\n"
+"  redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[3])\n"
+"end\n"
+"for j = 1, #KEYS - 3 do\n"
+"  local k = KEYS[j + 3]\n"
+"  local n = redis.call('INCRBY', k, ARGV[2 * j + 3])\n"
 "  local t = redis.call('PTTL', k)\n"
 "  if t < 0 then\n"
-"    redis.call('PEXPIRE', k, ARGV[2 * j])\n"
-"    t = tonumber(ARGV[2 * j])\n"
+"    redis.call('PEXPIRE', k, ARGV[2 * j + 2])\n"
+"    t = tonumber(ARGV[2 * j + 2])\n"
 "  end\n"
 "  out[2 * j + 1], out[2 * j + 2] = n, t\n"
 "end\n"
 "return out\n";
 
-/*
- * KEYS the records of one SCAN page. Returns, per key, its fields in the
- * order of fields[]; nothing for a key that is not a hash.
- */
-static const char list_script[] =
-"local out = {}\n"
-"for i, k in ipairs(KEYS) do\n"
-"  local r = redis.pcall('HMGET', k, 'rule', 'reason', 'evidence',\n"
-"    'node', 'first_seen', 'last_seen', 'expires', 'hits')\n"
-"  if type(r) == 'table' and r.err then r = {} end\n"
-"  out[i] = r\n"
-"end\n"
-"return out\n";
-
-enum script { SCRIPT_PUT, SCRIPT_RELEASE, SCRIPT_CHECK, SCRIPT_LIST,
-	N_SCRIPTS };
-
 static const char *const scripts[N_SCRIPTS] = {
-	put_script, release_script, check_script, list_script,
+	put_script, release_script, check_script, redis_list_script,
+	redis_read_script,
 };
 
 /* a record's fields, in the order HMGET asks and put_script returns */
 static const char *const fields[] = {
 	"rule", "reason", "evidence", "node", "first_seen", "last_seen",
-	"expires", "hits",
+	"expires", "hits", "incident", "repeat",
 };
 #define N_FIELDS	(sizeof(fields) / sizeof(fields[0]))
 #define F_EXPIRES	6
 
-struct redis_store {
-	struct store base;
-	struct redis_pool *pool;
-	char	*prefix;
-	char	*node;			/* "" when not set */
-	char	*channel;		/* prefix "events" */
-	char	sha[N_SCRIPTS][41];
-};
-
-/* kind_name - the key and event word for a kind */
-static const char *
-kind_name(enum store_kind kind)
-{
-	return kind == STORE_LOGIN ? "login" : "ip";
-}
-
-/* record_key - the argument naming kind:key's quarantine record */
+/* record_key - kind:key's record (what "q:") or history ("h:") key */
 static void
-record_key(struct redis_store *rs, struct redis_args *a, enum store_kind kind,
-    const char *key)
+record_key(struct redis_store *rs, struct redis_args *a, const char *what,
+    enum store_kind kind, const char *key)
 {
-	redis_args_cat(a, rs->prefix, "q:", kind_name(kind), ":", key,
+	redis_args_cat(a, rs->prefix, what, store_kind_name(kind), ":", key,
 	    (const char *)NULL);
 }
 
-/* run - send a script by EVALSHA, again by EVAL on NOSCRIPT */
-static redisReply *
-run(struct redis_store *rs, struct redis_conn *c, enum script s,
-    struct redis_args *a, const char *where)
+/* redis_store_run - send a script by EVALSHA, again by EVAL on NOSCRIPT */
+redisReply *
+redis_store_run(struct redis_store *rs, struct redis_conn *c,
+    enum redis_script s, struct redis_args *a, const char *where)
 {
 	redisReply *r;
 
@@ -242,9 +274,9 @@ run(struct redis_store *rs, struct redis_conn *c, enum script s,
 	return r;
 }
 
-/* copy_text - a reply string into a fixed-size field, cut to fit */
-static void
-copy_text(char *to, size_t size, const redisReply *e)
+/* redis_store_text - a reply string into a fixed-size field, cut to fit */
+void
+redis_store_text(char *to, size_t size, const redisReply *e)
 {
 	size_t len = e->type == REDIS_REPLY_STRING ? e->len : 0;
 
@@ -254,9 +286,9 @@ copy_text(char *to, size_t size, const redisReply *e)
 	to[len] = '\0';
 }
 
-/* parse_record - a record from its fields; 0 ok, -1 malformed */
-static int
-parse_record(const redisReply *r, struct quarantine *q)
+/* redis_store_record - a record from its fields; 0 ok, -1 malformed */
+int
+redis_store_record(const redisReply *r, struct quarantine *q)
 {
 	size_t i;
 
@@ -270,23 +302,28 @@ parse_record(const redisReply *r, struct quarantine *q)
 	if (r->element[0]->type != REDIS_REPLY_STRING ||
 	    !rule_lookup(r->element[0]->str, &q->rule))
 		q->rule = RULE_NONE;
-	copy_text(q->reason, sizeof(q->reason), r->element[1]);
-	copy_text(q->evidence, sizeof(q->evidence), r->element[2]);
-	copy_text(q->node, sizeof(q->node), r->element[3]);
-	for (i = 4; i < N_FIELDS; i++)
+	redis_store_text(q->reason, sizeof(q->reason), r->element[1]);
+	redis_store_text(q->evidence, sizeof(q->evidence), r->element[2]);
+	redis_store_text(q->node, sizeof(q->node), r->element[3]);
+	for (i = 4; i < 8; i++)
 		if (r->element[i]->type != REDIS_REPLY_STRING)
 			return -1;
 	q->first_seen = (time_t)strtoll(r->element[4]->str, NULL, 10);
 	q->last_seen = (time_t)strtoll(r->element[5]->str, NULL, 10);
 	q->expires = (time_t)strtoll(r->element[6]->str, NULL, 10);
 	q->hits = strtoul(r->element[7]->str, NULL, 10);
+	/* absent from a record written before incidents were counted */
+	if (r->element[8]->type == REDIS_REPLY_STRING)
+		q->incident = strtoul(r->element[8]->str, NULL, 10);
+	if (r->element[9]->type == REDIS_REPLY_STRING)
+		q->repeat = strtoul(r->element[9]->str, NULL, 10);
 	return 0;
 }
 
-/* finish - give the connection back, closing it after a failure */
-static int
-finish(struct redis_store *rs, struct redis_conn *c, redisReply *r,
-    struct redis_args *a, int rc, const char *where)
+/* redis_store_finish - give the connection back, closed after a failure */
+int
+redis_store_finish(struct redis_store *rs, struct redis_conn *c,
+    redisReply *r, struct redis_args *a, int rc, const char *where)
 {
 	if (rc == -2)
 		store_set_error("redis %s: unexpected reply", where);
@@ -314,7 +351,7 @@ redis_get(struct store *st, enum store_kind kind, const char *key,
 	    strlen(key)) < 0)
 		return -1;
 	redis_args_ref(&a, "HMGET", 5);
-	record_key(rs, &a, kind, key);
+	record_key(rs, &a, "q:", kind, key);
 	for (i = 0; i < N_FIELDS; i++)
 		redis_args_ref(&a, fields[i], strlen(fields[i]));
 	if ((c = redis_pool_get(rs->pool)) == NULL) {
@@ -326,17 +363,17 @@ redis_get(struct store *st, enum store_kind kind, const char *key,
 	else if (r->type == REDIS_REPLY_ARRAY && r->elements == N_FIELDS &&
 	    r->element[F_EXPIRES]->type == REDIS_REPLY_NIL)
 		rc = 0;
-	else if (parse_record(r, &q) < 0)
+	else if (redis_store_record(r, &q) < 0)
 		rc = -2;
 	else {
 		rc = q.expires > now;
 		if (rc == 1 && q_r != NULL)
 			*q_r = q;
 	}
-	return finish(rs, c, r, &a, rc, "get");
+	return redis_store_finish(rs, c, r, &a, rc, "get");
 }
 
-/* redis_put - create or refresh a record, and publish it: one script */
+/* redis_put - create or refresh a record, write its event: one script */
 static int
 redis_put(struct store *st, enum store_kind kind, const char *key,
     const struct quarantine *q, const struct store_escalation *esc,
@@ -350,37 +387,44 @@ redis_put(struct store *st, enum store_kind kind, const char *key,
 	redisReply *r;
 	int rc;
 
-	(void)esc;
-	if (redis_args_new(&a, 13, 2, strlen(rs->prefix) + 16 + strlen(key) + 64) < 0)
+	if (redis_args_new(&a, 19, 2, 3 * strlen(rs->prefix) + 2 *
+	    strlen(key) + 160) < 0)
 		return -1;
-	redis_args_ref(&a, "1", 1);
-	record_key(rs, &a, kind, key);
+	redis_args_ref(&a, "4", 1);
+	record_key(rs, &a, "q:", kind, key);
+	record_key(rs, &a, "h:", kind, key);
+	redis_args_cat(&a, rs->prefix, "incident", (const char *)NULL);
+	redis_args_ref(&a, rs->events, strlen(rs->events));
 	redis_args_num(&a, "%lld", (long long)now);
 	redis_args_num(&a, "%lld", (long long)q->expires);
 	redis_args_ref(&a, rule, strlen(rule));
 	redis_args_ref(&a, q->reason, strnlen(q->reason, sizeof(q->reason)));
 	redis_args_ref(&a, q->evidence, strnlen(q->evidence, sizeof(q->evidence)));
 	redis_args_ref(&a, q->node, strnlen(q->node, sizeof(q->node)));
-	redis_args_ref(&a, rs->channel, strlen(rs->channel));
-	redis_args_ref(&a, kind_name(kind), strlen(kind_name(kind)));
+	redis_args_ref(&a, store_kind_name(kind),
+	    strlen(store_kind_name(kind)));
 	redis_args_ref(&a, key, strlen(key));
+	redis_args_num(&a, "%u", esc != NULL ? esc->factor : 0);
+	redis_args_num(&a, "%lld", esc != NULL ? (long long)esc->max_ttl : 0);
+	redis_args_num(&a, "%lld", esc != NULL ? (long long)esc->window : 0);
+	redis_args_ref(&a, rs->events_max, strlen(rs->events_max));
 	if ((c = redis_pool_get(rs->pool)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	if ((r = run(rs, c, SCRIPT_PUT, &a, "put")) == NULL)
+	if ((r = redis_store_run(rs, c, SCRIPT_PUT, &a, "put")) == NULL)
 		rc = -1;
-	else if (parse_record(r, &m) < 0)
+	else if (redis_store_record(r, &m) < 0)
 		rc = -2;
 	else {
 		rc = 0;
 		if (merged_r != NULL)
 			*merged_r = m;
 	}
-	return finish(rs, c, r, &a, rc, "put");
+	return redis_store_finish(rs, c, r, &a, rc, "put");
 }
 
-/* redis_release - delete a record, and publish it if it lived */
+/* redis_release - delete a record, write its event if it lived */
 static int
 redis_release(struct store *st, enum store_kind kind, const char *key,
     time_t now)
@@ -391,27 +435,29 @@ redis_release(struct store *st, enum store_kind kind, const char *key,
 	redisReply *r;
 	int rc;
 
-	if (redis_args_new(&a, 9, 2, strlen(rs->prefix) + 16 + strlen(key) + 32) < 0)
+	if (redis_args_new(&a, 10, 2, strlen(rs->prefix) + 16 + strlen(key) + 32) < 0)
 		return -1;
-	redis_args_ref(&a, "1", 1);
-	record_key(rs, &a, kind, key);
+	redis_args_ref(&a, "2", 1);
+	record_key(rs, &a, "q:", kind, key);
+	redis_args_ref(&a, rs->events, strlen(rs->events));
 	redis_args_num(&a, "%lld", (long long)now);
-	redis_args_ref(&a, rs->channel, strlen(rs->channel));
-	redis_args_ref(&a, kind_name(kind), strlen(kind_name(kind)));
+	redis_args_ref(&a, store_kind_name(kind),
+	    strlen(store_kind_name(kind)));
 	redis_args_ref(&a, key, strlen(key));
 	redis_args_ref(&a, rs->node, strlen(rs->node));
+	redis_args_ref(&a, rs->events_max, strlen(rs->events_max));
 	if ((c = redis_pool_get(rs->pool)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	if ((r = run(rs, c, SCRIPT_RELEASE, &a, "release")) == NULL)
+	if ((r = redis_store_run(rs, c, SCRIPT_RELEASE, &a, "release")) == NULL)
 		rc = -1;
 	else if (r->type != REDIS_REPLY_INTEGER || r->integer < 0 ||
 	    r->integer > 1)
 		rc = -2;
 	else
 		rc = (int)r->integer;
-	return finish(rs, c, r, &a, rc, "release");
+	return redis_store_finish(rs, c, r, &a, rc, "release");
 }
 
 /* check_reply - a check script's reply into c; 0 ok, -2 malformed */
@@ -440,13 +486,55 @@ check_reply(const redisReply *r, struct store_check *c)
 	return 0;
 }
 
-/* redis_check - quarantine reads and counters: one script */
+/* check_args - a check script's keys and arguments (a->v[2...]) */
+static void
+check_args(struct redis_store *rs, struct redis_args *a, struct store_check *c,
+    time_t now)
+{
+	struct store_counter *k;
+	char window[24];
+	size_t i;
+
+	redis_args_num(a, "%zu", 3 + c->n_counters);
+	if (c->ip != NULL)
+		record_key(rs, a, "q:", STORE_IP, c->ip);
+	else
+		redis_args_ref(a, "", 0);
+	if (c->login != NULL)
+		record_key(rs, a, "q:", STORE_LOGIN, c->login);
+	else
+		redis_args_ref(a, "", 0);
+	if (c->seen_login != NULL)
+		redis_args_cat(a, rs->prefix, "n:seen:", c->ip,
+		    (const char *)NULL);
+	else
+		redis_args_ref(a, "", 0);
+	for (i = 0; i < c->n_counters; i++) {
+		k = &c->counters[i];
+		snprintf(window, sizeof(window), "%lu", k->window_ms);
+		redis_args_cat(a, rs->prefix, "r:", store_kind_name(k->kind),
+		    ":", k->what, ":", window, ":", k->key, (const char *)NULL);
+	}
+	redis_args_num(a, "%lld", (long long)now);
+	if (c->seen_login != NULL) {
+		redis_args_ref(a, c->seen_login, strlen(c->seen_login));
+		redis_args_num(a, "%lld", (long long)c->seen_ttl * 1000);
+	} else {
+		redis_args_ref(a, "", 0);
+		redis_args_ref(a, "0", 1);
+	}
+	for (i = 0; i < c->n_counters; i++) {
+		redis_args_num(a, "%lu", c->counters[i].window_ms);
+		redis_args_num(a, "%lu", c->counters[i].add);
+	}
+}
+
+/* redis_check - quarantine reads, seen note and counters: one script */
 static int
 redis_check(struct store *st, struct store_check *c, time_t now)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	size_t i, plen = strlen(rs->prefix), bytes;
-	struct store_counter *k;
 	struct redis_conn *conn;
 	struct redis_args a;
 	redisReply *r;
@@ -454,254 +542,21 @@ redis_check(struct store *st, struct store_check *c, time_t now)
 
 	if (c->ip == NULL && c->login == NULL && c->n_counters == 0)
 		return 0;
-	bytes = 2 * plen + 64 + (c->ip ? strlen(c->ip) : 0) +
+	bytes = 3 * plen + 96 + (c->ip ? 2 * strlen(c->ip) : 0) +
 	    (c->login ? strlen(c->login) : 0);
 	for (i = 0; i < c->n_counters; i++)
 		bytes += plen + strlen(c->counters[i].what) +
 		    strlen(c->counters[i].key) + 96;
-	if (redis_args_new(&a, 6 + 3 * (int)c->n_counters, 2, bytes) < 0)
+	if (redis_args_new(&a, 9 + 3 * (int)c->n_counters, 2, bytes) < 0)
 		return -1;
-	redis_args_num(&a, "%zu", 2 + c->n_counters);
-	if (c->ip != NULL)
-		record_key(rs, &a, STORE_IP, c->ip);
-	else
-		redis_args_ref(&a, "", 0);
-	if (c->login != NULL)
-		record_key(rs, &a, STORE_LOGIN, c->login);
-	else
-		redis_args_ref(&a, "", 0);
-	for (i = 0; i < c->n_counters; i++) {
-		char window[24];
-
-		k = &c->counters[i];
-		snprintf(window, sizeof(window), "%lu", k->window_ms);
-		redis_args_cat(&a, rs->prefix, "r:", kind_name(k->kind), ":", k->what,
-		    ":", window, ":", k->key, (const char *)NULL);
-	}
-	redis_args_num(&a, "%lld", (long long)now);
-	for (i = 0; i < c->n_counters; i++) {
-		redis_args_num(&a, "%lu", c->counters[i].window_ms);
-		redis_args_num(&a, "%lu", c->counters[i].add);
-	}
+	check_args(rs, &a, c, now);
 	if ((conn = redis_pool_get(rs->pool)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	r = run(rs, conn, SCRIPT_CHECK, &a, "check");
+	r = redis_store_run(rs, conn, SCRIPT_CHECK, &a, "check");
 	rc = r == NULL ? -1 : check_reply(r, c);
-	return finish(rs, conn, r, &a, rc, "check");
-}
-
-/* key_cmp - order of the listed-key tree */
-static int
-key_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-/* seen_add - remember a listed key; 1 new, 0 listed before, -1 no memory */
-static int
-seen_add(void **seen, const char *key)
-{
-	char *copy = strdup(key), **found;
-
-	if (copy == NULL || (found = tsearch(copy, seen, key_cmp)) == NULL) {
-		free(copy);
-		return -1;
-	}
-	if (*found == copy)
-		return 1;
-	free(copy);
-	return 0;
-}
-
-/* scan_page - one SCAN page of kind's records: cursor in, keys out */
-static redisReply *
-scan_page(struct redis_conn *c, const char *pattern, const char *cursor)
-{
-	const char *argv[6] = {"SCAN", cursor, "MATCH", pattern, "COUNT", "500"};
-	size_t len[6];
-	redisReply *r;
-	int i;
-
-	for (i = 0; i < 6; i++)
-		len[i] = strlen(argv[i]);
-	if ((r = redis_pool_cmd(c, "list", 6, argv, len)) == NULL)
-		return NULL;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-	    r->element[0]->type != REDIS_REPLY_STRING ||
-	    r->element[0]->len >= 32 ||
-	    r->element[1]->type != REDIS_REPLY_ARRAY) {
-		store_set_error("redis list: unexpected reply");
-		freeReplyObject(r);
-		return NULL;
-	}
-	return r;
-}
-
-/* read_page - the records of a page's keys: one script */
-static redisReply *
-read_page(struct redis_store *rs, struct redis_conn *c, const redisReply *keys)
-{
-	struct redis_args a;
-	redisReply *r;
-	size_t i;
-
-	if (redis_args_new(&a, 3 + (int)keys->elements, 2, 32) < 0)
-		return NULL;
-	redis_args_num(&a, "%zu", keys->elements);
-	for (i = 0; i < keys->elements; i++)
-		redis_args_ref(&a, keys->element[i]->str, keys->element[i]->len);
-	r = run(rs, c, SCRIPT_LIST, &a, "list");
-	free(a.v);
-	if (r != NULL && (r->type != REDIS_REPLY_ARRAY ||
-	    r->elements != keys->elements)) {
-		store_set_error("redis list: unexpected reply");
-		freeReplyObject(r);
-		r = NULL;
-	}
-	return r;
-}
-
-/* list_page - fn for each live, unlisted record of a page; <0 error, 1 stop */
-static int
-list_page(const redisReply *keys, const redisReply *recs, size_t skip,
-    enum store_kind kind, time_t now, void **seen, store_list_fn fn,
-    void *arg, int *n_r)
-{
-	const redisReply *k;
-	struct quarantine q;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < keys->elements; i++) {
-		k = keys->element[i];
-		if (k->type != REDIS_REPLY_STRING || k->len <= skip ||
-		    memchr(k->str, '\0', k->len) != NULL ||
-		    parse_record(recs->element[i], &q) < 0 || q.expires <= now)
-			continue;
-		if ((rc = seen_add(seen, k->str)) < 0) {
-			store_set_error("redis list: out of memory");
-			return -1;
-		}
-		if (rc == 0)
-			continue;
-		(*n_r)++;
-		if (fn(arg, kind, k->str + skip, &q) != 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* glob_escape - s with Redis's glob characters escaped, into buf */
-static void
-glob_escape(const char *s, char *buf)
-{
-	for (; *s != '\0'; s++) {
-		if (strchr("*?[]\\", *s) != NULL)
-			*buf++ = '\\';
-		*buf++ = *s;
-	}
-	*buf = '\0';
-}
-
-/* redis_list - the live records of a kind: SCAN pages, one script each */
-static int
-redis_list(struct store *st, enum store_kind kind, time_t now,
-    store_list_fn fn, void *arg)
-{
-	struct redis_store *rs = (struct redis_store *)st;
-	size_t skip = strlen(rs->prefix) + 3 + strlen(kind_name(kind));
-	char cursor[32] = "0", *pattern;
-	redisReply *page, *recs;
-	struct redis_conn *c;
-	void *seen = NULL;
-	int n = 0, rc = 0;
-
-	if ((pattern = malloc(2 * strlen(rs->prefix) + 16)) == NULL) {
-		store_set_error("redis list: out of memory");
-		return -1;
-	}
-	glob_escape(rs->prefix, pattern);
-	strcat(strcat(strcat(pattern, "q:"), kind_name(kind)), ":*");
-	do {
-		if ((c = redis_pool_get(rs->pool)) == NULL) {
-			rc = -1;
-			break;
-		}
-		recs = NULL;
-		if ((page = scan_page(c, pattern, cursor)) != NULL &&
-		    page->element[1]->elements > 0)
-			recs = read_page(rs, c, page->element[1]);
-		rc = page == NULL || (recs == NULL &&
-		    page->element[1]->elements > 0) ? -1 : 0;
-		redis_pool_put(rs->pool, c, rc < 0);
-		if (rc == 0) {
-			memcpy(cursor, page->element[0]->str,
-			    page->element[0]->len);
-			cursor[page->element[0]->len] = '\0';
-			if (recs != NULL)
-				rc = list_page(page->element[1], recs, skip,
-				    kind, now, &seen, fn, arg, &n);
-		}
-		if (recs != NULL)
-			freeReplyObject(recs);
-		if (page != NULL)
-			freeReplyObject(page);
-	} while (rc == 0 && strcmp(cursor, "0") != 0);
-	tdestroy(seen, free);
-	free(pattern);
-	return rc < 0 ? -1 : n;
-}
-
-/* info_field - the value of "name:" in an INFO text, or NULL */
-static const char *
-info_field(const char *text, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p;
-
-	for (p = text; p != NULL; p = strchr(p, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (strncmp(p, name, len) == 0 && p[len] == ':')
-			return p + len + 1;
-	}
-	return NULL;
-}
-
-/* redis_server_info - version, memory and clients: one INFO */
-static int
-redis_server_info(struct store *st, struct store_server_info *info_r)
-{
-	struct redis_store *rs = (struct redis_store *)st;
-	const char *argv[1] = {"INFO"}, *v, *m, *cl;
-	size_t len[1] = {4};
-	struct redis_conn *c;
-	redisReply *r;
-	int rc = -2;
-
-	if ((c = redis_pool_get(rs->pool)) == NULL)
-		return -1;
-	if ((r = redis_pool_cmd(c, "info", 1, argv, len)) == NULL)
-		rc = -1;
-	else if (r->type == REDIS_REPLY_STRING &&
-	    (v = info_field(r->str, "redis_version")) != NULL &&
-	    (m = info_field(r->str, "used_memory")) != NULL &&
-	    (cl = info_field(r->str, "connected_clients")) != NULL) {
-		memset(info_r, 0, sizeof(*info_r));
-		snprintf(info_r->version, sizeof(info_r->version), "%.*s",
-		    (int)strcspn(v, "\r\n"), v);
-		info_r->used_memory = strtoull(m, NULL, 10);
-		info_r->connected_clients = strtoul(cl, NULL, 10);
-		rc = 1;
-	}
-	if (rc == -2)
-		store_set_error("redis info: unexpected reply");
-	redis_pool_put(rs->pool, c, rc < 0);
-	if (r != NULL)
-		freeReplyObject(r);
-	return rc < 0 ? -1 : rc;
+	return redis_store_finish(rs, conn, r, &a, rc, "check");
 }
 
 /* redis_free - close the connections and free the store */
@@ -713,7 +568,7 @@ redis_free(struct store *st)
 	redis_pool_free(rs->pool);
 	free(rs->prefix);
 	free(rs->node);
-	free(rs->channel);
+	free(rs->events);
 	free(rs);
 }
 
@@ -726,6 +581,10 @@ static const struct store_ops redis_ops = {
 	.free = redis_free,
 	.quarantine_list = redis_list,
 	.server_info = redis_server_info,
+	.events_read = redis_events_read,
+	.events_ack = redis_events_ack,
+	.note_put = redis_note_put,
+	.note_get = redis_note_get,
 };
 
 /* store_redis_new - a Redis store, not yet connected; NULL with err */
@@ -744,12 +603,14 @@ store_redis_new(const struct store_redis_opts *o, char *err, size_t errlen)
 	if ((rs = calloc(1, sizeof(*rs))) == NULL ||
 	    (rs->prefix = strdup(o->prefix)) == NULL ||
 	    (rs->node = strdup(o->node != NULL ? o->node : "")) == NULL ||
-	    (rs->channel = malloc(plen + sizeof("events"))) == NULL) {
+	    (rs->events = malloc(plen + sizeof("events"))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	memcpy(rs->channel, o->prefix, plen);
-	memcpy(rs->channel + plen, "events", sizeof("events"));
+	memcpy(rs->events, o->prefix, plen);
+	memcpy(rs->events + plen, "events", sizeof("events"));
+	snprintf(rs->events_max, sizeof(rs->events_max), "%lu",
+	    o->events_max != 0 ? o->events_max : 100000);
 	if ((rs->pool = redis_pool_new(o, err, errlen)) == NULL)
 		goto fail;
 	for (i = 0; i < N_SCRIPTS; i++)

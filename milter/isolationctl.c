@@ -2,7 +2,8 @@
  * NAME
  *	isolationctl 8
  * SUMMARY
- *	the operator's tool: quarantines in the shared store, and explain
+ *	the operator's tool: quarantines in the shared store, the event
+ *	log, the alerting consumer, and explain
  * SYNOPSIS
  *	isolationctl [-c file] command [argument...]
  *	isolationctl -h | -V
@@ -10,16 +11,29 @@
  *	Reads the daemon's configuration (the same file, the same parser)
  *	and works on the daemon's state store through lib/store.h, so that
  *	what it lists, sets and lifts is what every node enforces. Commands:
- *	list, show, quarantine, release, stats (the store) and explain
- *	(offline, ctl_explain.c). See man/isolationctl.8.
+ *	list, show, quarantine, release (also a customer's self-service
+ *	release with --code), stats (the store), events (the event log,
+ *	ctl_events.c), notify (the alerting consumer, ctl_notify.c) and
+ *	explain (offline, ctl_explain.c). See man/isolationctl.8.
  *
  *	The store is the daemon's own (conf_store_open): the StateFile on
  *	one server, opened beside the running daemon (LMDB lets several
  *	processes share it), or the cluster's Redis, as a client with one
  *	connection and a longer command timeout than the sessions'.
+ *
+ *	release ip|login KEY --code CODE is what an ISP's web portal runs
+ *	for a customer: the code must be the one the alert mail gave for
+ *	the live incident (relcode_check: the incident number is part of
+ *	the code, so it never works for another incident, nor twice), and
+ *	a key releases itself at most once per SelfReleaseInterval (the
+ *	note "selfrelease:KIND:KEY", claimed atomically). Each outcome is
+ *	also logged to syslog (SyslogFacility, notice), unless Syslog no:
+ *	"self-release kind=ip key=192.0.2.7 incident=7 released" or
+ *	"... refused reason=\"wrong release code\"".
  * DIAGNOSTICS
- *	Exit 0: done (quarantined, released, accepted); 1: the answer is no
- *	(not quarantined, nothing to release, explain refused); 2: usage,
+ *	Exit 0: done (quarantined, released, accepted, events printed,
+ *	notify stopped); 1: the answer is no (not quarantined, nothing to
+ *	release, a self-release refused, explain refused); 2: usage,
  *	configuration (file:line: message), or store error.
  */
 #include "config.h"
@@ -31,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +54,7 @@
 #include "declog.h"
 #include "log.h"
 #include "netset.h"
+#include "relcode.h"
 #include "store.h"
 
 #define USAGE_PREFIX	"usage: isolationctl [-c file] "
@@ -85,6 +101,50 @@ ctl_escape(FILE *fp, const char *s, int keep_space)
 	}
 	fputs(declog_escape(s, keep_space, buf, len), fp);
 	free(buf);
+}
+
+static volatile sig_atomic_t stop_requested;
+
+/* on_stop - SIGINT, SIGTERM: finish what is in hand, then stop */
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* ctl_catch_stop - SIGINT and SIGTERM set the stop flag */
+void
+ctl_catch_stop(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a wait in progress ends early */
+	sa.sa_flags = 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* ctl_stopping - has a stop signal arrived? */
+int
+ctl_stopping(void)
+{
+	return stop_requested;
+}
+
+/* ctl_pause_ms - sleep ms milliseconds, or until a stop signal */
+void
+ctl_pause_ms(unsigned long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	if (!stop_requested)
+		nanosleep(&ts, NULL);
 }
 
 /* kind_name - the word for a store kind */
@@ -135,9 +195,9 @@ parse_target(const char *kind, const char *key, struct target *t)
 	return 0;
 }
 
-/* iso_time - a time as ISO 8601 UTC, "2026-11-20T10:00:00Z" */
-static const char *
-iso_time(time_t t, char *buf, size_t len)
+/* ctl_iso_time - a time as ISO 8601 UTC, "2026-11-20T10:00:00Z" */
+const char *
+ctl_iso_time(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
 
@@ -158,7 +218,7 @@ print_line(enum store_kind kind, const char *key, const struct quarantine *q,
 	ctl_escape(stdout, key, 0);
 	printf(" rule=%s hits=%lu expires_in=%llds first_seen=%s node=",
 	    rule_name(q->rule), q->hits, (long long)(q->expires - now),
-	    iso_time(q->first_seen, when, sizeof(when)));
+	    ctl_iso_time(q->first_seen, when, sizeof(when)));
 	ctl_escape(stdout, q->node[0] ? q->node : "-", 0);
 	fputs(" reason=\"", stdout);
 	ctl_escape(stdout, q->reason, 1);
@@ -188,9 +248,12 @@ print_record(const struct target *t, const struct quarantine *q, time_t now)
 	print_field("node:", q->node);
 	snprintf(buf, sizeof(buf), "%lu", q->hits);
 	print_field("hits:", buf);
-	print_field("first_seen:", iso_time(q->first_seen, buf, sizeof(buf)));
-	print_field("last_seen:", iso_time(q->last_seen, buf, sizeof(buf)));
-	print_field("expires:", iso_time(q->expires, buf, sizeof(buf)));
+	print_field("first_seen:",
+	    ctl_iso_time(q->first_seen, buf, sizeof(buf)));
+	print_field("last_seen:",
+	    ctl_iso_time(q->last_seen, buf, sizeof(buf)));
+	print_field("expires:",
+	    ctl_iso_time(q->expires, buf, sizeof(buf)));
 	snprintf(buf, sizeof(buf), "%llds", (long long)(q->expires - now));
 	print_field("expires_in:", buf);
 }
@@ -328,17 +391,132 @@ cmd_quarantine(const struct ctl *ctl, int argc, char **argv)
 	return CTL_OK;
 }
 
-/* cmd_release - release ip|login KEY: 0 released, 1 was not quarantined */
+/* notice - a self-release outcome for syslog too: the portal's audit trail */
+static void __attribute__((format(printf, 2, 3)))
+notice(const struct conf *conf, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!conf->syslog)
+		return;
+	openlog("isolationctl", LOG_PID, conf->syslog_facility);
+	va_start(ap, fmt);
+	vsyslog(LOG_NOTICE, fmt, ap);
+	va_end(ap);
+	closelog();
+}
+
+/* span - a SelfReleaseInterval in words: "7 days", "12 hours" */
+static const char *
+span(unsigned long ms, char *buf, size_t len)
+{
+	static const struct {
+		unsigned long ms;
+		const char *unit;
+	} units[] = {
+		{86400000UL, "day"}, {3600000UL, "hour"}, {60000UL, "minute"},
+		{1000UL, "second"},
+	};
+	unsigned long n = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if ((n = (ms + units[i].ms - 1) / units[i].ms) >= 1 &&
+		    ms >= units[i].ms)
+			break;
+	if (i == sizeof(units) / sizeof(units[0]))
+		i--;
+	snprintf(buf, len, "%lu %s%s", n, units[i].unit, n == 1 ? "" : "s");
+	return buf;
+}
+
+/* self_release - release --code: the customer's own, once per interval */
+static int
+self_release(const struct ctl *ctl, const struct target *t, const char *code)
+{
+	const struct conf *conf = ctl->conf;
+	const char *kind = kind_name(t->kind);
+	char key[STORE_KEY_MAX * 4 + 1], note[STORE_NOTE_MAX], num[24];
+	char when[64];
+	struct quarantine q;
+	int rc;
+
+	if (conf->release_secret == NULL) {
+		ctl_error("self-service release is off (ReleaseSecret)");
+		return CTL_NO;
+	}
+	declog_escape(t->key, 0, key, sizeof(key));
+	if ((rc = store_quarantine_get(ctl->store, t->kind, t->key, ctl->now,
+	    &q)) < 0)
+		return store_failed(ctl, "release");
+	if (rc == 0) {
+		printf("%s %s is not quarantined\n", kind, key);
+		return CTL_NO;
+	}
+	if (!relcode_check(conf->release_secret, conf->release_secret_len,
+	    t->kind, t->key, q.incident, code)) {
+		ctl_error("%s %s: wrong release code", kind, key);
+		notice(conf, "self-release kind=%s key=%s incident=%lu refused "
+		    "reason=\"wrong release code\"", kind, key, q.incident);
+		return CTL_NO;
+	}
+	if (conf->self_release_interval_ms > 0) {
+		snprintf(note, sizeof(note), "selfrelease:%s:%s", kind, t->key);
+		snprintf(num, sizeof(num), "%lu", q.incident);
+		if ((rc = store_note_put(ctl->store, note, num, ctl->now +
+		    (time_t)((conf->self_release_interval_ms + 999) / 1000), 1,
+		    ctl->now)) < 0)
+			return store_failed(ctl, "release");
+		if (rc == 0) {
+			span(conf->self_release_interval_ms, when,
+			    sizeof(when));
+			ctl_error("%s %s released itself within the last %s; "
+			    "ask the help desk%s%s", kind, key, when,
+			    conf->support_contact ? ": " : "",
+			    conf->support_contact ? conf->support_contact : "");
+			notice(conf, "self-release kind=%s key=%s incident=%lu "
+			    "refused reason=\"released itself within the last "
+			    "%s\"", kind, key, q.incident, when);
+			return CTL_NO;
+		}
+	}
+	if ((rc = store_quarantine_release(ctl->store, t->kind, t->key,
+	    ctl->now)) < 0)
+		return store_failed(ctl, "release");
+	if (rc == 0) {
+		printf("%s %s is not quarantined\n", kind, key);
+		return CTL_NO;
+	}
+	printf("%s %s released\n", kind, key);
+	notice(conf, "self-release kind=%s key=%s incident=%lu released", kind,
+	    key, q.incident);
+	return CTL_OK;
+}
+
+/* cmd_release - release ip|login KEY [--code CODE]: 0 released, 1 not */
 static int
 cmd_release(const struct ctl *ctl, int argc, char **argv)
 {
+	const char *pos[2], *code = NULL;
 	struct target t;
-	int rc;
+	int i, n = 0, opts = 1, rc;
 
-	if (argc != 2)
+	for (i = 0; i < argc; i++) {
+		if (opts && strcmp(argv[i], "--") == 0)
+			opts = 0;
+		else if (opts && strcmp(argv[i], "--code") == 0 && i + 1 < argc)
+			code = argv[++i];
+		else if ((opts && argv[i][0] == '-') || n == 2)
+			return -1;
+		else
+			pos[n++] = argv[i];
+	}
+	if (n != 2)
 		return -1;
-	if (parse_target(argv[0], argv[1], &t) < 0)
+	if (parse_target(pos[0], pos[1], &t) < 0)
 		return CTL_ERROR;
+	if (code != NULL)
+		return self_release(ctl, &t, code);
 	if ((rc = store_quarantine_release(ctl->store, t.kind, t.key,
 	    ctl->now)) < 0)
 		return store_failed(ctl, "release");
@@ -394,8 +572,11 @@ static const struct command commands[] = {
 	{"show", cmd_show, 1, "show ip|login KEY"},
 	{"quarantine", cmd_quarantine, 1,
 	    "quarantine ip|login KEY [-t DURATION] [-r REASON]"},
-	{"release", cmd_release, 1, "release ip|login KEY"},
+	{"release", cmd_release, 1, "release ip|login KEY [--code CODE]"},
 	{"stats", cmd_stats, 1, "stats"},
+	{"events", ctl_events, 1, "events [--follow] [--from ID]"},
+	{"notify", ctl_notify, 1,
+	    "notify [--once] [--group NAME] [--consumer NAME]"},
 	{"explain", ctl_explain, 0, "explain [--ip ADDR] [--port N] [--daemon NAME] "
 	    "[--helo NAME]\n[--auth LOGIN] [--from ADDR] [--rcpt ADDR] "
 	    "[--role inbound|outbound]\n[--quarantined] [--spf RESULT] "

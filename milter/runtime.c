@@ -21,7 +21,7 @@
 #include "log.h"
 #include "runtime.h"
 
-#define RUNTIME_SWEEP_SECONDS	60
+#define RUNTIME_SWEEP_SECONDS	10	/* each sweep takes 50 ms at most */
 
 static struct store *runtime_st;
 static pthread_t sweeper;

@@ -5,32 +5,49 @@
  *	check_store
  * DESCRIPTION
  *	Tables of steps (put, get, release, check at given times) with the
- *	wanted results; every backend runs them: memory, and redis against
- *	a private redis-server that each test starts on a free 127.0.0.1
- *	port (no RDB, no AOF, its files in a mkdtemp folder) and stops by
- *	its pid. Window expiry runs on the memory backend only, where time
- *	is an input; Redis counts on its own clock.
+ *	wanted results; every backend runs them: memory, lmdb on a fresh
+ *	file per test in a mkdtemp folder of the run, and redis against a
+ *	private redis-server that each test starts on a free 127.0.0.1 port
+ *	(no RDB, no AOF, its files in a mkdtemp folder) and stops by its
+ *	pid. Window expiry runs on the memory backend only, where time is an
+ *	input; Redis counts on its own clock.
  *
- *	Listings run on both backends too: exactly the live records of a
+ *	Listings run on every backend too: exactly the live records of a
  *	kind, each once, also over several SCAN pages.
+ *
+ *	The incident loop's contract, on every backend: incident numbers (a
+ *	new record, a refresh, after expiry, after release), escalation
+ *	(factor, cap, window), the events log (types, order, every field,
+ *	hostile key bytes, none for a refresh of nothing or for expiry),
+ *	consumer groups (consumers never share an event, unacknowledged
+ *	ones come back to their consumer, a dead consumer's are claimed
+ *	after STORE_EVENTS_CLAIM_MS, a new group sees what is kept, "0" and
+ *	"$", waiting), notes (claims, expiry, lengths) and the seen note of
+ *	store_check(). What runs on the now passed in on memory and lmdb
+ *	(note expiry, claims) runs on Redis's clock on Redis: there the
+ *	notes' PTTL is checked instead, and a consumer's pending events are
+ *	made idle with XCLAIM ... IDLE rather than waited for.
  *
  *	The Redis cases: reconnection after CLIENT KILL, the NOSCRIPT path
  *	after SCRIPT FLUSH, a server stopped and started again, a paused
- *	server (timeout, not a hang), the events published, AUTH with a
- *	password and an ACL user, prefix and database isolation, threads
- *	sharing a small pool, one round trip per check (MONITOR, INFO
- *	commandstats), a Unix socket, a server down at start, the options
- *	refused, a pool of one shared by four threads on a paused server,
- *	a replica's READONLY, listings under prefixes with glob characters
- *	beside keys that are not records, and a Sentinel (a dead one listed
- *	first) with a forced failover that the store follows.
+ *	server (timeout, not a hang), the events published and streamed
+ *	(the line's fields, the stream's fields, MAXLEN, a malformed entry),
+ *	AUTH with a password and an ACL user, prefix and database isolation,
+ *	threads sharing a small pool, one round trip per check, put and
+ *	release (MONITOR, INFO commandstats), a Unix socket, a server down
+ *	at start, the options refused, a pool of one shared by four threads
+ *	on a paused server, a replica's READONLY, listings under prefixes
+ *	with glob characters beside keys that are not records, and a
+ *	Sentinel (a dead one listed first) with a forced failover that the
+ *	store follows.
  *
  *	Like the daemon, the program ignores SIGPIPE: hiredis writes to
  *	sockets that a server may have closed.
  * ENVIRONMENT
  *	ISO_REQUIRE_INTEGRATION=1  a missing redis-server is a failure;
- *		otherwise only the memory backend runs, with a note.
- *	ISO_KEEP  keep the servers' folders (/tmp/check_store.*), for a look.
+ *		otherwise only the memory and lmdb backends run, with a note.
+ *	ISO_KEEP  keep the servers' and the lmdb files' folders
+ *		(/tmp/check_store.*), for a look.
  * DIAGNOSTICS
  *	Exit status 0 when every test passed, 1 otherwise.
  */
@@ -75,15 +92,25 @@ struct srv {
 static struct srv servers[SRV_MAX];
 static int have_redis;
 
+/* main's folder of the lmdb files, removed by main, also after failures */
+static char lmdb_dir[64];
+static char lmdb_path[128];		/* the open lmdb store's; "": none */
+
+/* redis last: without redis-server, the others still run */
 static const struct backend {
 	const char *name;
 	int	redis;
+	int	lmdb;
+	int	clock;			/* notes and claims on the now given */
+	const char *node;		/* the releasing node of its events */
 } backends[] = {
-	{"memory", 0},
-	{"redis", 1},
+	{"memory", 0, 0, 1, ""},
+	{"lmdb", 0, 1, 1, "mx2"},
+	{"redis", 1, 0, 0, "mx2"},
 };
+#define N_LOCAL		2		/* backends without a server */
 
-/* pause_ms - wait a little, only while polling for a server */
+/* pause_ms - wait a little: polling for a server, or a writer's start */
 static void
 pause_ms(long ms)
 {
@@ -286,6 +313,20 @@ srv_stop(struct srv *s, int keep)
 	}
 }
 
+/* lmdb_remove - remove the lmdb store's file and lock, unless ISO_KEEP */
+static void
+lmdb_remove(void)
+{
+	char lock[sizeof(lmdb_path) + 8];
+
+	if (lmdb_path[0] != '\0' && getenv("ISO_KEEP") == NULL) {
+		snprintf(lock, sizeof(lock), "%s-lock", lmdb_path);
+		unlink(lmdb_path);
+		unlink(lock);
+	}
+	lmdb_path[0] = '\0';
+}
+
 /* stop_all - at exit, also after a failed assertion: no server left */
 static void
 stop_all(void)
@@ -294,6 +335,7 @@ stop_all(void)
 
 	for (i = 0; i < SRV_MAX; i++)
 		srv_stop(&servers[i], 0);
+	lmdb_remove();
 }
 
 /* must_start - srv_start() that must succeed */
@@ -335,22 +377,45 @@ redis_store(int port, unsigned pool, unsigned long timeout_ms)
 	return st;
 }
 
+/* lmdb_store - a store on a new file in main's folder */
+static struct store *
+lmdb_store(void)
+{
+	struct store_lmdb_opts o;
+	struct store *st;
+	char err[256];
+
+	/* a test's fork: its own pid */
+	snprintf(lmdb_path, sizeof(lmdb_path), "%s/state.%ld.lmdb", lmdb_dir,
+	    (long)getpid());
+	memset(&o, 0, sizeof(o));
+	o.path = lmdb_path;
+	o.node = "mx2";
+	st = store_lmdb_new(&o, err, sizeof(err));
+	ck_assert_msg(st != NULL, "store_lmdb_new: %s", err);
+	return st;
+}
+
 /* backend_open - a fresh store of backend i (redis: on its own server) */
 static struct store *
 backend_open(int i, unsigned pool)
 {
+	if (backends[i].lmdb)
+		return lmdb_store();
 	if (!backends[i].redis)
 		return store_memory_new();
 	return redis_store(must_start(0, 0, NULL)->port, pool, 5000);
 }
 
-/* backend_close - free the store, stop its server */
+/* backend_close - free the store, stop its server, remove its file */
 static void
 backend_close(int i, struct store *st)
 {
 	store_free(st);
 	if (backends[i].redis)
 		srv_stop(&servers[0], 0);
+	if (backends[i].lmdb)
+		lmdb_remove();
 }
 
 /* quarantine - put kind:key at now until expires, or fail the test */
@@ -951,6 +1016,657 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* The incident loop's contract, on every backend. */
+
+/* put_esc - put kind:key at now until expires, with esc; rc, merged_r */
+static int
+put_esc(struct store *st, enum store_kind kind, const char *key, time_t now,
+    time_t expires, const struct store_escalation *esc,
+    struct quarantine *merged_r)
+{
+	struct quarantine q;
+
+	memset(&q, 0, sizeof(q));
+	q.rule = RULE_INBOUND_CUSTOMER_DIRECT;
+	snprintf(q.reason, sizeof(q.reason), "bot seen: helo=x y");
+	snprintf(q.evidence, sizeof(q.evidence), "helo=x");
+	snprintf(q.node, sizeof(q.node), "mx1");
+	q.expires = expires;
+	memset(merged_r, 0x5a, sizeof(*merged_r));
+	return store_quarantine_put(st, kind, key, &q, esc, now, merged_r);
+}
+
+/* run_step - a PUT, GET or RELEASE; its rc, the record in *q_r */
+static int
+run_step(struct store *st, enum op op, enum store_kind kind, const char *key,
+    time_t now, time_t expires, const struct store_escalation *esc,
+    struct quarantine *q_r)
+{
+	memset(q_r, 0x5a, sizeof(*q_r));
+	if (op == PUT)
+		return put_esc(st, kind, key, now, expires, esc, q_r);
+	if (op == GET)
+		return store_quarantine_get(st, kind, key, now, q_r);
+	return store_quarantine_release(st, kind, key, now);
+}
+
+static const struct incident_step {
+	enum op op;
+	enum store_kind kind;
+	const char *key;
+	time_t	now;
+	time_t	expires;		/* PUT */
+	int	want_rc;
+	unsigned long want_incident;	/* of the record put or got */
+	unsigned long want_hits;
+} incident_steps[] = {
+	{PUT, STORE_IP, "127.0.2.66", 1000, 2000, 0, 1, 1},
+	{PUT, STORE_IP, "127.0.2.66", 1100, 2100, 0, 1, 2},	/* a refresh */
+	{GET, STORE_IP, "127.0.2.66", 1200, 0, 1, 1, 2},
+	{PUT, STORE_LOGIN, "127.0.2.66", 1200, 2000, 0, 2, 1},	/* kinds apart */
+	{PUT, STORE_IP, "127.0.2.67", 1300, 2000, 0, 3, 1},
+	{PUT, STORE_LOGIN, "127.0.2.66", 1400, 2000, 0, 2, 2},
+	{GET, STORE_IP, "127.0.2.66", 2100, 0, 0, 0, 0},	/* expired */
+	{PUT, STORE_IP, "127.0.2.66", 2100, 3000, 0, 4, 1},	/* after expiry */
+	{PUT, STORE_IP, "127.0.2.66", 2150, 3000, 0, 4, 2},
+	{RELEASE, STORE_IP, "127.0.2.66", 2200, 0, 1, 0, 0},
+	{PUT, STORE_IP, "127.0.2.66", 2300, 3000, 0, 5, 1},	/* after release */
+	{GET, STORE_IP, "127.0.2.66", 2400, 0, 1, 5, 1},
+	{PUT, STORE_IP, "127.0.2.67", 2400, 3000, 0, 6, 1},	/* expired at 2000 */
+	{PUT, STORE_IP, "", 2500, 3000, -1, 0, 0},		/* refused: no number */
+	{PUT, STORE_LOGIN, "alice", 2500, 3000, 0, 7, 1},
+};
+
+/* Every new record opens an incident: 1, 2, 3... per store. */
+START_TEST(test_incidents)
+{
+	struct store *st = backend_open(_i, 0);
+	struct quarantine got;
+	int i, rc;
+
+	for (i = 0; i < NCASES(incident_steps); i++) {
+		const struct incident_step *s = &incident_steps[i];
+
+		rc = run_step(st, s->op, s->kind, s->key, s->now, s->expires,
+		    NULL, &got);
+		ck_assert_msg(rc == s->want_rc, "%s step %d: rc %d (%s)",
+		    backends[_i].name, i, rc, store_error(st));
+		if (s->op == RELEASE || rc != (s->op == GET))
+			continue;
+		ck_assert_msg(got.incident == s->want_incident &&
+		    got.hits == s->want_hits && got.repeat == 1,
+		    "%s step %d: incident %lu hits %lu repeat %lu",
+		    backends[_i].name, i, got.incident, got.hits, got.repeat);
+	}
+	backend_close(_i, st);
+}
+END_TEST
+
+static const struct store_escalation esc_double = {2, 350, 1000},
+    esc_low_cap = {2, 50, 1000}, esc_no_window = {2, 350, 0},
+    esc_factor_one = {1, 350, 1000};
+
+static const struct escalation_step {
+	const struct store_escalation *esc;
+	enum op op;
+	enum store_kind kind;
+	const char *key;
+	time_t	now;
+	time_t	expires;		/* PUT: base TTL expires - now */
+	int	want_rc;
+	unsigned long want_repeat;	/* PUT, GET */
+	time_t	want_expires;
+} escalation_steps[] = {
+	{&esc_double, PUT, STORE_IP, "a", 1000, 1100, 0, 1, 1100},
+	{&esc_double, RELEASE, STORE_IP, "a", 1010, 0, 1, 0, 0},
+	{&esc_double, PUT, STORE_IP, "a", 1200, 1300, 0, 2, 1400},  /* 2x */
+	{&esc_double, PUT, STORE_IP, "a", 1250, 1350, 0, 2, 1400},  /* refresh */
+	{&esc_double, GET, STORE_IP, "a", 1399, 0, 1, 2, 1400},
+	{&esc_double, PUT, STORE_IP, "a", 1400, 1500, 0, 3, 1750},  /* 4x: cap */
+	{&esc_double, PUT, STORE_IP, "a", 1750, 1850, 0, 4, 2100},  /* cap */
+	{&esc_double, PUT, STORE_LOGIN, "a", 1750, 1850, 0, 1, 1850}, /* kind */
+	/* the window ends 1000 s after the latest incident opened (1750) */
+	{&esc_double, PUT, STORE_IP, "a", 2750, 2850, 0, 1, 2850},
+	{&esc_double, PUT, STORE_IP, "a", 2850, 2950, 0, 2, 3050},
+	{NULL, PUT, STORE_IP, "b", 1000, 1100, 0, 1, 1100},	/* no escalation */
+	{NULL, RELEASE, STORE_IP, "b", 1010, 0, 1, 0, 0},
+	{NULL, PUT, STORE_IP, "b", 1020, 1120, 0, 1, 1120},
+	{&esc_factor_one, PUT, STORE_IP, "c", 1000, 1100, 0, 1, 1100},
+	{&esc_factor_one, RELEASE, STORE_IP, "c", 1010, 0, 1, 0, 0},
+	{&esc_factor_one, PUT, STORE_IP, "c", 1020, 1120, 0, 1, 1120},
+	{&esc_low_cap, PUT, STORE_IP, "d", 1000, 1100, 0, 1, 1100},
+	{&esc_low_cap, RELEASE, STORE_IP, "d", 1010, 0, 1, 0, 0},
+	{&esc_low_cap, PUT, STORE_IP, "d", 1020, 1120, 0, 2, 1120}, /* >= base */
+	{&esc_no_window, PUT, STORE_IP, "e", 1000, 1100, 0, 1, 1100},
+	{&esc_no_window, RELEASE, STORE_IP, "e", 1010, 0, 1, 0, 0},
+	{&esc_no_window, PUT, STORE_IP, "e", 1020, 1120, 0, 1, 1120},
+};
+
+/* Repeat offenders: the n-th incident of a window lasts base * 2^(n-1). */
+START_TEST(test_escalation)
+{
+	struct store *st = backend_open(_i, 0);
+	struct quarantine got;
+	int i, rc;
+
+	for (i = 0; i < NCASES(escalation_steps); i++) {
+		const struct escalation_step *s = &escalation_steps[i];
+
+		rc = run_step(st, s->op, s->kind, s->key, s->now, s->expires,
+		    s->esc, &got);
+		ck_assert_msg(rc == s->want_rc, "%s step %d: rc %d (%s)",
+		    backends[_i].name, i, rc, store_error(st));
+		if (s->op == RELEASE)
+			continue;
+		ck_assert_msg(got.repeat == s->want_repeat &&
+		    got.expires == s->want_expires,
+		    "%s step %d: repeat %lu expires %lld, want %lu %lld",
+		    backends[_i].name, i, got.repeat, (long long)got.expires,
+		    s->want_repeat, (long long)s->want_expires);
+	}
+	backend_close(_i, st);
+}
+END_TEST
+
+#define HOSTILE_KEY	"John Doe+x=y\r\n\t\"'\\\xc3\xa9 \x7f\x01"
+#define EV_MAX		32
+
+static char key_max[STORE_KEY_MAX + 1];	/* 256 octets, all but NUL */
+
+/* fill_key_max - key_max's octets: 1, 2, ... 255, 1 */
+static void
+fill_key_max(void)
+{
+	int i;
+
+	for (i = 0; i < STORE_KEY_MAX; i++)
+		key_max[i] = (char)(1 + i % 255);
+	key_max[STORE_KEY_MAX] = '\0';
+}
+
+/* id_cmp - the order of two event ids, "42" or "1764200000000-0" */
+static int
+id_cmp(const char *a, const char *b)
+{
+	unsigned long long a1 = 0, a2 = 0, b1 = 0, b2 = 0;
+
+	ck_assert_int_ge(sscanf(a, "%llu-%llu", &a1, &a2), 1);
+	ck_assert_int_ge(sscanf(b, "%llu-%llu", &b1, &b2), 1);
+	if (a1 != b1)
+		return a1 < b1 ? -1 : 1;
+	return a2 < b2 ? -1 : a2 > b2;
+}
+
+/* read_log - the events after id, no group, no wait; how many */
+static size_t
+read_log(struct store *st, const char *after, struct store_event *v,
+    size_t max)
+{
+	size_t n = 99;
+
+	ck_assert_msg(store_events_read(st, NULL, NULL, after, 0, 1000, v,
+	    max, &n) == 0, "events_read after %s: %s", after, store_error(st));
+	ck_assert_uint_le(n, max);
+	return n;
+}
+
+static const struct log_step {
+	enum op op;
+	enum store_kind kind;
+	const char *key;		/* NULL: key_max */
+	time_t	now;
+	time_t	expires;		/* PUT */
+	int	want_rc;
+	int	want_event;		/* its type; -1: none */
+	unsigned long want_hits;
+	unsigned long want_incident;
+	time_t	want_first;
+	time_t	want_expires;
+} log_steps[] = {
+	{PUT, STORE_IP, "127.0.2.66", 1000, 5000, 0, STORE_EVENT_QUARANTINE,
+	    1, 1, 1000, 5000},
+	{PUT, STORE_IP, "127.0.2.66", 1001, 4000, 0, STORE_EVENT_HIT,
+	    2, 1, 1000, 5000},
+	{PUT, STORE_LOGIN, HOSTILE_KEY, 1002, 5000, 0, STORE_EVENT_QUARANTINE,
+	    1, 2, 1002, 5000},
+	{PUT, STORE_LOGIN, NULL, 1003, 5000, 0, STORE_EVENT_QUARANTINE,
+	    1, 3, 1003, 5000},
+	{RELEASE, STORE_IP, "127.0.2.66", 1004, 0, 1, STORE_EVENT_RELEASE,
+	    2, 1, 1000, 5000},
+	{RELEASE, STORE_IP, "127.0.2.66", 1005, 0, 0, -1, 0, 0, 0, 0},
+	{PUT, STORE_IP, "127.0.2.67", 1006, 1010, 0, STORE_EVENT_QUARANTINE,
+	    1, 4, 1006, 1010},
+	{GET, STORE_IP, "127.0.2.67", 1010, 0, 0, -1, 0, 0, 0, 0}, /* expired */
+	{RELEASE, STORE_IP, "127.0.2.67", 1011, 0, 0, -1, 0, 0, 0, 0},
+	{PUT, STORE_IP, "127.0.2.67", 1020, 2000, 0, STORE_EVENT_QUARANTINE,
+	    1, 5, 1020, 2000},
+	{PUT, STORE_IP, "", 1021, 2000, -1, -1, 0, 0, 0, 0},
+	{PUT, STORE_LOGIN, HOSTILE_KEY, 1022, 6000, 0, STORE_EVENT_HIT,
+	    2, 2, 1002, 6000},
+};
+
+/* expect_logged - event ev is what step s wrote on backend b */
+static void
+expect_logged(int b, const struct log_step *s, const struct store_event *ev)
+{
+	const char *key = s->key != NULL ? s->key : key_max;
+	const char *node = s->op == RELEASE ? backends[b].node : "mx1";
+
+	ck_assert_msg((int)ev->type == s->want_event && ev->kind == s->kind &&
+	    strcmp(ev->key, key) == 0 && ev->time == s->now,
+	    "%s event %s: type %d kind %d time %lld", backends[b].name, ev->id,
+	    ev->type, ev->kind, (long long)ev->time);
+	ck_assert_int_eq(ev->q.rule, RULE_INBOUND_CUSTOMER_DIRECT);
+	ck_assert_str_eq(ev->q.reason, "bot seen: helo=x y");
+	ck_assert_str_eq(ev->q.evidence, "helo=x");
+	ck_assert_str_eq(ev->q.node, node);
+	ck_assert_int_eq(ev->q.first_seen, s->want_first);
+	ck_assert_int_eq(ev->q.last_seen, s->now);
+	ck_assert_int_eq(ev->q.expires, s->want_expires);
+	ck_assert_uint_eq(ev->q.hits, s->want_hits);
+	ck_assert_uint_eq(ev->q.incident, s->want_incident);
+	ck_assert_uint_eq(ev->q.repeat, 1);
+}
+
+/* The log: one event per put and per release of a live record, in order. */
+START_TEST(test_event_log)
+{
+	static struct store_event v[EV_MAX], w[EV_MAX];
+	struct store *st = backend_open(_i, 0);
+	struct quarantine got;
+	size_t n, want = 0, i;
+	int j, rc;
+
+	fill_key_max();
+	ck_assert_uint_eq(read_log(st, "0", v, EV_MAX), 0);
+	ck_assert_uint_eq(read_log(st, "$", v, EV_MAX), 0);
+	for (j = 0; j < NCASES(log_steps); j++) {
+		const struct log_step *s = &log_steps[j];
+
+		rc = run_step(st, s->op, s->kind, s->key != NULL ? s->key :
+		    key_max, s->now, s->expires, NULL, &got);
+		ck_assert_msg(rc == s->want_rc, "%s step %d: rc %d (%s)",
+		    backends[_i].name, j, rc, store_error(st));
+		want += s->want_event >= 0;
+		n = read_log(st, "0", v, EV_MAX);
+		ck_assert_msg(n == want, "%s step %d: %zu events, want %zu",
+		    backends[_i].name, j, n, want);
+		if (s->want_event >= 0)
+			expect_logged(_i, s, &v[n - 1]);
+	}
+	for (i = 1; i < n; i++)
+		ck_assert_msg(id_cmp(v[i - 1].id, v[i].id) < 0, "%s: %s, %s",
+		    backends[_i].name, v[i - 1].id, v[i].id);
+	/* from an id: those after it; max: the oldest first */
+	ck_assert_uint_eq(read_log(st, v[1].id, w, EV_MAX), n - 2);
+	ck_assert_str_eq(w[0].id, v[2].id);
+	ck_assert_str_eq(w[n - 3].id, v[n - 1].id);
+	ck_assert_uint_eq(read_log(st, "0", w, 2), 2);
+	ck_assert_str_eq(w[1].id, v[1].id);
+	ck_assert_uint_eq(read_log(st, v[n - 1].id, w, EV_MAX), 0);
+	ck_assert_uint_eq(read_log(st, "$", w, EV_MAX), 0);
+	backend_close(_i, st);
+}
+END_TEST
+
+/* A writer that starts after a reader began to wait. */
+struct later {
+	pthread_t tid;
+	struct store *st;
+	const char *key;
+	int	rc;
+};
+
+/* put_later - put key a little later, from another thread */
+static void *
+put_later(void *arg)
+{
+	struct later *l = arg;
+	struct quarantine got;
+
+	pause_ms(150);
+	l->rc = put_esc(l->st, STORE_IP, l->key, 3000, 4000, NULL, &got);
+	return NULL;
+}
+
+/* wait_read - a read that waits up to wait_ms; how many, in how long */
+static size_t
+wait_read(struct store *st, const char *group, const char *consumer,
+    const char *after, unsigned wait_ms, struct store_event *v,
+    long *ms_r)
+{
+	struct timespec t0, t1;
+	size_t n = 99;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_msg(store_events_read(st, group, consumer, after, wait_ms,
+	    3000, v, EV_MAX, &n) == 0, "%s", store_error(st));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*ms_r = (t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	return n;
+}
+
+/* expect_waited - a reader waits for nothing, then gets what comes */
+static void
+expect_waited(struct store *st, const char *group, const char *consumer,
+    const char *key)
+{
+	struct store_event v[EV_MAX];
+	struct later l;
+	long ms;
+
+	ck_assert_uint_eq(wait_read(st, group, consumer, "$", 300, v, &ms), 0);
+	ck_assert_msg(ms >= 250 && ms < 3000, "waited %ld ms", ms);
+	l.st = st;
+	l.key = key;
+	ck_assert_int_eq(pthread_create(&l.tid, NULL, put_later, &l), 0);
+	ck_assert_uint_eq(wait_read(st, group, consumer, "$", 10000, v, &ms),
+	    1);
+	pthread_join(l.tid, NULL);
+	ck_assert_int_eq(l.rc, 0);
+	ck_assert_str_eq(v[0].key, key);
+	ck_assert_msg(ms < 5000, "waited %ld ms", ms);
+}
+
+enum group_op { G_PUT, G_READ, G_ACK, G_AGE };
+
+static const struct group_step {
+	enum group_op op;
+	const char *group;
+	const char *consumer;
+	time_t	now;
+	size_t	max;
+	const char *want;	/* the events read, "1,2" (1: the first put) */
+} group_steps[] = {
+	{G_PUT, NULL, NULL, 1000, 0, "1"},
+	{G_PUT, NULL, NULL, 1000, 0, "2"},
+	{G_PUT, NULL, NULL, 1000, 0, "3"},
+	{G_PUT, NULL, NULL, 1000, 0, "4"},
+	{G_READ, "g1", "c1", 1000, 2, "1,2"},
+	{G_READ, "g1", "c2", 1000, 10, "3,4"},	/* never the same event */
+	{G_READ, "g1", "c1", 1010, 10, "1,2"},	/* not acknowledged: again */
+	{G_ACK, "g1", NULL, 1010, 0, "1"},
+	{G_READ, "g1", "c1", 1010, 10, "2"},
+	{G_READ, "g2", "c1", 1010, 10, "1,2,3,4"},	/* a new group: all kept */
+	{G_PUT, NULL, NULL, 1020, 0, "5"},
+	{G_READ, "g1", "c1", 1020, 10, "2,5"},	/* its own, then new ones */
+	{G_READ, "g1", "c3", 1030, 10, ""},	/* c2's are 30 s pending */
+	{G_AGE, "g1", "c2", 1061, 0, NULL},	/* c2 died: 61 s pending */
+	{G_READ, "g1", "c3", 1061, 10, "3,4"},	/* claimed */
+	{G_READ, "g1", "c2", 1061, 10, ""},
+	{G_READ, "g1", "c3", 1062, 1, "3"},
+	{G_ACK, "g1", NULL, 1062, 0, "2"},
+	{G_ACK, "g1", NULL, 1062, 0, "3"},
+	{G_ACK, "g1", NULL, 1062, 0, "4"},
+	{G_ACK, "g1", NULL, 1062, 0, "5"},
+	{G_ACK, "g1", NULL, 1062, 0, "5"},	/* twice: nothing more */
+	{G_ACK, "g9", NULL, 1062, 0, "1"},	/* no such group: nothing */
+	{G_READ, "g1", "c1", 1065, 10, ""},
+	{G_READ, "g1", "c3", 1065, 10, ""},
+	{G_READ, "g2", "c2", 1065, 10, "5"},	/* c1's are 55 s pending */
+};
+
+/* age_pending - on Redis, make consumer's pending events 61 s idle */
+static void
+age_pending(int port, const char *group, const char *consumer)
+{
+	redisContext *c = raw_connect(port, 5000);
+	redisReply *r;
+	size_t i;
+
+	ck_assert_ptr_nonnull(c);
+	r = raw(c, "XPENDING", "iso:events", group, "-", "+", "100", consumer);
+	ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
+	for (i = 0; i < r->elements; i++)
+		freeReplyObject(raw(c, "XCLAIM", "iso:events", group, consumer,
+		    "0", r->element[i]->element[0]->str, "IDLE", "61000",
+		    "JUSTID"));
+	freeReplyObject(r);
+	redisFree(c);
+}
+
+/* numbered - the events read as the numbers of their puts, "1,2" */
+static void
+numbered(const struct store_event *v, size_t n, char ids[][STORE_EVENT_ID_MAX],
+    int n_ids, char *out, size_t len)
+{
+	size_t i, at = 0;
+	int j;
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n_ids && strcmp(ids[j], v[i].id) != 0; j++)
+			continue;
+		at += (size_t)snprintf(out + at, len - at, "%s%d",
+		    i > 0 ? "," : "", j < n_ids ? j + 1 : 0);
+	}
+}
+
+/* Consumer groups: each event to one consumer, until acknowledged. */
+START_TEST(test_groups)
+{
+	static struct store_event v[EV_MAX];
+	char ids[8][STORE_EVENT_ID_MAX], key[32], got[64];
+	struct store *st = backend_open(_i, 0);
+	struct quarantine q;
+	int i, n_ids = 0;
+	size_t n;
+
+	for (i = 0; i < NCASES(group_steps); i++) {
+		const struct group_step *s = &group_steps[i];
+
+		switch (s->op) {
+		case G_PUT:
+			snprintf(key, sizeof(key), "10.0.0.%d", n_ids + 1);
+			ck_assert_int_eq(put_esc(st, STORE_IP, key, s->now,
+			    s->now + 1000, NULL, &q), 0);
+			n = read_log(st, "0", v, EV_MAX);
+			memcpy(ids[n_ids++], v[n - 1].id, STORE_EVENT_ID_MAX);
+			break;
+		case G_READ:
+			n = 99;
+			ck_assert_msg(store_events_read(st, s->group,
+			    s->consumer, "0", 0, s->now, v, s->max, &n) == 0,
+			    "%s step %d: %s", backends[_i].name, i,
+			    store_error(st));
+			numbered(v, n, ids, n_ids, got, sizeof(got));
+			ck_assert_msg(strcmp(got, s->want) == 0,
+			    "%s step %d: read \"%s\", want \"%s\"",
+			    backends[_i].name, i, got, s->want);
+			break;
+		case G_ACK:
+			ck_assert_msg(store_events_ack(st, s->group,
+			    ids[atoi(s->want) - 1]) == 0, "%s step %d: %s",
+			    backends[_i].name, i, store_error(st));
+			break;
+		case G_AGE:
+			if (!backends[_i].clock)
+				age_pending(servers[0].port, s->group,
+				    s->consumer);
+			break;
+		}
+	}
+	/* the log itself is untouched by the groups */
+	ck_assert_uint_eq(read_log(st, "0", v, EV_MAX), 5);
+	expect_waited(st, "g1", "c1", "10.0.0.6");
+	expect_waited(st, NULL, NULL, "10.0.0.7");
+	backend_close(_i, st);
+}
+END_TEST
+
+static char name_511[STORE_NOTE_MAX], name_512[STORE_NOTE_MAX + 1];
+static char value_511[STORE_NOTE_MAX], value_512[STORE_NOTE_MAX + 1];
+
+static const struct note_step {
+	int	put;			/* 1 put, 0 get */
+	const char *name;
+	const char *value;		/* put: written; get: wanted */
+	time_t	now;
+	time_t	expires;		/* put */
+	int	only_new;		/* put */
+	size_t	len;			/* get: the room; 0: all */
+	int	want_rc;
+	int	clock;			/* expiry on now: not Redis */
+	const char *want_err;
+} note_steps[] = {
+	{0, "a", NULL, 1000, 0, 0, 0, 0, 0, NULL},
+	{1, "a", "v1", 1000, 2000, 0, 0, 1, 0, NULL},
+	{0, "a", "v1", 1500, 0, 0, 0, 1, 0, NULL},
+	{1, "a", "v2", 1500, 2000, 1, 0, 0, 0, NULL},	/* claimed before */
+	{0, "a", "v1", 1500, 0, 0, 0, 1, 0, NULL},
+	{1, "a", "v3", 1500, 2500, 0, 0, 1, 0, NULL},	/* replaced */
+	{0, "a", "v3", 1600, 0, 0, 0, 1, 0, NULL},
+	{1, "a", "v5", 1600, 1500, 1, 0, 0, 0, NULL},
+	{0, "a", "v3", 1600, 0, 0, 0, 1, 0, NULL},
+	{0, "A", NULL, 1600, 0, 0, 0, 0, 0, NULL},	/* bytes, not case */
+	{0, "a", NULL, 2500, 0, 0, 0, 0, 1, NULL},	/* expired */
+	{1, "a", "v4", 2500, 3000, 1, 0, 1, 1, NULL},	/* claimed anew */
+	{0, "a", "v4", 2600, 0, 0, 0, 1, 1, NULL},
+	/* dead at birth (expires <= now): a put removes, a claim holds none */
+	{1, "b", "x", 1000, 2000, 0, 0, 1, 0, NULL},
+	{1, "b", "y", 1000, 1000, 0, 0, 1, 0, NULL},
+	{0, "b", NULL, 1000, 0, 0, 0, 0, 0, NULL},
+	{1, "b", "x", 1000, 999, 1, 0, 0, 0, NULL},
+	{0, "b", NULL, 1000, 0, 0, 0, 0, 0, NULL},
+	{1, "c", "", 1000, 2000, 0, 0, 1, 0, NULL},	/* empty value */
+	{0, "c", "", 1000, 0, 0, 0, 1, 0, NULL},
+	{1, "n\r\n x\"'\\", "\xc3\xa9\r\n \"'", 1000, 2000, 0, 0, 1, 0, NULL},
+	{0, "n\r\n x\"'\\", "\xc3\xa9\r\n \"'", 1000, 0, 0, 0, 1, 0, NULL},
+	{0, "n\r\n x", NULL, 1000, 0, 0, 0, 0, 0, NULL},
+	{1, name_511, value_511, 1000, 2000, 0, 0, 1, 0, NULL},
+	{0, name_511, value_511, 1000, 0, 0, 0, 1, 0, NULL},
+	{0, name_511, "012", 1000, 0, 0, 4, 1, 0, NULL},	/* cut */
+	{1, name_512, "x", 1000, 2000, 0, 0, -1, 0,
+	    "note name longer than 511 octets"},
+	{0, name_512, NULL, 1000, 0, 0, 0, -1, 0,
+	    "note name longer than 511 octets"},
+	{1, "d", value_512, 1000, 2000, 0, 0, -1, 0,
+	    "note value missing or too long"},
+	{1, "", "x", 1000, 2000, 0, 0, -1, 0, "empty note name"},
+	{0, "", NULL, 1000, 0, 0, 0, -1, 0, "empty note name"},
+};
+
+/* fill_notes - the longest name and value allowed, and one octet more */
+static void
+fill_notes(void)
+{
+	size_t i;
+
+	for (i = 0; i < STORE_NOTE_MAX; i++) {
+		name_512[i] = (char)('a' + i % 26);
+		value_512[i] = (char)('0' + i % 10);
+	}
+	name_512[STORE_NOTE_MAX] = value_512[STORE_NOTE_MAX] = '\0';
+	memcpy(name_511, name_512, STORE_NOTE_MAX - 1);
+	memcpy(value_511, value_512, STORE_NOTE_MAX - 1);
+	name_511[STORE_NOTE_MAX - 1] = value_511[STORE_NOTE_MAX - 1] = '\0';
+}
+
+/* Notes: named values until an expiry, claimed once with only_new. */
+START_TEST(test_notes)
+{
+	struct store *st = backend_open(_i, 0);
+	char got[STORE_NOTE_MAX];
+	int i, rc;
+
+	fill_notes();
+	for (i = 0; i < NCASES(note_steps); i++) {
+		const struct note_step *s = &note_steps[i];
+		size_t len = s->len != 0 ? s->len : sizeof(got);
+
+		if (s->clock && !backends[_i].clock)
+			continue;
+		memset(got, 0x5a, sizeof(got));
+		if (s->put)
+			rc = store_note_put(st, s->name, s->value, s->expires,
+			    s->only_new, s->now);
+		else
+			rc = store_note_get(st, s->name, s->now, got, len);
+		ck_assert_msg(rc == s->want_rc, "%s step %d: rc %d (%s)",
+		    backends[_i].name, i, rc, store_error(st));
+		if (rc < 0)
+			ck_assert_str_eq(store_error(st), s->want_err);
+		if (!s->put && rc == 1)
+			ck_assert_msg(strcmp(got, s->value) == 0,
+			    "%s step %d: \"%s\"", backends[_i].name, i, got);
+	}
+	backend_close(_i, st);
+}
+END_TEST
+
+/* pttl - a key's PTTL on the test's Redis */
+static long long
+pttl(const char *key)
+{
+	redisContext *c = raw_connect(servers[0].port, 5000);
+	redisReply *r;
+	long long ms;
+
+	ck_assert_ptr_nonnull(c);
+	r = raw(c, "PTTL", key);
+	ck_assert_int_eq(r->type, REDIS_REPLY_INTEGER);
+	ms = r->integer;
+	freeReplyObject(r);
+	redisFree(c);
+	return ms;
+}
+
+/* store_check() with seen_login notes the login seen on the IP. */
+START_TEST(test_seen)
+{
+	static const char hostile[] = "l\r\n \xc3\xa9\"'";
+	struct store *st = backend_open(_i, 0);
+	struct store_counter k = {STORE_IP, "127.0.2.66", "messages", 60000,
+	    1, 0, 0};
+	char got[STORE_NOTE_MAX];
+	struct store_check c;
+
+	quarantine(st, STORE_IP, "127.0.2.66", 1000, 90000);
+	memset(&c, 0, sizeof(c));
+	c.ip = "127.0.2.66";
+	c.login = "alice@example.net";
+	c.seen_login = "alice@example.net";
+	c.seen_ttl = 600;
+	c.counters = &k;
+	c.n_counters = 1;
+	ck_assert_msg(store_check(st, &c, 1000) == 0, "%s", store_error(st));
+	ck_assert_int_eq(c.ip_quarantined_r, 1);
+	ck_assert_int_eq(c.login_quarantined_r, 0);
+	ck_assert_uint_eq(k.count_r, 1);
+	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1100, got,
+	    sizeof(got)), 1);
+	ck_assert_str_eq(got, "alice@example.net");
+	c.login = NULL;
+	c.counters = NULL;
+	c.n_counters = 0;
+	c.seen_login = hostile;
+	ck_assert_int_eq(store_check(st, &c, 1100), 0);
+	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1100, got,
+	    sizeof(got)), 1);
+	ck_assert_str_eq(got, hostile);
+	if (backends[_i].clock) {
+		ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1699,
+		    got, sizeof(got)), 1);
+		ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1700,
+		    got, sizeof(got)), 0);
+	} else {
+		ck_assert_int_gt(pttl("iso:n:seen:127.0.2.66"), 590000);
+		ck_assert_int_le(pttl("iso:n:seen:127.0.2.66"), 600000);
+	}
+	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.67", 1100, got,
+	    sizeof(got)), 0);
+	c.ip = NULL;
+	ck_assert_int_eq(store_check(st, &c, 1100), -1);
+	c.ip = "127.0.2.67";
+	c.seen_ttl = 0;
+	ck_assert_int_eq(store_check(st, &c, 1100), -1);
+	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.67", 1100, got,
+	    sizeof(got)), 0);
+	backend_close(_i, st);
+}
+END_TEST
+
 /* A store that lost its connection reconnects by itself. */
 START_TEST(test_reconnect)
 {
@@ -1024,8 +1740,9 @@ START_TEST(test_noscript)
 END_TEST
 
 /*
- * One round trip per check: MONITOR shows one command (EVALSHA) per
- * check at top level; what the script runs shows as "[0 lua]".
+ * One round trip per check (with its seen note), put and release:
+ * MONITOR shows one command (EVALSHA) for each at top level; what the
+ * script runs shows as "[0 lua]".
  */
 START_TEST(test_round_trip)
 {
@@ -1042,12 +1759,16 @@ START_TEST(test_round_trip)
 	redisReply *r;
 
 	quarantine(st, STORE_IP, "127.0.2.66", 1000, 90000);
+	ck_assert_int_eq(store_quarantine_release(st, STORE_IP, "127.0.2.99",
+	    1000), 0);				/* loads the scripts */
 	memset(&c, 0, sizeof(c));
 	c.ip = "127.0.2.66";
 	c.login = "bot@example.net";
+	c.seen_login = "bot@example.net";
+	c.seen_ttl = 600;
 	c.counters = k;
 	c.n_counters = 2;
-	ck_assert_int_eq(store_check(st, &c, 1000), 0);	/* loads it */
+	ck_assert_int_eq(store_check(st, &c, 1000), 0);
 	freeReplyObject(raw(rc, "CONFIG", "RESETSTAT"));
 	r = raw(mon, "MONITOR");
 	ck_assert_str_eq(r->str, "OK");
@@ -1057,6 +1778,11 @@ START_TEST(test_round_trip)
 	ck_assert_int_eq(c.ip_quarantined_r, 1);
 	ck_assert_int_eq(c.login_quarantined_r, 0);
 	ck_assert_int_eq(k[1].count_r, 303);
+	for (n = 0; n < 10; n++) {
+		quarantine(st, STORE_LOGIN, "bot@example.net", 1000, 90000);
+		ck_assert_int_eq(store_quarantine_release(st, STORE_LOGIN,
+		    "bot@example.net", 1000), 1);
+	}
 	freeReplyObject(raw(rc, "ECHO", "end-of-test"));
 	while (!done) {
 		ck_assert_int_eq(redisGetReply(mon, (void **)&r), REDIS_OK);
@@ -1068,9 +1794,9 @@ START_TEST(test_round_trip)
 		}
 		freeReplyObject(r);
 	}
-	ck_assert_int_eq(top, 100);
-	ck_assert_int_eq(evalsha, 100);
-	ck_assert_int_eq(commandstat(rc, "evalsha"), 100);
+	ck_assert_int_eq(top, 120);
+	ck_assert_int_eq(evalsha, 120);
+	ck_assert_int_eq(commandstat(rc, "evalsha"), 120);
 	ck_assert_int_eq(commandstat(rc, "eval"), 0);	/* right SHA-1 */
 	redisFree(mon);
 	redisFree(rc);
@@ -1212,14 +1938,16 @@ static const struct event_want {
 } want_put[] = {
 	{"event", "quarantine"}, {"kind", "ip"}, {"key", "127.0.2.66"},
 	{"rule", "inbound.customer_direct"}, {"expires", "5000"}, {"hits", "1"},
-	{"node", "mx1"}, {"reason", "bot seen: helo=x y"},
+	{"node", "mx1"}, {"reason", "bot seen: helo=x y"}, {"incident", "1"},
+	{"repeat", "1"},
 }, want_refresh[] = {
-	{"event", "quarantine"}, {"expires", "5000"}, {"hits", "2"},
+	{"event", "hit"}, {"expires", "5000"}, {"hits", "2"}, {"incident", "1"},
 }, want_release[] = {
 	{"event", "release"}, {"kind", "ip"}, {"key", "127.0.2.66"},
-	{"node", "mx2"},
+	{"node", "mx2"}, {"incident", "1"},
 }, want_login[] = {
 	{"event", "quarantine"}, {"kind", "login"}, {"key", "John Doe+x=y\r\n"},
+	{"incident", "2"},
 };
 
 /* expect_event - the next event has the fields wanted */
@@ -1260,6 +1988,110 @@ START_TEST(test_events)
 	quarantine(st, STORE_LOGIN, "John Doe+x=y\r\n", 1004, 5000);
 	expect_event(sub, want_login, NCASES(want_login));
 	redisFree(sub);
+	store_free(st);
+	srv_stop(s, 0);
+}
+END_TEST
+
+/* stream_field - the value of name in a stream entry's fields, or "" */
+static const char *
+stream_field(const redisReply *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < f->elements; i += 2)
+		if (strcmp(f->element[i]->str, name) == 0)
+			return f->element[i + 1]->str;
+	return "";
+}
+
+/*
+ * The stream as other consumers see it: one field per value, in this
+ * order; MAXLEN ~ keeps it near events_max; an entry this store did not
+ * write is refused, not misread.
+ */
+START_TEST(test_stream)
+{
+	static const char *const names[] = {
+		"type", "kind", "key", "time", "rule", "reason", "evidence",
+		"node", "first_seen", "last_seen", "expires", "hits",
+		"incident", "repeat",
+	};
+	static const struct event_want want[] = {
+		{"type", "quarantine"}, {"kind", "ip"}, {"key", "127.0.2.66"},
+		{"time", "1000"}, {"rule", "inbound.customer_direct"},
+		{"reason", "bot seen: helo=x y"}, {"evidence", ""},
+		{"node", "mx1"}, {"first_seen", "1000"}, {"last_seen", "1000"},
+		{"expires", "5000"}, {"hits", "1"}, {"incident", "1"},
+		{"repeat", "1"},
+	};
+	struct srv *s = must_start(0, 0, NULL);
+	redisContext *rc = raw_connect(s->port, 5000);
+	char buf[64], err[256], prev[STORE_EVENT_ID_MAX];
+	struct store_redis_opts o = opts(buf, sizeof(buf), s->port);
+	struct store_event v[4];
+	redisReply *r, *f;
+	struct store *st;
+	size_t i, n;
+
+	o.events_max = 10;
+	ck_assert_ptr_nonnull(st = store_redis_new(&o, err, sizeof(err)));
+	quarantine(st, STORE_IP, "127.0.2.66", 1000, 5000);
+	r = raw(rc, "XRANGE", "iso:events", "-", "+");
+	ck_assert_uint_eq(r->elements, 1);
+	f = r->element[0]->element[1];
+	ck_assert_uint_eq(f->elements, 2 * NCASES(names));
+	for (i = 0; i < (size_t)NCASES(names); i++)
+		ck_assert_str_eq(f->element[2 * i]->str, names[i]);
+	for (i = 0; i < (size_t)NCASES(want); i++)
+		ck_assert_str_eq(stream_field(f, want[i].name), want[i].want);
+	freeReplyObject(r);
+	for (i = 0; i < 400; i++)
+		quarantine(st, STORE_IP, "127.0.2.66", 1001 + (time_t)i, 5000);
+	r = raw(rc, "XLEN", "iso:events");
+	ck_assert_int_ge(r->integer, 10);	/* whole nodes of 100 go */
+	ck_assert_int_le(r->integer, 110);
+	freeReplyObject(r);
+	r = raw(rc, "XREVRANGE", "iso:events", "+", "-", "COUNT", "1");
+	snprintf(prev, sizeof(prev), "%s", r->element[0]->element[0]->str);
+	freeReplyObject(r);
+	freeReplyObject(raw(rc, "XADD", "iso:events", "*", "type", "nonsense",
+	    "kind", "ip", "key", "x"));
+	ck_assert_int_eq(store_events_read(st, NULL, NULL, prev, 0, 1000, v, 4,
+	    &n), -1);
+	ck_assert_str_eq(store_error(st), "redis events: unexpected reply");
+	ck_assert_int_eq(store_events_read(st, NULL, NULL, "$", 0, 1000, v, 4,
+	    &n), 0);			/* and the store carries on */
+	store_free(st);
+	redisFree(rc);
+	srv_stop(s, 0);
+}
+END_TEST
+
+/* Notes on Redis: PX from expires - now, NX to claim, Redis's clock. */
+START_TEST(test_notes_redis)
+{
+	struct srv *s = must_start(0, 0, NULL);
+	struct store *st = redis_store(s->port, 0, 1000);
+	redisContext *rc = raw_connect(s->port, 5000);
+	char got[16];
+
+	ck_assert_int_eq(store_note_put(st, "p", "v", 1100, 0, 1000), 1);
+	ck_assert_int_gt(pttl("iso:n:p"), 99000);
+	ck_assert_int_le(pttl("iso:n:p"), 100000);
+	ck_assert_int_eq(store_note_put(st, "p", "w", 1300, 1, 1000), 0);
+	ck_assert_int_le(pttl("iso:n:p"), 100000);	/* untouched */
+	ck_assert_int_eq(store_note_put(st, "p", "w", 1300, 0, 1000), 1);
+	ck_assert_int_gt(pttl("iso:n:p"), 299000);
+	/* once written, a note lives by its PTTL, whatever now says */
+	ck_assert_int_eq(store_note_get(st, "p", 99999, got, sizeof(got)), 1);
+	ck_assert_str_eq(got, "w");
+	freeReplyObject(raw(rc, "HSET", "iso:n:h", "f", "v"));
+	ck_assert_int_eq(store_note_get(st, "h", 1000, got, sizeof(got)), -1);
+	ck_assert_msg(strstr(store_error(st), "WRONGTYPE") != NULL, "%s",
+	    store_error(st));
+	ck_assert_int_eq(store_note_get(st, "p", 1000, got, sizeof(got)), 1);
+	redisFree(rc);
 	store_free(st);
 	srv_stop(s, 0);
 }
@@ -1663,7 +2495,7 @@ store_suite(void)
 {
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("contract");
-	int n = have_redis ? NCASES(backends) : 1;
+	int n = have_redis ? NCASES(backends) : N_LOCAL;
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_contract, 0, n);
@@ -1674,6 +2506,16 @@ store_suite(void)
 	tcase_add_loop_test(tc, test_counters, 0, n);
 	tcase_add_loop_test(tc, test_threads, 0, n);
 	tcase_add_test(tc, test_window_memory);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("incident_loop");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_incidents, 0, n);
+	tcase_add_loop_test(tc, test_escalation, 0, n);
+	tcase_add_loop_test(tc, test_event_log, 0, n);
+	tcase_add_loop_test(tc, test_groups, 0, n);
+	tcase_add_loop_test(tc, test_notes, 0, n);
+	tcase_add_loop_test(tc, test_seen, 0, n);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("redis_options");
@@ -1691,6 +2533,8 @@ store_suite(void)
 	tcase_add_test(tc, test_restart);
 	tcase_add_test(tc, test_pause);
 	tcase_add_test(tc, test_events);
+	tcase_add_test(tc, test_stream);
+	tcase_add_test(tc, test_notes_redis);
 	tcase_add_test(tc, test_auth);
 	tcase_add_test(tc, test_isolation);
 	tcase_add_test(tc, test_list_prefix);
@@ -1721,11 +2565,19 @@ main(void)
 			return EXIT_FAILURE;
 		}
 		fprintf(stderr, "check_store: note: redis-server not found; "
-		    "only the memory backend runs\n");
+		    "only the memory and lmdb backends run\n");
+	}
+	/* the tests' forks end with _exit() on a failure: main cleans up */
+	snprintf(lmdb_dir, sizeof(lmdb_dir), "/tmp/check_store.XXXXXX");
+	if (mkdtemp(lmdb_dir) == NULL) {
+		perror("check_store: mkdtemp");
+		return EXIT_FAILURE;
 	}
 	sr = srunner_create(store_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	if (getenv("ISO_KEEP") == NULL)
+		rm_dir(lmdb_dir);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -134,7 +134,7 @@ h_expect "the bot is refused on submission too, even with AUTH" "550 5.7.1" \
 expect_ctl "release ip: exit 0" 0 "^ip $BOT_RE released$" -- -c "$CONF" release ip "$BOT"
 expect_redis "release: the record is gone from Redis" 0 EXISTS "iso:q:ip:$BOT"
 expect_event "release: event=release published on iso:events" \
-	"^event=release kind=ip key=$BOT_RE node=[^ ]+$"
+	"^event=release kind=ip key=$BOT_RE node=[^ ]+ incident=[0-9]+$"
 h_expect "released: the same address submits with AUTH" 250 \
 	"ip=$BOT_RE .*stage=eom rule=- action=accept" \
 	-- pf-sub "$BOT" --from alice@example.net --to friend@other.test "${ALICE[@]}"
@@ -157,7 +157,7 @@ else
 	h_not_ok "quarantine: Redis expires it in 1h" "PTTL $ttl"
 fi
 expect_event "quarantine: event=quarantine published on iso:events" \
-	"^event=quarantine kind=login key=alice@example\\.net rule=- expires=[0-9]+ hits=1 node=[^ ]+ reason=stolen\\+20password$"
+	"^event=quarantine kind=login key=alice@example\\.net rule=- expires=[0-9]+ hits=1 node=[^ ]+ reason=stolen\\+20password incident=[0-9]+ repeat=1$"
 h_expect "alice's login is refused on submission at once" "550 5.7.1" \
 	"auth=alice@example\\.net .*rule=outbound\\.quarantined action=reject" \
 	-- pf-sub 127.0.4.1 --from alice@example.net --to friend@other.test "${ALICE[@]}"

@@ -319,16 +319,18 @@ out=$("$H_MILTER_BIN" -n -c "$H_DIR/bad.conf" 2>&1; cp "$CONF" "$H_DIR/bad.conf"
 h_milter_stop
 h_milter_start "QuarantineTTL 1h"
 h_mark
+load=()
 for i in $(seq 100 179); do
 	timeout 20 swaks --server 127.0.0.1 --port "$PF_MX_PORT" --local-interface "127.0.2.$i" \
 		--helo bot --from x@spam.test --to bob@example.net --timeout 10 >/dev/null 2>&1 &
+	load+=($!)
 	[ $((i % 8)) = 0 ] && sleep 0.2
 done
 sleep 1.5
 kill -9 "$H_MILTER_PID"
 wait "$H_MILTER_PID" 2>/dev/null
 H_MILTER_PID=
-wait
+wait "${load[@]}" 2>/dev/null
 reported=$(h_log_since | sed -n 's/.*quarantine ip=\(127\.0\.2\.[0-9]*\) .*/\1/p' | sort -u)
 h_milter_start "QuarantineTTL 1h"
 ctl list ip

@@ -1,0 +1,117 @@
+/*
+ * NAME
+ *	store_lmdb 3h
+ * SUMMARY
+ *	the embedded backend's internals, shared by its two files
+ * SYNOPSIS
+ *	#include "store_lmdb.h"
+ * DESCRIPTION
+ *	Not an interface: store.h is. store_lmdb.c keeps the records,
+ *	counters and notes, and describes the file's layout;
+ *	store_lmdb_file.c opens the file and runs its transactions, and
+ *	writes and reads the layout; store_lmdb_events.c keeps the event
+ *	log, the consumer groups and the sweep.
+ */
+#ifndef ISO_STORE_LMDB_H
+#define ISO_STORE_LMDB_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <lmdb.h>
+
+#include "store.h"
+
+enum lmdb_table {
+	T_QUARANTINES, T_COUNTERS, T_NOTES, T_HISTORY, T_EVENTS, T_GROUPS,
+	T_PENDING, T_META, N_TABLES
+};
+
+#define LMDB_LAYOUT	1		/* the first octet of every value */
+#define LMDB_KEEP	(-30500)	/* from a write function: no commit */
+#define LMDB_BADREC	(-30501)	/* a value of an unknown layout */
+#define LMDB_KEY_MAX	511		/* LMDB's own bound on a key */
+#define LMDB_VAL_MAX	1536		/* the largest value written */
+
+/* Where the sweep goes on from, between calls. */
+struct lmdb_sweep_pos {
+	int	table;			/* index into the sweep's table order */
+	size_t	len;			/* 0: from the table's start */
+	unsigned char key[LMDB_KEY_MAX];
+};
+
+struct lmdb_store {
+	struct store base;
+	MDB_env *env;
+	MDB_dbi	dbi[N_TABLES];
+	/* shared by every transaction; exclusive to adopt a grown map */
+	pthread_rwlock_t maplock;
+	pthread_mutex_t sweeplock;	/* held by store_sweep(): sweep */
+	struct lmdb_sweep_pos sweep;
+	pthread_mutex_t fulllock;	/* full_at, full_swept */
+	time_t	full_at;		/* the now of the last map-full sweep */
+	int	full_swept;		/* whether that one ran */
+	char	*path;
+	char	*node;			/* "" when not set */
+	unsigned long events_max;
+	unsigned long long map_size;
+};
+
+/* One operation's changes, run in a write transaction. */
+typedef int (*lmdb_write_fn)(struct lmdb_store *, MDB_txn *, void *);
+
+/* A value being written. */
+struct lmdb_buf {
+	unsigned char p[LMDB_VAL_MAX];
+	size_t	len;
+	int	overflow;
+};
+
+/* A value being read. */
+struct lmdb_rd {
+	const unsigned char *p;
+	size_t	left;
+	int	bad;
+};
+
+/* store_lmdb_file.c */
+int	lmdb_open(struct lmdb_store *ls, int read_only, char *err,
+	    size_t errlen);
+int	lmdb_fail(const char *where, int rc);
+int	lmdb_read_begin(struct lmdb_store *ls, MDB_txn **txn_r,
+	    const char *where);
+void	lmdb_read_end(struct lmdb_store *ls, MDB_txn *txn);
+int	lmdb_write(struct lmdb_store *ls, const char *where, time_t now,
+	    lmdb_write_fn fn, void *arg);
+int	lmdb_write_raw(struct lmdb_store *ls, const char *where,
+	    lmdb_write_fn fn, void *arg);
+void	lmdb_u64(unsigned char *p, uint64_t v);
+uint64_t lmdb_get_u64(const unsigned char *p);
+void	buf_u8(struct lmdb_buf *b, unsigned v);
+void	buf_u64(struct lmdb_buf *b, uint64_t v);
+void	buf_text(struct lmdb_buf *b, const char *s, size_t len);
+void	buf_record(struct lmdb_buf *b, const struct quarantine *q);
+void	rd_init(struct lmdb_rd *r, const MDB_val *v);
+unsigned rd_u8(struct lmdb_rd *r);
+uint64_t rd_u64(struct lmdb_rd *r);
+void	rd_text(struct lmdb_rd *r, char *to, size_t size);
+int	rd_record(struct lmdb_rd *r, struct quarantine *q);
+int	lmdb_value_expired(const MDB_val *v, time_t now);
+int	lmdb_meta_next(struct lmdb_store *ls, MDB_txn *txn, const char *name,
+	    uint64_t *v_r);
+int	lmdb_meta_get(struct lmdb_store *ls, MDB_txn *txn, const char *name,
+	    uint64_t *v_r);
+unsigned char lmdb_kind(enum store_kind kind);
+
+/* store_lmdb_events.c */
+int	lmdb_event_append(struct lmdb_store *ls, MDB_txn *txn,
+	    enum store_event_type type, enum store_kind kind, const char *key,
+	    const struct quarantine *q, time_t now);
+int	lmdb_events_read(struct store *st, const char *group,
+	    const char *consumer, const char *after, unsigned wait_ms,
+	    time_t now, struct store_event *v, size_t max, size_t *n_r);
+int	lmdb_events_ack(struct store *st, const char *group, const char *id);
+int	lmdb_sweep(struct store *st, time_t now);
+long	lmdb_sweep_all(struct lmdb_store *ls, time_t now);
+
+#endif
