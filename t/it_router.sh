@@ -417,6 +417,38 @@ expect_hook "nft fails (no such table): exit 1" 1 "${Q[@]}" ISO_EVENT=quarantine
 	ISO_KEY=$BOT4 ISO_TTL=60 "ISO_NFT_TABLE=inet nosuch"
 expect_unchanged "nft fails: ruleset unchanged" "$BEFORE"
 
+# --- the real notifier drives the hook --------------------------------------
+# isolationctl notify reads the quarantine and the release from the
+# store and runs the hook in the router, as EventCommand does in
+# production: the router follows the store.
+CTL=${H_CTL_BIN:-$top_builddir/milter/isolationctl}
+if [ -x "$CTL" ]; then
+	cat >"$H_DIR/notify.conf" <<EOF
+StateFile $H_DIR/notify.lmdb
+CustomerNetworks 192.0.2.0/24
+EventCommand $(command -v ip) netns exec $NS_R $HOOK
+EOF
+	"$CTL" -c "$H_DIR/notify.conf" quarantine ip "$BOT4" -t 1h -r "bot on the MX" \
+		>"$H_DIR/ctl.out" 2>&1
+	"$CTL" -c "$H_DIR/notify.conf" notify --once >"$H_DIR/notify.out" 2>&1
+	line=$(elements quarantined4 | awk -v k="$BOT4" '$1 == k')
+	read -r _ t _ <<<"$line"
+	if [ -n "$line" ] && [ "$t" -ge 3590 ] && [ "$t" -le 3600 ]; then
+		h_ok "notify: a quarantine in the store puts the bot in the router's set (${t}s)"
+	else
+		h_not_ok "notify: the quarantine reaches the router" \
+			"element '$line'; notify: $(tail -n 3 "$H_DIR/notify.out" | tr '\n' '|')"
+	fi
+	expect_probe "notify: the bot's port 25 is refused at the router" "$NS_BOT" "$SRV4" 25 '^refused$'
+	expect_probe "notify: the bot's port 587 works" "$NS_BOT" "$SRV4" 587 "$P587"
+	"$CTL" -c "$H_DIR/notify.conf" release ip "$BOT4" >"$H_DIR/ctl.out" 2>&1
+	"$CTL" -c "$H_DIR/notify.conf" notify --once >>"$H_DIR/notify.out" 2>&1
+	expect_no_elem "notify: the release takes the bot out of the set" quarantined4 "$BOT4"
+	expect_probe "notify: released, the bot's port 25 connects again" "$NS_BOT" "$SRV4" 25 "$P25"
+else
+	h_not_ok "notify drives the hook" "isolationctl not built: $CTL"
+fi
+
 # --- redirect-25-to-587.nft ------------------------------------------------
 
 sed -e "s|^define customer_ranges = .*|define customer_ranges = { 192.0.2.64/27 }|" \
