@@ -186,7 +186,7 @@ next_item(char **cursor)
 	return start;
 }
 
-typedef void (*item_fn)(struct conf *, const struct key *, const char *,
+typedef void (*item_fn)(struct conf *, const char *, void *, const char *,
 			const struct where *);
 
 /* for_each_item - call fn per list item, expanding file:/path items */
@@ -202,7 +202,7 @@ for_each_item(struct conf *conf, const struct key *key, const char *value,
 		char *text, *at, *line;
 
 		if (strncmp(item, "file:", 5) != 0) {
-			fn(conf, key, item, w);
+			fn(conf, key->name, (char *)conf + key->offset, item, w);
 			continue;
 		}
 		if ((text = textfile_read(item + 5, &errs)) == NULL) {
@@ -216,159 +216,12 @@ for_each_item(struct conf *conf, const struct key *key, const char *value,
 		for (at = text; (line = textfile_line(&at)) != NULL;) {
 			fw.line++;
 			if (*line != '\0' && *line != '#')
-				fn(conf, key, line, &fw);
+				fn(conf, key->name, (char *)conf + key->offset, line,
+				    &fw);
 		}
 		free(text);
 	}
 	free(copy);
-}
-
-/* add_domain - one LocalDomains entry, stored lower case */
-static void
-add_domain(struct conf *conf, const struct key *key, const char *item,
-    const struct where *w)
-{
-	struct strlist *list = (struct strlist *)((char *)conf + key->offset);
-	char d[256];
-	size_t len = strlen(item), i;
-
-	if (len > 0 && item[len - 1] == '.')
-		len--;
-	if (len >= sizeof(d)) {
-		conf_err(w, "%s: domain name too long", key->name);
-		return;
-	}
-	for (i = 0; i < len; i++)
-		d[i] = (char)tolower((unsigned char)item[i]);
-	d[len] = '\0';
-	if (!conf_valid_domain(d)) {
-		conf_err(w, "%s: \"%s\" is not a domain name", key->name, item);
-		return;
-	}
-	if (!strlist_contains_nocase(list, d))
-		strlist_add(list, d);
-}
-
-/* add_network - one CIDR entry */
-static void
-add_network(struct conf *conf, const struct key *key, const char *item,
-    const struct where *w)
-{
-	struct netset **set = (struct netset **)((char *)conf + key->offset);
-	char msg[256];
-
-	if (*set == NULL && (*set = netset_new()) == NULL)
-		fatalx("out of memory");
-	if (netset_add(*set, item, msg, sizeof(msg)) < 0)
-		conf_err(w, "%s: %s", key->name, msg);
-}
-
-/* add_hostport - one HOST:PORT entry (RedisSentinels) */
-static void
-add_hostport(struct conf *conf, const struct key *key, const char *item,
-    const struct where *w)
-{
-	struct strlist *list = (struct strlist *)((char *)conf + key->offset);
-	const char *colon = strrchr(item, ':');
-	unsigned long port;
-
-	if (colon == NULL || colon == item ||
-	    conf_parse_ulong(colon + 1, 1, 65535, &port) < 0) {
-		conf_err(w, "%s: \"%s\" is not HOST:PORT", key->name, item);
-		return;
-	}
-	strlist_add(list, item);
-}
-
-/* add_port - one SubmissionPorts entry */
-static void
-add_port(struct conf *conf, const struct key *key, const char *item,
-    const struct where *w)
-{
-	unsigned long port;
-	unsigned *v;
-
-	if (conf_parse_ulong(item, 1, 65535, &port) < 0) {
-		conf_err(w, "%s: \"%s\" is not a port number (1-65535)", key->name,
-		    item);
-		return;
-	}
-	v = realloc(conf->submission_ports,
-	    (conf->n_submission_ports + 1) * sizeof(*v));
-	if (v == NULL)
-		fatalx("out of memory");
-	v[conf->n_submission_ports++] = (unsigned)port;
-	conf->submission_ports = v;
-}
-
-/* add_daemon_role - one NAME=role entry */
-static void
-add_daemon_role(struct conf *conf, const struct key *key, const char *item,
-    const struct where *w)
-{
-	const char *eq = strchr(item, '=');
-	struct daemon_role *v;
-	enum role role;
-	size_t i;
-
-	if (eq == NULL || eq == item || role_parse(eq + 1, &role) < 0 ||
-	    role == ROLE_AUTO) {
-		conf_err(w, "%s: \"%s\" is not NAME=inbound or NAME=outbound",
-		    key->name, item);
-		return;
-	}
-	for (i = 0; i < conf->n_daemon_roles; i++) {
-		if (strncasecmp(conf->daemon_roles[i].name, item,
-		    (size_t)(eq - item)) == 0 &&
-		    conf->daemon_roles[i].name[eq - item] == '\0') {
-			conf_err(w, "%s: daemon name \"%.*s\" given twice", key->name,
-			    (int)(eq - item), item);
-			return;
-		}
-	}
-	v = realloc(conf->daemon_roles,
-	    (conf->n_daemon_roles + 1) * sizeof(*v));
-	if (v == NULL)
-		fatalx("out of memory");
-	v[conf->n_daemon_roles].name = strndup(item, (size_t)(eq - item));
-	if (v[conf->n_daemon_roles].name == NULL)
-		fatalx("out of memory");
-	v[conf->n_daemon_roles].role = role;
-	conf->n_daemon_roles++;
-	conf->daemon_roles = v;
-}
-
-/* add_dynamic_check - one DynamicIPChecks word */
-static void
-add_dynamic_check(struct conf *conf, const struct key *key, const char *item,
-    const struct where *w)
-{
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} checks[] = {
-		{"dnsbl", DYNAMIC_DNSBL}, {"generic", DYNAMIC_GENERIC},
-		{"no_ptr", DYNAMIC_NO_PTR}, {"unconfirmed", DYNAMIC_UNCONFIRMED},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
-		if (strcasecmp(item, checks[i].name) == 0) {
-			conf->dynamic_checks |= checks[i].bit;
-			return;
-		}
-	}
-	conf_err(w, "%s: \"%s\" is not dnsbl, generic, no_ptr or unconfirmed",
-	    key->name, item);
-}
-
-/* add_allowed_rcpt - one AlwaysAllowRecipients entry */
-static void
-add_allowed_rcpt(struct conf *conf, const struct key *key, const char *item,
-    const struct where *w)
-{
-	(void)key;
-	conf_add_allowed_rcpt(conf, item, w);
 }
 
 /* set_word - one of a fixed set of words into an int field */
@@ -580,19 +433,19 @@ apply(struct conf *conf, const struct key *key, const char *value,
 		}
 		return;
 	case K_DAEMON_ROLES:
-		for_each_item(conf, key, value, w, add_daemon_role);
+		for_each_item(conf, key, value, w, conf_add_daemon_role);
 		return;
 	case K_PORTS:
-		for_each_item(conf, key, value, w, add_port);
+		for_each_item(conf, key, value, w, conf_add_port);
 		return;
 	case K_DOMAINS:
-		for_each_item(conf, key, value, w, add_domain);
+		for_each_item(conf, key, value, w, conf_add_domain);
 		return;
 	case K_NETWORKS:
-		for_each_item(conf, key, value, w, add_network);
+		for_each_item(conf, key, value, w, conf_add_network);
 		return;
 	case K_HOSTPORTS:
-		for_each_item(conf, key, value, w, add_hostport);
+		for_each_item(conf, key, value, w, conf_add_hostport);
 		return;
 	case K_RATE_LIMIT:
 		conf_set_rate_limit(conf, value, w);
@@ -607,13 +460,13 @@ apply(struct conf *conf, const struct key *key, const char *value,
 		conf_set_spf_action(conf, value, w);
 		return;
 	case K_DYNAMIC_CHECKS:
-		for_each_item(conf, key, value, w, add_dynamic_check);
+		for_each_item(conf, key, value, w, conf_add_dynamic_check);
 		return;
 	case K_SIZE:
 		conf_set_size((unsigned long long *)field, key->name, value, w);
 		return;
 	case K_RECIPIENTS:
-		for_each_item(conf, key, value, w, add_allowed_rcpt);
+		for_each_item(conf, key, value, w, conf_add_allowed_rcpt);
 		return;
 	case K_SUPPORT:
 		conf_set_support(conf, value, w);

@@ -42,13 +42,15 @@
 
 /* conf_add_allowed_rcpt - "local@" (every LocalDomain) or "local@domain" */
 void
-conf_add_allowed_rcpt(struct conf *conf, const char *item,
-    const struct where *w)
+conf_add_allowed_rcpt(struct conf *conf, const char *name, void *field,
+    const char *item, const struct where *w)
 {
 	const char *at = strrchr(item, '@');
 	char entry[320];
 	size_t i, len = strlen(item);
 
+	(void)name;
+	(void)field;
 	if (at == NULL || at == item || len >= sizeof(entry) ||
 	    (at[1] != '\0' && !conf_valid_domain(at + 1))) {
 		conf_err(w, "AlwaysAllowRecipients: \"%s\" is not local@ or "

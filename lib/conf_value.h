@@ -41,9 +41,23 @@ void	conf_set_rate_limit(struct conf *conf, const char *value,
 void	conf_set_spf_action(struct conf *conf, const char *value,
 	    const struct where *w);
 
+/* conf_list.c: one list item each (name: the key's; field: its list) */
+void	conf_add_domain(struct conf *conf, const char *name, void *field,
+	    const char *item, const struct where *w);
+void	conf_add_network(struct conf *conf, const char *name, void *field,
+	    const char *item, const struct where *w);
+void	conf_add_hostport(struct conf *conf, const char *name, void *field,
+	    const char *item, const struct where *w);
+void	conf_add_port(struct conf *conf, const char *name, void *field,
+	    const char *item, const struct where *w);
+void	conf_add_daemon_role(struct conf *conf, const char *name, void *field,
+	    const char *item, const struct where *w);
+void	conf_add_dynamic_check(struct conf *conf, const char *name,
+	    void *field, const char *item, const struct where *w);
+
 /* conf_incident.c: the keys of the embedded store and the incident loop */
-void	conf_add_allowed_rcpt(struct conf *conf, const char *item,
-	    const struct where *w);
+void	conf_add_allowed_rcpt(struct conf *conf, const char *name,
+	    void *field, const char *item, const struct where *w);
 void	conf_set_support(struct conf *conf, const char *value,
 	    const struct where *w);
 void	conf_set_escalation(struct conf *conf, const char *value,

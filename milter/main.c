@@ -401,6 +401,8 @@ main(int argc, char **argv)
 		log_warnx("LocalDomains is empty: inbound.relay and inbound.own_domain are not evaluated");
 	if (runtime_init(conf) < 0) {
 		log_msg(LOG_LEVEL_ERROR, "cannot start the state store or SPF");
+		runtime_shutdown();
+		conf_free(conf);
 		return 1;
 	}
 	confref_install(conf);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -80,7 +81,116 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(c->dns_timeout_ms, 5000);
 	ck_assert_int_eq(c->actions[RULE_INBOUND_AUTH], ACTION_REJECT);
 	ck_assert_int_eq(c->actions[RULE_OUTBOUND_RATE], ACTION_TEMPFAIL);
+	/* the embedded store and the incident loop */
+	ck_assert_str_eq(c->state_file,
+	    LOCALSTATEDIR "/lib/isolation-milter/state.lmdb");
+	ck_assert(c->state_file_size == 1ULL << 30);
+	ck_assert_int_eq(c->event_log_size, 100000);
+	ck_assert_uint_eq(c->always_allow.n, 2);
+	ck_assert_str_eq(c->always_allow.v[0], "postmaster@");
+	ck_assert_str_eq(c->always_allow.v[1], "abuse@");
+	ck_assert_ptr_null(c->support_contact);
+	ck_assert_uint_eq(c->esc_factor, 0);
+	ck_assert_uint_eq(c->last_login_ttl_ms, 30UL * 86400 * 1000);
+	ck_assert_ptr_null(c->alert_template);
+	ck_assert_str_eq(c->alert_sendmail, "/usr/sbin/sendmail -t -i");
+	ck_assert_ptr_null(c->alert_contacts);
+	ck_assert_uint_eq(c->alert_limit, 5);
+	ck_assert_uint_eq(c->alert_limit_window_ms, 86400000UL);
+	ck_assert_ptr_null(c->event_command);
+	ck_assert_uint_eq(c->event_command_timeout_ms, 30000);
+	ck_assert_ptr_null(c->release_secret);
+	ck_assert_uint_eq(c->self_release_interval_ms, 7UL * 86400 * 1000);
 	conf_free(c);
+}
+END_TEST
+
+/* The incident loop's keys, set. */
+START_TEST(test_incident_keys)
+{
+	static const char text[] =
+	    "StateFile /var/tmp/x.lmdb\n"
+	    "StateFileSize 256M\n"
+	    "EventLogSize 500\n"
+	    "LocalDomains example.net\n"
+	    "AlwaysAllowRecipients Help@Example.NET abuse@\n"
+	    "SupportContact https://help.example.net/q or 0800 123\n"
+	    "QuarantineEscalation 3x up to 2d within 10d\n"
+	    "LastLoginTTL 2h\n"
+	    "AlertSendmail /usr/lib/sendmail -t -i -f abuse@example.net\n"
+	    "AlertLimit off\n"
+	    "EventCommand /usr/local/bin/hook --router r1\n"
+	    "EventCommandTimeout 5s\n"
+	    "SelfReleaseInterval 0s\n";
+	char errs[1024];
+	struct conf *c = parse(text, errs, sizeof(errs));
+	struct store_escalation e;
+	struct addr a;
+	const char *why;
+
+	ck_assert_msg(c != NULL, "%s", errs);
+	ck_assert_str_eq(c->state_file, "/var/tmp/x.lmdb");
+	ck_assert(c->state_file_size == 256ULL << 20);
+	ck_assert_int_eq(c->event_log_size, 500);
+	ck_assert_str_eq(c->always_allow.v[0], "help@example.net");
+	ck_assert_str_eq(c->support_contact,
+	    "https://help.example.net/q or 0800 123");
+	conf_escalation(c, &e);
+	ck_assert_uint_eq(e.factor, 3);
+	ck_assert_int_eq(e.max_ttl, 2 * 86400);
+	ck_assert_int_eq(e.window, 10 * 86400);
+	ck_assert_uint_eq(c->last_login_ttl_ms, 7200000UL);
+	ck_assert_str_eq(c->alert_sendmail,
+	    "/usr/lib/sendmail -t -i -f abuse@example.net");
+	ck_assert_uint_eq(c->alert_limit, 0);
+	ck_assert_str_eq(c->event_command, "/usr/local/bin/hook --router r1");
+	ck_assert_uint_eq(c->event_command_timeout_ms, 5000);
+	ck_assert_uint_eq(c->self_release_interval_ms, 0);
+	ck_assert_int_eq(addr_parse("<HELP@example.net>", &a, &why), 0);
+	ck_assert_int_eq(conf_is_always_allowed(c, &a), 1);
+	ck_assert_int_eq(addr_parse("<abuse@EXAMPLE.net>", &a, &why), 0);
+	ck_assert_int_eq(conf_is_always_allowed(c, &a), 1);
+	ck_assert_int_eq(addr_parse("<abuse@other.test>", &a, &why), 0);
+	ck_assert_int_eq(conf_is_always_allowed(c, &a), 0);
+	ck_assert_int_eq(addr_parse("<postmaster@example.net>", &a, &why), 0);
+	ck_assert_int_eq(conf_is_always_allowed(c, &a), 0);
+	conf_free(c);
+}
+END_TEST
+
+/* ReleaseSecret: a file, private, long enough. */
+START_TEST(test_release_secret)
+{
+	char dir[] = "/tmp/check_conf.XXXXXX", path[64], text[128], errs[1024];
+	struct conf *c;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/secret", dir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("0123456789abcdefXYZ\n", fp);
+	fclose(fp);
+	chmod(path, 0640);
+	snprintf(text, sizeof(text), "ReleaseSecret file:%s\n", path);
+	c = parse(text, errs, sizeof(errs));
+	ck_assert_msg(c != NULL, "%s", errs);
+	ck_assert_uint_eq(c->release_secret_len, 19);	/* newline dropped */
+	ck_assert_int_eq(memcmp(c->release_secret, "0123456789abcdefXYZ", 19), 0);
+	conf_free(c);
+	chmod(path, 0644);
+	ck_assert_ptr_null(parse(text, errs, sizeof(errs)));
+	ck_assert_msg(strstr(errs, "test.conf:1: ReleaseSecret: ") != NULL &&
+	    strstr(errs, "readable or writable by others") != NULL, "%s", errs);
+	fp = fopen(path, "w");
+	fputs("short\n", fp);
+	fclose(fp);
+	chmod(path, 0600);
+	ck_assert_ptr_null(parse(text, errs, sizeof(errs)));
+	ck_assert_msg(strstr(errs, "must hold 16 to 4096 octets") != NULL, "%s",
+	    errs);
+	unlink(path);
+	rmdir(dir);
 }
 END_TEST
 
@@ -301,6 +411,37 @@ static const struct {
 	"test.conf:1: LoginQuarantine: \"10\" is not N/window (e.g. 500/1h)"},
 	{"LoginQuarantine 0/1h\n",
 	"test.conf:1: LoginQuarantine: \"0\" is not a count (1-100000000)"},
+	{"StateFile state.lmdb\n",
+	"test.conf:1: StateFile: \"state.lmdb\" is not an absolute path"},
+	{"StateFileSize 10K\n",
+	"test.conf:1: StateFileSize: \"10K\" is not a size from 1M to 1T (e.g. 512M, 2G)"},
+	{"StateFileSize 2X\n", NULL},
+	{"EventLogSize 5\n",
+	"test.conf:1: EventLogSize: \"5\" is not a number from 100 to 10000000"},
+	{"AlwaysAllowRecipients abuse\n",
+	"test.conf:1: AlwaysAllowRecipients: \"abuse\" is not local@ or local@domain"},
+	{"AlwaysAllowRecipients a\"b@\n", NULL},
+	{"AlwaysAllowRecipients abuse@bad..domain\n", NULL},
+	{"SupportContact call\x01us\n",
+	"test.conf:1: SupportContact: only printable ASCII goes into an SMTP reply"},
+	{"QuarantineEscalation double\n",
+	"test.conf:1: QuarantineEscalation: expected off or \"Nx up to MAX [within WINDOW]\", e.g. \"2x up to 7d\""},
+	{"QuarantineEscalation 1x up to 7d\n",
+	"test.conf:1: QuarantineEscalation: the factor must be 2x to 10x"},
+	{"QuarantineEscalation 2x up to 5m\n",
+	"test.conf:1: QuarantineEscalation: the longest quarantine \"5m\" is not a duration from 1h to 365d"},
+	{"QuarantineEscalation 2x up to 7d during 30d\n", NULL},
+	{"AlertLimit 5\n",
+	"test.conf:1: AlertLimit: \"5\" is not N/window (e.g. 500/1h)"},
+	{"AlertSendmail sendmail -t -i\n",
+	"test.conf:1: AlertSendmail: \"sendmail -t -i\" does not start with an absolute path (the command runs without a shell)"},
+	{"EventCommand /bin/hook\x1b[2J\n",
+	"test.conf:1: EventCommand: control character in the command"},
+	{"EventCommandTimeout 0s\n", NULL},
+	{"ReleaseSecret s3cret-in-the-file\n",
+	"test.conf:1: ReleaseSecret: expected file:/absolute/path (the secret itself never goes into the configuration)"},
+	{"ReleaseSecret file:/nonexistent/secret\n",
+	"test.conf:1: ReleaseSecret: /nonexistent/secret: No such file or directory"},
 };
 
 START_TEST(test_bad)
@@ -444,6 +585,8 @@ conf_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("every key");
 	tcase_add_test(tc, test_full);
+	tcase_add_test(tc, test_incident_keys);
+	tcase_add_test(tc, test_release_secret);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));

@@ -47,15 +47,22 @@ expect_run "the daemon refuses to start on a bad file" 1 "bad.conf:4: unknown ke
 expect_run "-V prints the version" 0 '^isolation-milter [0-9]+\.[0-9]+\.[0-9]+ \(libmilter' -- "$BIN" -V
 expect_run "-h prints the usage" 0 '^usage: isolation-milter \[-c file\] \[-f\] \[-n\] \[-V\] \[-h\]' -- "$BIN" -h
 expect_run "an unknown option is a usage error" 2 '^usage:' -- "$BIN" -x
+printf 'Socket inet:%s@127.0.0.1\nStateFile %s/no/such/dir/state.lmdb\n' \
+	"$H_MILTER_PORT" "$H_DIR" >"$H_DIR/nostate.conf"
+expect_run "a StateFile in a missing folder: the daemon says so and stops" 1 \
+	"state store: .*no/such/dir" -- "$BIN" -f -c "$H_DIR/nostate.conf"
 
 # A unix socket usable by an MTA running as another user, a pid file, and
 # privileges dropped to UserID after binding.
 h_mark
+mkdir -p "$H_DIR/state"
+chown nobody "$H_DIR/state"
 cat >"$H_DIR/unix.conf" <<CONF
 Socket unix:$H_DIR/milter.sock
 PidFile $H_DIR/milter.pid
 UserID nobody
 Syslog no
+StateFile $H_DIR/state/state.lmdb
 CONF
 chmod 755 "$H_DIR"
 "$BIN" -f -c "$H_DIR/unix.conf" >>"$H_DIR/milter.log" 2>&1 </dev/null &

@@ -135,6 +135,14 @@ h_expect "LoginQuarantine: alice, even as herself and from elsewhere, is refused
 h_expect "LoginQuarantine: other logins are not affected" 250 'ip=127\.0\.4\.95 .*action=accept' \
 	-- pf-sub 127.0.4.95 --from carol@example.net --to friend@other.test \
 	--auth LOGIN --auth-user carol --auth-password carol-secret
+h_milter_stop
+CTL=${H_CTL_BIN:-$top_builddir/milter/isolationctl}
+if "$CTL" -c "$H_DIR/milter.conf" release login alice@example.net >"$H_DIR/ctl.out" 2>&1 &&
+	grep -q '^login alice@example.net released$' "$H_DIR/ctl.out"; then
+	h_ok "LoginQuarantine: the quarantine outlives the milter; isolationctl releases it"
+else
+	h_not_ok "LoginQuarantine: isolationctl releases the login" "$(cat "$H_DIR/ctl.out")"
+fi
 
 # NullSender reject; a changed map on SIGHUP; a broken map refused.
 h_milter_start "NullSender reject"

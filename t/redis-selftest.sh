@@ -153,10 +153,12 @@ check "milter2.conf: node 2's socket" \
 check "milter2.conf: both nodes' submission ports" \
 	grep -qx "SubmissionPorts $PF_SUB_PORT $PF_SUBS_PORT $SM_MSA_PORT $PF2_SUB_PORT $PF2_SUBS_PORT" \
 	"$H_DIR/milter2.conf"
-check "milter.conf: the same base, node 1's socket" \
+check "milter.conf: the same base, node 1's socket and state file" \
 	is "$(diff "$H_DIR/milter.conf" "$H_DIR/milter2.conf" | grep '^[<>]')" \
 	"< Socket inet:$H_MILTER_PORT@127.0.0.1
-> Socket inet:$H_MILTER2_PORT@127.0.0.1"
+> Socket inet:$H_MILTER2_PORT@127.0.0.1
+< StateFile $H_DIR/milter.lmdb
+> StateFile $H_DIR/milter2.lmdb"
 check "no Redis in either configuration" \
 	test -z "$(grep -i redis "$H_DIR/milter.conf" "$H_DIR/milter2.conf")"
 
