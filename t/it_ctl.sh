@@ -7,8 +7,8 @@
 # of a login is enforced by the milter at once; `explain` evaluates
 # sessions offline, reading the quarantines from the same store; `stats`
 # counts. The tool reads the milter's own H_DIR/milter.conf. Then the
-# refusals: a configuration without Redis, a broken one, Redis down, bad
-# arguments; and no raw control character ever reaches the terminal.
+# refusals: a StateFile that cannot be opened, a broken configuration,
+# Redis down, bad arguments; and no raw control character ever reaches the terminal.
 . "${srcdir:-$(dirname "$0")/..}/t/lib/harness.sh"
 h_require redis-server redis-cli
 
@@ -194,13 +194,16 @@ if grep -q '^stage rcpt' "$H_DIR/ctl.out"; then
 else
 	h_ok "explain: no stage after the refusal"
 fi
-expect_ctl "explain: quarantined login read from the store; sender_mismatch not reached" 1 \
+expect_ctl "explain: quarantined login read from the store, refused at RCPT" 1 \
 	"^  role +outbound " \
 	"^  quarantined +yes \\(read from redis: ip 192\\.0\\.2\\.7 no, login alice@example\\.net yes\\)$" \
 	"^  outbound\\.quarantined +reject +550 5\\.7\\.1 " \
-	"^  outbound\\.sender_mismatch +not reached +would=reject 553 5\\.7\\.1 " \
 	-- -c "$CONF" explain --daemon ORIGINATING --port 587 --ip 192.0.2.7 \
-	--auth alice@example.net --from bob@example.net
+	--auth alice@example.net --from alice@example.net --rcpt friend@other.test
+expect_ctl "explain: quarantined, but to abuse@ (the help desk) accepted" 0 \
+	"^  quarantined +yes " \
+	-- -c "$CONF" explain --daemon ORIGINATING --port 587 --ip 192.0.2.7 \
+	--auth alice@example.net --from alice@example.net --rcpt abuse@example.net
 expect_ctl "release login: exit 0" 0 "^login alice@example\\.net released$" \
 	-- -c "$CONF" release login alice@example.net
 expect_ctl "explain: alice as bob is refused by outbound.sender_mismatch" 1 \
@@ -217,7 +220,8 @@ expect_ctl "explain: alice as herself is accepted at every stage" 0 \
 expect_ctl "explain --role and --quarantined: the operator's facts win" 1 \
 	"^  role +inbound \\(--role\\)$" "^  quarantined +yes \\(given with --quarantined\\)$" \
 	"^  inbound\\.quarantined +reject +550 5\\.7\\.1 your address is quarantined" \
-	-- -c "$CONF" explain --role inbound --ip 127.0.1.30 --from a@outside.test --quarantined
+	-- -c "$CONF" explain --role inbound --ip 127.0.1.30 --from a@outside.test \
+	--rcpt bob@example.net --quarantined
 { cat "$CONF"; echo "Action.inbound.customer_direct report"; } >"$H_DIR/report.conf"
 expect_ctl "explain: a report rule shows would=, the next rule decides" 1 \
 	"^  inbound\\.customer_direct +report +would=reject 550 5\\.7\\.1 " \
@@ -225,16 +229,28 @@ expect_ctl "explain: a report rule shows would=, the next rule decides" 1 \
 	-- -c "$H_DIR/report.conf" explain --ip 127.0.2.10 --daemon INBOUND --from x@example.net
 
 # --- no Redis, a broken file, Redis down, bad arguments --------------------------
-grep -v '^RedisServer' "$CONF" >"$H_DIR/memory.conf"
-for args in "list" "show ip 127.0.2.66" "quarantine ip 127.0.2.66" "release ip 127.0.2.66" "stats"; do
+# Without Redis the tool works on the StateFile, beside the running milter.
+grep -v '^RedisServer\|^StateFile' "$CONF" >"$H_DIR/lmdb.conf"
+echo "StateFile $H_DIR/ctl.lmdb" >>"$H_DIR/lmdb.conf"
+expect_ctl "StateFile: quarantine ip" 0 "^key: +127\\.0\\.2\\.66$" \
+	-- -c "$H_DIR/lmdb.conf" quarantine ip 127.0.2.66 -r "by hand"
+expect_ctl "StateFile: list" 0 "^ip 127\\.0\\.2\\.66 rule=- hits=1 " -- -c "$H_DIR/lmdb.conf" list
+expect_ctl "StateFile: show" 0 "^reason: +by hand$" -- -c "$H_DIR/lmdb.conf" show ip 127.0.2.66
+expect_ctl "StateFile: stats" 0 "^store: +lmdb$" "^quarantined_ip: +1$" -- -c "$H_DIR/lmdb.conf" stats
+expect_ctl "StateFile: events" 0 "event=quarantine kind=ip key=127\\.0\\.2\\.66 rule=- incident=1 " \
+	-- -c "$H_DIR/lmdb.conf" events
+expect_ctl "StateFile: release" 0 "^ip 127\\.0\\.2\\.66 released$" \
+	-- -c "$H_DIR/lmdb.conf" release ip 127.0.2.66
+sed -i "s|^StateFile .*|StateFile $H_DIR/no/such/dir/state.lmdb|" "$H_DIR/lmdb.conf"
+for args in "list" "show ip 127.0.2.66" "quarantine ip 127.0.2.66" "release ip 127.0.2.66" "stats" "events"; do
 	# shellcheck disable=SC2086 # the words of the command
-	expect_ctl "memory store: '$args' exits 2 and says why" 2 \
-		"^isolationctl: $H_DIR/memory\\.conf sets neither RedisServer nor RedisSentinels: the quarantines live in the memory of the running isolation-milter" \
-		-- -c "$H_DIR/memory.conf" $args
+	expect_ctl "StateFile in a missing folder: '$args' exits 2 and says why" 2 \
+		"^isolationctl: $H_DIR/lmdb\\.conf: state store: .*no/such/dir" \
+		-- -c "$H_DIR/lmdb.conf" $args
 done
-expect_ctl "memory store: explain still works, assuming no quarantine" 1 \
-	"^  quarantined +no \\(assumed not: the state is in the daemon's memory; --quarantined to say yes\\)$" \
-	-- -c "$H_DIR/memory.conf" explain --ip 127.0.2.10 --daemon INBOUND --from x@spam.test
+expect_ctl "no store: explain still works, assuming no quarantine" 1 \
+	"^  quarantined +no \\(assumed not: the state store cannot be opened; --quarantined to say yes\\)$" \
+	-- -c "$H_DIR/lmdb.conf" explain --ip 127.0.2.10 --daemon INBOUND --from x@spam.test
 printf 'LocalDomains example.net\nMode enforce\nColour blue\n' >"$H_DIR/bad.conf"
 expect_ctl "a broken configuration: exit 2 with file:line" 2 \
 	"^$H_DIR/bad\\.conf:3: unknown key \"Colour\"" -- -c "$H_DIR/bad.conf" list
