@@ -135,9 +135,10 @@ wait_alerts() {
 	return 1
 }
 
-# last_alert WORD - the newest alert file for WORD
+# last_alert WORD - the newest alert file for WORD (the sink's file names
+# hold the second only: by modification time)
 last_alert() {
-	grep -l "^Subject: quarantine of $1" "$SINK"/* 2>/dev/null | sort | tail -n 1
+	grep -l "^Subject: quarantine of $1" "$SINK"/* 2>/dev/null | xargs -r ls -t | head -n 1
 }
 
 # notify_once - one pass of the notifier; its output in notify.out
@@ -245,7 +246,8 @@ expect_ctl "the same code twice: nothing to release" 1 "not quarantined" -- \
 h_expect "a third incident" "550" "incident=3 repeat=3" \
 	-- pf-mx "$BOT" --from x@spam.test --to bob@example.net
 notify_once
-wait_alerts 3 "$BOT"
+wait_alerts 3 "$BOT" && h_ok "the third incident alerts too" ||
+	h_not_ok "the third incident alerts too" "$(alerts "$BOT") alerts"
 CODE3=$(sed -n 's/^code=//p' "$(last_alert "$BOT")")
 expect_ctl "a second self-release within SelfReleaseInterval is refused" 1 \
 	"within the last" -- release ip "$BOT" --code "$CODE3"
