@@ -123,8 +123,7 @@ lookup_store(struct session *s, time_t now)
 			q.login = s->auth;
 	}
 	/* who logs in from where: an alert for the address reaches them */
-	if (s->role == ROLE_OUTBOUND && s->auth[0] != '\0' && s->ip_known &&
-	    !netset_contains(s->conf->trusted_networks, &s->ip)) {
+	if (s->role == ROLE_OUTBOUND && s->auth[0] != '\0' && s->ip_known) {
 		q.ip = s->ip_text;
 		q.seen_login = s->auth;
 		q.seen_ttl = (time_t)(s->conf->last_login_ttl_ms / 1000);
