@@ -68,6 +68,9 @@ enum kind {
 	K_ALERT_LIMIT,
 	K_COMMAND,		/* char *: a command line run without a shell */
 	K_SECRET,
+	K_UMASK,		/* unsigned: an octal mode mask */
+	K_GROUP,		/* char *: an existing group */
+	K_PASSWORD,		/* char *: the value, or file:/path holding it */
 };
 
 struct key {
@@ -83,6 +86,8 @@ struct key {
 
 static const struct key keys[] = {
 	{"Socket", K_SOCKET, F(socket), CONF_DEFAULT_SOCKET, 0, 0},
+	{"UMask", K_UMASK, F(socket_umask), "007", 0, 0777},
+	{"SocketGroup", K_GROUP, F(socket_group), NULL, 0, 0},
 	{"PidFile", K_STRING, F(pidfile), NULL, 0, 0},
 	{"UserID", K_USER, F(userid), NULL, 0, 0},
 	{"Syslog", K_BOOL, F(syslog), "yes", 0, 0},
@@ -99,6 +104,7 @@ static const struct key keys[] = {
 	{"CustomerServers", K_NETWORKS, F(customer_servers), "", 0, 0},
 	{"TrustedNetworks", K_NETWORKS, F(trusted_networks),
 	"127.0.0.0/8 ::1/128", 0, 0},
+	{"IPv6Prefix", K_INT, F(ipv6_prefix), "64", 32, 128},
 	{"SenderLoginMap", K_PATH, F(sender_login_map), NULL, 0, 0},
 	{"LoginIsAddress", K_BOOL, F(login_is_address), "yes", 0, 0},
 	{"SubaddressDelimiter", K_STRING_EMPTY, F(subaddress_delimiter), "+",
@@ -114,7 +120,7 @@ static const struct key keys[] = {
 	{"RedisServer", K_STRING, F(redis_server), NULL, 0, 0},
 	{"RedisSentinels", K_HOSTPORTS, F(redis_sentinels), NULL, 0, 0},
 	{"RedisMasterName", K_STRING, F(redis_master_name), NULL, 0, 0},
-	{"RedisPassword", K_STRING, F(redis_password), NULL, 0, 0},
+	{"RedisPassword", K_PASSWORD, F(redis_password), NULL, 0, 0},
 	{"RedisUser", K_STRING, F(redis_user), NULL, 0, 0},
 	{"RedisDatabase", K_INT, F(redis_database), "0", 0, 15},
 	{"RedisPrefix", K_STRING, F(redis_prefix), "iso:", 0, 0},
@@ -483,6 +489,24 @@ apply(struct conf *conf, const struct key *key, const char *value,
 	case K_SECRET:
 		conf_set_release_secret(conf, value, w);
 		return;
+	case K_UMASK:
+		if (conf_parse_octal(value, (unsigned long)key->max, &n) < 0) {
+			conf_err(w, "%s: \"%s\" is not an octal mask from 000 to %lo",
+			    key->name, value, (unsigned long)key->max);
+			return;
+		}
+		*(unsigned *)field = (unsigned)n;
+		return;
+	case K_GROUP:
+		if (getgrnam(value) == NULL) {
+			conf_err(w, "%s: no such group \"%s\"", key->name, value);
+			return;
+		}
+		set_string(conf, key, value);
+		return;
+	case K_PASSWORD:
+		conf_set_password((char **)field, key->name, value, w);
+		return;
 	}
 }
 
@@ -683,6 +707,7 @@ conf_free(struct conf *conf)
 		return;
 	free(conf->path);
 	free(conf->socket);
+	free(conf->socket_group);
 	free(conf->pidfile);
 	free(conf->userid);
 	for (i = 0; i < conf->n_daemon_roles; i++)

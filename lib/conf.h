@@ -77,6 +77,8 @@ struct conf {
 
 	/* daemon */
 	char   *socket;
+	unsigned socket_umask;		/* UMask: the unix socket's mode is 0777 & ~it */
+	char   *socket_group;		/* SocketGroup; NULL: the daemon's */
 	char   *pidfile;
 	char   *userid;
 	int	syslog;
@@ -95,6 +97,7 @@ struct conf {
 	struct netset *customer_networks;
 	struct netset *customer_servers;
 	struct netset *trusted_networks;
+	int	ipv6_prefix;		/* IPv6Prefix: clients keyed by this /N */
 	char   *sender_login_map;
 	struct sendermap *sender_map;	/* SenderLoginMap, loaded with the file */
 	int	login_is_address;

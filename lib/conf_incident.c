@@ -8,7 +8,7 @@
  * DESCRIPTION
  *	The value parsers of StateFileSize, AlwaysAllowRecipients,
  *	SupportContact, QuarantineEscalation, AlertLimit, AlertSendmail,
- *	EventCommand and ReleaseSecret, and the files read with the
+ *	EventCommand, ReleaseSecret and RedisPassword (file:/path), and the files read with the
  *	configuration (AlertTemplate, AlertContacts), kept apart from the key
  *	table in conf.c. A reload rereads the files, so a broken template
  *	keeps the running configuration as a broken SenderLoginMap does.
@@ -17,6 +17,7 @@
  *	configuration itself can be shown and shared; a file that others
  *	may read, or a secret shorter than RELEASE_SECRET_MIN octets, is
  *	refused: whoever knows the secret can release any quarantine.
+ *	RedisPassword file:/path reads the password the same way.
  * DIAGNOSTICS
  *	"file:line: message" through conf_err().
  */
@@ -39,6 +40,7 @@
 #define RELEASE_SECRET_MAX	4096
 #define SUPPORT_MAX		200
 #define COMMAND_MAX		1024
+#define PASSWORD_MAX		512
 
 /* conf_add_allowed_rcpt - "local@" (every LocalDomain) or "local@domain" */
 void
@@ -192,9 +194,11 @@ conf_set_command(char **field, const char *name, const char *value,
 	*field = xstrdup(value);
 }
 
-/* read_secret - the secret file's content, checked; NULL after an error */
+/* read_private - a file others may not read; NULL after an error. Its
+ * content, trailing white space dropped, is min to max octets long */
 static unsigned char *
-read_secret(const char *path, size_t *len_r, const struct where *w)
+read_private(const char *name, const char *path, size_t min, size_t max,
+    size_t *len_r, const struct where *w)
 {
 	unsigned char *buf;
 	struct stat st;
@@ -202,32 +206,32 @@ read_secret(const char *path, size_t *len_r, const struct where *w)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		conf_err(w, "ReleaseSecret: %s: %s", path, strerror(errno));
+		conf_err(w, "%s: %s: %s", name, path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		conf_err(w, "ReleaseSecret: %s: not a regular file", path);
+		conf_err(w, "%s: %s: not a regular file", name, path);
 		close(fd);
 		return NULL;
 	}
 	if ((st.st_mode & (S_IROTH | S_IWOTH)) != 0) {
-		conf_err(w, "ReleaseSecret: %s is readable or writable by "
-		    "others (chmod o-rwx)", path);
+		conf_err(w, "%s: %s is readable or writable by others (chmod "
+		    "o-rwx)", name, path);
 		close(fd);
 		return NULL;
 	}
-	buf = xmalloc(RELEASE_SECRET_MAX + 1);
-	n = read(fd, buf, RELEASE_SECRET_MAX + 1);
+	buf = xmalloc(max + 2);
+	n = read(fd, buf, max + 1);
 	close(fd);
 	while (n > 0 && isspace(buf[n - 1]))
 		n--;
-	if (n < RELEASE_SECRET_MIN || n > RELEASE_SECRET_MAX) {
-		conf_err(w, "ReleaseSecret: %s must hold %d to %d octets "
-		    "(e.g. head -c 32 /dev/urandom | base64 > %s)", path,
-		    RELEASE_SECRET_MIN, RELEASE_SECRET_MAX, path);
+	if (n < (ssize_t)min || n > (ssize_t)max) {
+		conf_err(w, "%s: %s must hold %zu to %zu octets", name, path, min,
+		    max);
 		free(buf);
 		return NULL;
 	}
+	buf[n] = '\0';
 	*len_r = (size_t)n;
 	return buf;
 }
@@ -245,13 +249,43 @@ conf_set_release_secret(struct conf *conf, const char *value,
 		    "secret itself never goes into the configuration)");
 		return;
 	}
-	if ((secret = read_secret(value + 5, &len, w)) == NULL)
+	if ((secret = read_private("ReleaseSecret", value + 5,
+	    RELEASE_SECRET_MIN, RELEASE_SECRET_MAX, &len, w)) == NULL)
 		return;
 	free(conf->release_secret);
 	free(conf->release_secret_path);
 	conf->release_secret = secret;
 	conf->release_secret_len = len;
 	conf->release_secret_path = xstrdup(value + 5);
+}
+
+/* conf_set_password - a password, or file:/path of a file holding it */
+void
+conf_set_password(char **field, const char *name, const char *value,
+    const struct where *w)
+{
+	unsigned char *text;
+	size_t len;
+
+	if (strncmp(value, "file:", 5) != 0) {
+		free(*field);
+		*field = xstrdup(value);
+		return;
+	}
+	if (value[5] != '/') {
+		conf_err(w, "%s: file:%s is not an absolute path", name, value + 5);
+		return;
+	}
+	if ((text = read_private(name, value + 5, 1, PASSWORD_MAX, &len,
+	    w)) == NULL)
+		return;
+	if (memchr(text, '\0', len) != NULL || strchr((char *)text, '\n')) {
+		conf_err(w, "%s: %s must hold one line", name, value + 5);
+		free(text);
+		return;
+	}
+	free(*field);
+	*field = (char *)text;
 }
 
 /* conf_set_size - octets with K, M, G or T (powers of 1024): 1M to 1T */

@@ -118,6 +118,23 @@ conf_parse_ulong(const char *text, unsigned long min, unsigned long max,
 	return 0;
 }
 
+/* conf_parse_octal - an octal number up to max (UMask 027); 0 ok, -1 bad */
+int
+conf_parse_octal(const char *text, unsigned long max, unsigned long *n_r)
+{
+	unsigned long n;
+	char *end;
+
+	if (strspn(text, "01234567") != strlen(text) || *text == '\0' ||
+	    strlen(text) > 4)
+		return -1;
+	n = strtoul(text, &end, 8);
+	if (n > max)
+		return -1;
+	*n_r = n;
+	return 0;
+}
+
 /* conf_valid_domain - a DNS name of LDH labels (UTF-8 bytes allowed) */
 int
 conf_valid_domain(const char *d)

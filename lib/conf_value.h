@@ -31,6 +31,8 @@ int	conf_count_window(const char *name, const char *text,
 	    unsigned long *n_r, unsigned long *window_r,
 	    const struct where *w);
 int	conf_valid_domain(const char *d);
+int	conf_parse_octal(const char *text, unsigned long max,
+	    unsigned long *n_r);
 const char *conf_valid_socket(const char *s);
 void	conf_set_dnsbl(struct conf *conf, const char *value,
 	    const struct where *w);
@@ -67,6 +69,8 @@ void	conf_set_alert_limit(struct conf *conf, const char *value,
 void	conf_set_command(char **field, const char *name, const char *value,
 	    const struct where *w);
 void	conf_set_release_secret(struct conf *conf, const char *value,
+	    const struct where *w);
+void	conf_set_password(char **field, const char *name, const char *value,
 	    const struct where *w);
 void	conf_set_size(unsigned long long *field, const char *name,
 	    const char *value, const struct where *w);

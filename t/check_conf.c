@@ -101,6 +101,9 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(c->event_command_timeout_ms, 30000);
 	ck_assert_ptr_null(c->release_secret);
 	ck_assert_uint_eq(c->self_release_interval_ms, 7UL * 86400 * 1000);
+	ck_assert_uint_eq(c->socket_umask, 07);
+	ck_assert_ptr_null(c->socket_group);
+	ck_assert_int_eq(c->ipv6_prefix, 64);
 	conf_free(c);
 }
 END_TEST
@@ -189,6 +192,24 @@ START_TEST(test_release_secret)
 	ck_assert_ptr_null(parse(text, errs, sizeof(errs)));
 	ck_assert_msg(strstr(errs, "must hold 16 to 4096 octets") != NULL, "%s",
 	    errs);
+	/* RedisPassword file:/path, one line */
+	fp = fopen(path, "w");
+	fputs("redis-pw\n", fp);
+	fclose(fp);
+	chmod(path, 0600);
+	snprintf(text, sizeof(text), "RedisPassword file:%s\nUMask 027\n"
+	    "SocketGroup root\nIPv6Prefix 56\n", path);
+	c = parse(text, errs, sizeof(errs));
+	ck_assert_msg(c != NULL, "%s", errs);
+	ck_assert_str_eq(c->redis_password, "redis-pw");
+	ck_assert_uint_eq(c->socket_umask, 027);
+	ck_assert_str_eq(c->socket_group, "root");
+	ck_assert_int_eq(c->ipv6_prefix, 56);
+	conf_free(c);
+	chmod(path, 0604);
+	ck_assert_ptr_null(parse(text, errs, sizeof(errs)));
+	ck_assert_msg(strstr(errs, "RedisPassword: ") != NULL &&
+	    strstr(errs, "readable or writable by others") != NULL, "%s", errs);
 	unlink(path);
 	rmdir(dir);
 }
@@ -411,6 +432,17 @@ static const struct {
 	"test.conf:1: LoginQuarantine: \"10\" is not N/window (e.g. 500/1h)"},
 	{"LoginQuarantine 0/1h\n",
 	"test.conf:1: LoginQuarantine: \"0\" is not a count (1-100000000)"},
+	{"UMask 0800\n",
+	"test.conf:1: UMask: \"0800\" is not an octal mask from 000 to 777"},
+	{"UMask -7\n", NULL},
+	{"SocketGroup no-such-group-here\n",
+	"test.conf:1: SocketGroup: no such group \"no-such-group-here\""},
+	{"IPv6Prefix 16\n",
+	"test.conf:1: IPv6Prefix: \"16\" is not a number from 32 to 128"},
+	{"RedisPassword file:relative\n",
+	"test.conf:1: RedisPassword: file:relative is not an absolute path"},
+	{"RedisPassword file:/nonexistent/pw\n",
+	"test.conf:1: RedisPassword: /nonexistent/pw: No such file or directory"},
 	{"StateFile state.lmdb\n",
 	"test.conf:1: StateFile: \"state.lmdb\" is not an absolute path"},
 	{"StateFileSize 10K\n",
