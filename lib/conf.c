@@ -90,6 +90,7 @@ static const struct key keys[] = {
 	{"SocketGroup", K_GROUP, F(socket_group), NULL, 0, 0},
 	{"PidFile", K_STRING, F(pidfile), NULL, 0, 0},
 	{"UserID", K_USER, F(userid), NULL, 0, 0},
+	{"CoreDumps", K_BOOL, F(core_dumps), "no", 0, 0},
 	{"Syslog", K_BOOL, F(syslog), "yes", 0, 0},
 	{"SyslogFacility", K_FACILITY, F(syslog_facility), "mail", 0, 0},
 	{"LogLevel", K_LOGLEVEL, F(log_level), "info", 0, 0},

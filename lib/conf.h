@@ -69,7 +69,9 @@ struct rate_limit {
 
 struct dnsbl {
 	char   *zone;
-	char   *filter;		/* NULL: any answer lists */
+	/* compiled at parse time (dns.h), its text inside; one block that
+	 * free() releases; NULL: any answer lists */
+	struct dnsbl_filter *filter;
 };
 
 struct conf {
@@ -81,6 +83,7 @@ struct conf {
 	char   *socket_group;		/* SocketGroup; NULL: the daemon's */
 	char   *pidfile;
 	char   *userid;
+	int	core_dumps;		/* CoreDumps: the daemon may dump core */
 	int	syslog;
 	int	syslog_facility;
 	enum log_level log_level;

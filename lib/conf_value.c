@@ -5,6 +5,7 @@
  *	the configuration's value parsers
  * SYNOPSIS
  *	#include "conf_value.h"
+#include "dns.h"
  * DESCRIPTION
  *	See conf_value.h. conf_parse_bool() and conf_parse_duration() are
  *	public (conf.h): other modules parse the same syntax.
@@ -23,6 +24,7 @@
 #include <strings.h>
 
 #include "conf_value.h"
+#include "dns.h"
 #include "xalloc.h"
 
 /* conf_err - record "file:line: message" */
@@ -191,76 +193,21 @@ conf_valid_socket(const char *s)
 	return NULL;
 }
 
-/* valid_dnsbl_octet - one field of a reject_rbl_client style filter */
-static int
-valid_dnsbl_octet(const char *f, size_t len)
-{
-	char buf[64], *item, *cursor;
-	unsigned long a, b;
-
-	if (len == 0 || len >= sizeof(buf))
-		return 0;
-	memcpy(buf, f, len);
-	buf[len] = '\0';
-	if (buf[0] != '[')
-		return conf_parse_ulong(buf, 0, 255, &a) == 0;
-	if (buf[len - 1] != ']')
-		return 0;
-	buf[len - 1] = '\0';
-	cursor = buf + 1;
-	if (*cursor == '\0')
-		return 0;
-	while ((item = strsep(&cursor, ";")) != NULL) {
-		char *dots = strstr(item, "..");
-
-		if (dots == NULL) {
-			if (conf_parse_ulong(item, 0, 255, &a) < 0)
-				return 0;
-			continue;
-		}
-		*dots = '\0';
-		if (conf_parse_ulong(item, 0, 255, &a) < 0 ||
-		    conf_parse_ulong(dots + 2, 0, 255, &b) < 0 || a > b)
-			return 0;
-	}
-	return 1;
-}
-
-/* valid_dnsbl_filter - d.d.d.d where d is N or [N;N..M] */
-static int
-valid_dnsbl_filter(const char *filter)
-{
-	const char *p = filter, *start = filter;
-	int fields = 0, depth = 0;
-
-	for (;; p++) {
-		if (*p == '[')
-			depth++;
-		else if (*p == ']')
-			depth--;
-		if ((*p == '.' && depth == 0) || *p == '\0') {
-			if (!valid_dnsbl_octet(start, (size_t)(p - start)))
-				return 0;
-			fields++;
-			if (*p == '\0')
-				break;
-			start = p + 1;
-		}
-	}
-	return fields == 4 && depth == 0;
-}
-
-/* conf_set_dnsbl - one DNSBL line: zone[=filter] */
+/* conf_set_dnsbl - one DNSBL line: zone[=filter], the filter compiled
+ * here by the parser that matching uses (dns.h) */
 void
 conf_set_dnsbl(struct conf *conf, const char *value, const struct where *w)
 {
-	const char *eq = strchr(value, '=');
-	char *zone = eq ? strndup(value, (size_t)(eq - value)) : xstrdup(value);
+	const char *eq = strchr(value, '='), *why = NULL;
+	char *zone = eq ? strndup(value, (size_t)(eq - value)) : strdup(value);
+	struct dnsbl_filter *filter = NULL;
 	struct dnsbl *v;
 	size_t i;
 
-	if (zone == NULL)
-		fatalx("out of memory");
+	if (zone == NULL) {
+		conf_err(w, "DNSBL: out of memory");
+		return;
+	}
 	for (i = 0; zone[i]; i++)
 		zone[i] = (char)tolower((unsigned char)zone[i]);
 	if (i > 0 && zone[i - 1] == '.')
@@ -270,17 +217,21 @@ conf_set_dnsbl(struct conf *conf, const char *value, const struct where *w)
 		free(zone);
 		return;
 	}
-	if (eq != NULL && !valid_dnsbl_filter(eq + 1)) {
-		conf_err(w, "DNSBL: bad answer filter \"%s\" (expected e.g. 127.0.0.2 or 127.0.0.[10..11])",
-		    eq + 1);
+	if (eq != NULL && (filter = dnsbl_filter_parse(eq + 1, &why)) == NULL) {
+		conf_err(w, "DNSBL: bad answer filter \"%s\": %s (expected e.g. 127.0.0.2, 127.0.0.[10..11] or 127.0.0.[2;4;8..10])",
+		    eq + 1, why);
 		free(zone);
 		return;
 	}
 	v = realloc(conf->dnsbls, (conf->n_dnsbls + 1) * sizeof(*v));
-	if (v == NULL)
-		fatalx("out of memory");
+	if (v == NULL) {
+		conf_err(w, "DNSBL: out of memory");
+		free(filter);
+		free(zone);
+		return;
+	}
 	v[conf->n_dnsbls].zone = zone;
-	v[conf->n_dnsbls].filter = eq ? xstrdup(eq + 1) : NULL;
+	v[conf->n_dnsbls].filter = filter;
 	conf->n_dnsbls++;
 	conf->dnsbls = v;
 }

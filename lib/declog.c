@@ -8,6 +8,8 @@
  * DESCRIPTION
  *	See declog.h. The reply text is logged as reason="..." with the same
  *	escaping, so a log line can be pasted into a reply to the customer.
+ *	The fields the milter decided come first: a line cut by a syslog
+ *	relay, or by a small buffer, still says what was decided.
  */
 #include "config.h"
 
@@ -31,39 +33,51 @@ put(struct out *o, const char *s)
 	o->buf[o->pos] = '\0';
 }
 
-/* put_escaped - append client text with unsafe bytes as \xHH */
+/* escape_octet - one octet as it is written; its length */
+static size_t
+escape_octet(unsigned char c, int allow_space, char out[5])
+{
+	if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
+	    (c == ' ' && !allow_space))
+		return (size_t)snprintf(out, 5, "\\x%02x", c);
+	out[0] = (char)c;
+	out[1] = '\0';
+	return 1;
+}
+
+/* put_escaped - append a value with unsafe bytes as \xHH, at most max
+ * octets of it (0: no cap), then DECLOG_CUT if it did not all fit */
 static void
-put_escaped(struct out *o, const char *s, int allow_space)
+put_escaped(struct out *o, const char *s, int allow_space, size_t max)
 {
 	const unsigned char *p;
-	char hex[5];
+	size_t used = 0, n;
+	char esc[5];
 
 	if (s == NULL || *s == '\0') {
 		put(o, "-");
 		return;
 	}
 	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\' ||
-		    (*p == ' ' && !allow_space)) {
-			snprintf(hex, sizeof(hex), "\\x%02x", *p);
-			put(o, hex);
-		} else {
-			char c[2] = {(char)*p, '\0'};
-
-			put(o, c);
+		n = escape_octet(*p, allow_space, esc);
+		if (max > 0 && used + n > max) {
+			put(o, DECLOG_CUT);
+			return;
 		}
+		used += n;
+		put(o, esc);
 	}
 }
 
-/* field - append " key=value" with value escaped */
+/* field - append " key=value", the value escaped and capped */
 static void
-field(struct out *o, const char *key, const char *value)
+field(struct out *o, const char *key, const char *value, size_t max)
 {
 	if (o->pos > 0)
 		put(o, " ");
 	put(o, key);
 	put(o, "=");
-	put_escaped(o, value, 0);
+	put_escaped(o, value, 0, max);
 }
 
 /* declog_format - the decision line */
@@ -76,26 +90,30 @@ declog_format(char *buf, size_t len, const struct declog_ctx *ctx,
 	if (len == 0)
 		return 0;
 	buf[0] = '\0';
-	field(&o, "session", ctx->session);
-	field(&o, "role", role_name(ctx->role));
-	field(&o, "ip", ctx->ip);
-	field(&o, "helo", ctx->helo);
-	field(&o, "auth", ctx->auth);
-	field(&o, "from", ctx->from);
-	if (ctx->rcpt != NULL)
-		field(&o, "rcpt", ctx->rcpt);
-	field(&o, "stage", stage_name(ctx->stage));
-	field(&o, "rule", rule_name(v->rule));
-	field(&o, "action", action_name(v->action));
+	/* what was decided: never pushed off the line by client text */
+	field(&o, "session", ctx->session, DECLOG_FIXED_MAX);
+	field(&o, "role", role_name(ctx->role), DECLOG_FIXED_MAX);
+	field(&o, "stage", stage_name(ctx->stage), DECLOG_FIXED_MAX);
+	field(&o, "rule", rule_name(v->rule), DECLOG_FIXED_MAX);
+	field(&o, "action", action_name(v->action), DECLOG_FIXED_MAX);
 	if (v->action == ACTION_REPORT)
-		field(&o, "would", action_name(v->would));
+		field(&o, "would", action_name(v->would), DECLOG_FIXED_MAX);
+	/* what the client said, each value capped */
+	field(&o, "ip", ctx->ip, DECLOG_VALUE_MAX);
+	field(&o, "helo", ctx->helo, DECLOG_VALUE_MAX);
+	field(&o, "auth", ctx->auth, DECLOG_VALUE_MAX);
+	field(&o, "from", ctx->from, DECLOG_VALUE_MAX);
+	if (ctx->rcpt != NULL)
+		field(&o, "rcpt", ctx->rcpt, DECLOG_VALUE_MAX);
+	if (ctx->queue != NULL && *ctx->queue != '\0')
+		field(&o, "queue", ctx->queue, DECLOG_VALUE_MAX);
 	if (v->action != ACTION_ACCEPT) {
 		put(&o, " reason=\"");
-		put(&o, v->code);
+		put_escaped(&o, v->code, 0, DECLOG_FIXED_MAX);
 		put(&o, " ");
-		put(&o, v->ecode);
+		put_escaped(&o, v->ecode, 0, DECLOG_FIXED_MAX);
 		put(&o, " ");
-		put_escaped(&o, v->text, 1);
+		put_escaped(&o, v->text, 1, DECLOG_REASON_MAX);
 		put(&o, "\"");
 	}
 	return o.pos;
@@ -108,6 +126,6 @@ declog_escape(const char *s, int allow_space, char *buf, size_t len)
 	struct out o = {buf, len, 0};
 
 	buf[0] = '\0';
-	put_escaped(&o, s, allow_space);
+	put_escaped(&o, s, allow_space, 0);
 	return buf;
 }

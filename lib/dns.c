@@ -18,6 +18,10 @@
  *	server, then a second round (against a lost packet), then longer
  *	waits; when even one 1-second try of each server does not fit, the
  *	query asks fewer servers.
+ *
+ *	A DNSBL answer filter is compiled into one bit per possible value
+ *	of each octet: matching is four bit tests, and the parser that
+ *	accepts a filter at -n is the only one there is.
  */
 #include "config.h"
 
@@ -435,4 +439,152 @@ dns_dnsbl(const struct ipaddr *ip, const char *zone, unsigned timeout_ms,
 		memcpy(answers, got, n * sizeof(got[0]));
 	*n_r = n;
 	return 1;
+}
+
+/* One compiled answer filter: the values each octet may take. */
+struct dnsbl_filter {
+	unsigned char octets[4][256 / 8];
+	char	text[];
+};
+
+/* filter_number - a decimal 0..255 without leading zeros at *pp */
+static int
+filter_number(const char **pp, unsigned *v_r, const char **err_r)
+{
+	const char *p = *pp;
+	unsigned v = 0;
+	int digits = 0;
+
+	if (!isdigit((unsigned char)*p)) {
+		*err_r = "expected a number from 0 to 255";
+		return -1;
+	}
+	if (p[0] == '0' && isdigit((unsigned char)p[1])) {
+		*err_r = "a number with a leading zero";
+		return -1;
+	}
+	for (; isdigit((unsigned char)*p); p++, digits++)
+		if (digits < 4)
+			v = v * 10 + (unsigned)(*p - '0');
+	if (v > 255) {
+		*err_r = "a number over 255";
+		return -1;
+	}
+	*pp = p;
+	*v_r = v;
+	return 0;
+}
+
+/* filter_set - let an octet take lo..hi */
+static void
+filter_set(unsigned char *bits, unsigned lo, unsigned hi)
+{
+	for (; lo <= hi; lo++)
+		bits[lo / 8] |= (unsigned char)(1u << (lo % 8));
+}
+
+/* filter_list - "[N;N..M;...]" at *pp, the opening bracket seen */
+static int
+filter_list(const char **pp, unsigned char *bits, const char **err_r)
+{
+	const char *p = *pp + 1;
+	unsigned lo, hi;
+
+	for (;;) {
+		if (filter_number(&p, &lo, err_r) < 0)
+			return -1;
+		hi = lo;
+		if (p[0] == '.' && p[1] == '.') {
+			p += 2;
+			if (filter_number(&p, &hi, err_r) < 0)
+				return -1;
+			if (hi < lo) {
+				*err_r = "a range that ends below its start";
+				return -1;
+			}
+		}
+		filter_set(bits, lo, hi);
+		if (*p == ']')
+			break;
+		if (*p != ';') {
+			*err_r = "expected \";\" or \"]\" in a list";
+			return -1;
+		}
+		p++;
+	}
+	*pp = p + 1;
+	return 0;
+}
+
+/* filter_compile - the four octets of text into f; 0, or -1 and *err_r */
+static int
+filter_compile(const char *text, struct dnsbl_filter *f, const char **err_r)
+{
+	const char *p = text;
+	unsigned v;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0 && *p++ != '.') {
+			*err_r = "not four octets separated by dots";
+			return -1;
+		}
+		if (*p == '[') {
+			if (filter_list(&p, f->octets[i], err_r) < 0)
+				return -1;
+		} else {
+			if (filter_number(&p, &v, err_r) < 0)
+				return -1;
+			filter_set(f->octets[i], v, v);
+		}
+	}
+	if (*p != '\0') {
+		*err_r = *p == '.' ? "more than four octets" :
+		    "unexpected text after the fourth octet";
+		return -1;
+	}
+	return 0;
+}
+
+/* dnsbl_filter_parse - compile a reject_rbl_client style answer filter */
+struct dnsbl_filter *
+dnsbl_filter_parse(const char *text, const char **err_r)
+{
+	struct dnsbl_filter *f;
+	size_t len = strlen(text);
+
+	if ((f = calloc(1, sizeof(*f) + len + 1)) == NULL) {
+		*err_r = "out of memory";
+		return NULL;
+	}
+	if (filter_compile(text, f, err_r) < 0) {
+		free(f);
+		return NULL;
+	}
+	memcpy(f->text, text, len + 1);
+	return f;
+}
+
+/* dnsbl_filter_match - does an answer pass a compiled filter? */
+int
+dnsbl_filter_match(const struct dnsbl_filter *f, const struct ipaddr *answer)
+{
+	int i;
+
+	if (f == NULL)
+		return 1;
+	if (answer == NULL || answer->family != AF_INET)
+		return 0;
+	for (i = 0; i < 4; i++)
+		if ((f->octets[i][answer->bytes[i] / 8] &
+		    (1u << (answer->bytes[i] % 8))) == 0)
+			return 0;
+	return 1;
+}
+
+/* dnsbl_filter_text - the filter as it was written */
+const char *
+dnsbl_filter_text(const struct dnsbl_filter *f)
+{
+	return f != NULL ? f->text : NULL;
 }

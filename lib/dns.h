@@ -13,6 +13,12 @@
  *	    size_t *n_r);
  *	int dns_reverse_name(const struct ipaddr *ip, const char *zone,
  *	    char *buf, size_t len);
+ *
+ *	struct dnsbl_filter *dnsbl_filter_parse(const char *text,
+ *	    const char **err_r);
+ *	int dnsbl_filter_match(const struct dnsbl_filter *filter,
+ *	    const struct ipaddr *answer);
+ *	const char *dnsbl_filter_text(const struct dnsbl_filter *filter);
  * DESCRIPTION
  *	Lookups use the system resolver (resolv.conf) through a per-thread
  *	resolver state whose timeout and retries are set so that a call never
@@ -50,6 +56,21 @@
  *	is empty, or buf is too small (buf untouched).
  *
  *	Outputs are untouched on 0 and -1.
+ *
+ *	dnsbl_filter_parse() compiles a DNSBL answer filter in Postfix's
+ *	reject_rbl_client syntax, once, when the configuration is read:
+ *	four octets separated by dots, each a number or a list in square
+ *	brackets of numbers and ranges separated by ";" ("127.0.0.2",
+ *	"127.0.0.[10..11]", "127.0.[0..255].[2;4;8..10]"). A number is 0
+ *	to 255 in decimal without leading zeros; a range's end is not below
+ *	its start. The result is one block that free() releases, and it
+ *	keeps the text (dnsbl_filter_text(), for logs). NULL with *err_r
+ *	set to a static English message when the text is not such a filter,
+ *	or "out of memory".
+ *
+ *	dnsbl_filter_match() runs a compiled filter against one answer: 1
+ *	when every octet of the (IPv4) answer is among its field's numbers,
+ *	else 0; a NULL filter matches any answer.
  */
 #ifndef ISO_DNS_H
 #define ISO_DNS_H
@@ -68,5 +89,12 @@ int	dns_dnsbl(const struct ipaddr *ip, const char *zone,
 	    size_t *n_r);
 int	dns_reverse_name(const struct ipaddr *ip, const char *zone,
 	    char *buf, size_t len);
+
+struct dnsbl_filter;
+
+struct dnsbl_filter *dnsbl_filter_parse(const char *text, const char **err_r);
+int	dnsbl_filter_match(const struct dnsbl_filter *filter,
+	    const struct ipaddr *answer);
+const char *dnsbl_filter_text(const struct dnsbl_filter *filter);
 
 #endif

@@ -8,13 +8,16 @@
  * DESCRIPTION
  *	log_init() chooses stderr, syslog or both; log_set_level() the
  *	threshold. Lines are written whole with one write so that worker
- *	threads never interleave inside a line.
+ *	threads never interleave inside a line. The threshold is an atomic:
+ *	a reload sets it while workers read it (relaxed order is enough, a
+ *	line written just before or after the change is as good).
  * DIAGNOSTICS
  *	fatalx() logs and exits with status 1.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +29,8 @@
 #include "log.h"
 
 static int log_where = LOG_TO_STDERR;
-static enum log_level log_threshold = LOG_LEVEL_INFO;
+/* written on SIGHUP by the main thread, read by every worker */
+static atomic_int log_threshold = LOG_LEVEL_INFO;
 static const char *log_ident = "isolation-milter";
 
 static const char *const level_names[] = {
@@ -53,7 +57,7 @@ log_init(const char *ident, int where, int facility)
 void
 log_set_level(enum log_level level)
 {
-	log_threshold = level;
+	atomic_store_explicit(&log_threshold, (int)level, memory_order_relaxed);
 }
 
 /* log_level_parse - map a LogLevel name; 0 ok, -1 unknown */
@@ -82,7 +86,8 @@ log_level_name(enum log_level level)
 int
 log_enabled(enum log_level level)
 {
-	return level <= log_threshold;
+	return (int)level <= atomic_load_explicit(&log_threshold,
+	    memory_order_relaxed);
 }
 
 /* log_vmsg - format once, then write to each destination */

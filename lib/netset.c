@@ -310,3 +310,86 @@ netset_count(const struct netset *set)
 {
 	return set == NULL ? 0 : set->n;
 }
+
+/* ip_store_key - the store's key of a client: IPv4 text, IPv6 its /v6_prefix */
+int
+ip_store_key(const struct ipaddr *ip, int v6_prefix, char *buf, size_t len)
+{
+	char text[IP_TEXT_MAX];
+	struct ipaddr net;
+	int n;
+
+	if (ip == NULL || buf == NULL || v6_prefix < 1 || v6_prefix > 128)
+		return -1;
+	if (ip->family != AF_INET6 || v6_prefix == 128)
+		return ip_format(ip, buf, len);
+	net = *ip;
+	mask(net.bytes, (unsigned)v6_prefix);
+	if (ip_format(&net, text, sizeof(text)) < 0)
+		return -1;
+	n = snprintf(NULL, 0, "%s/%d", text, v6_prefix);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	snprintf(buf, len, "%s/%d", text, v6_prefix);
+	return 0;
+}
+
+/* split_prefix - "text/n" into an address and a length; -1 bad (n: -1 none) */
+static int
+split_prefix(const char *text, struct ipaddr *ip_r, int *n_r)
+{
+	char addr[IP_TEXT_MAX + 8];
+	const char *slash = strchr(text, '/');
+	unsigned n;
+	size_t len;
+
+	*n_r = -1;
+	if (slash == NULL)
+		return ip_parse(text, ip_r);
+	if ((len = (size_t)(slash - text)) >= sizeof(addr))
+		return -1;
+	memcpy(addr, text, len);
+	addr[len] = '\0';
+	if (ip_parse(addr, ip_r) < 0 ||
+	    parse_prefix(slash + 1, family_bits(ip_r->family), &n) < 0)
+		return -1;
+	*n_r = (int)n;
+	return 0;
+}
+
+/* ip_key_parse - an operator's address or IPv6 prefix as the store's key */
+int
+ip_key_parse(const char *text, int v6_prefix, char *buf, size_t len,
+    char *err, size_t errlen)
+{
+	struct ipaddr ip;
+	int n;
+
+	if (text == NULL || split_prefix(text, &ip, &n) < 0)
+		return say(err, errlen, "not an IP address");
+	if (ip.family == AF_INET && n != -1 && n != 32)
+		return say(err, errlen, "IPv4 clients are keyed by address, "
+		    "not by network");
+	if (ip.family == AF_INET6 && n != -1 && n < v6_prefix)
+		return say(err, errlen, "a prefix wider than the /%d IPv6 "
+		    "clients are keyed by (IPv6Prefix)", v6_prefix);
+	if (ip_store_key(&ip, v6_prefix, buf, len) < 0)
+		return say(err, errlen, "no key for it with IPv6Prefix %d",
+		    v6_prefix);
+	return 0;
+}
+
+/* ip_key_network - the address of a key, the network's for a prefix */
+int
+ip_key_network(const char *key, struct ipaddr *ip_r)
+{
+	struct ipaddr ip;
+	int n;
+
+	if (key == NULL || ip_r == NULL || split_prefix(key, &ip, &n) < 0)
+		return -1;
+	if (n != -1)
+		mask(ip.bytes, (unsigned)n);
+	*ip_r = ip;
+	return 0;
+}

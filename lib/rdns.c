@@ -2,7 +2,7 @@
  * NAME
  *	rdns 3
  * SUMMARY
- *	generic reverse DNS names, and DNSBL answer filters
+ *	generic reverse DNS names
  * SYNOPSIS
  *	#include "rdns.h"
  * DESCRIPTION
@@ -453,94 +453,4 @@ generic:
 	if (why_r != NULL)
 		*why_r = why;
 	return 1;
-}
-
-/* filter_number - a decimal 0..255 spanning exactly [p, end) */
-static int
-filter_number(const char *p, const char *end, unsigned *v_r)
-{
-	unsigned v = 0;
-
-	if (p == end || end - p > 3)
-		return -1;
-	for (; p < end; p++) {
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		v = v * 10 + (unsigned)(*p - '0');
-	}
-	if (v > 255)
-		return -1;
-	*v_r = v;
-	return 0;
-}
-
-/* filter_field - does octet match field [p, end): N or [N;N..M;...]? */
-static int
-filter_field(const char *p, const char *end, unsigned octet)
-{
-	const char *item, *stop, *dots;
-	unsigned lo, hi;
-	int match = 0;
-
-	if (p == end)
-		return -1;
-	if (*p != '[') {
-		if (filter_number(p, end, &lo) < 0)
-			return -1;
-		return lo == octet;
-	}
-	if (end[-1] != ']' || end - p < 3)
-		return -1;
-	for (item = p + 1, end--; item <= end; item = stop + 1) {
-		for (stop = item; stop < end && *stop != ';'; stop++)
-			;
-		for (dots = item; dots + 1 < stop; dots++)
-			if (dots[0] == '.' && dots[1] == '.')
-				break;
-		if (dots + 1 < stop) {
-			if (filter_number(item, dots, &lo) < 0 ||
-			    filter_number(dots + 2, stop, &hi) < 0 || lo > hi)
-				return -1;
-		} else {
-			if (filter_number(item, stop, &lo) < 0)
-				return -1;
-			hi = lo;
-		}
-		if (octet >= lo && octet <= hi)
-			match = 1;
-	}
-	return match;
-}
-
-/* dnsbl_filter_match - reject_rbl_client style filter against an answer */
-int
-dnsbl_filter_match(const char *filter, const struct ipaddr *answer)
-{
-	const char *p, *start;
-	int field = 0, depth = 0, rc, match = 1;
-
-	if (filter == NULL)
-		return 1;
-	for (p = start = filter;; p++) {
-		if (*p == '[' && depth++ > 0)
-			return -1;
-		if (*p == ']' && --depth < 0)
-			return -1;
-		if ((*p != '.' || depth > 0) && *p != '\0')
-			continue;
-		if (field == 4)
-			return -1;
-		rc = filter_field(start, p, answer != NULL &&
-		    answer->family == AF_INET ? answer->bytes[field] : 256);
-		if (rc < 0)
-			return -1;
-		match &= rc;
-		field++;
-		if (*p == '\0')
-			break;
-		start = p + 1;
-	}
-	if (field != 4 || depth != 0)
-		return -1;
-	return answer != NULL && answer->family == AF_INET && match;
 }

@@ -6,8 +6,9 @@
  * SYNOPSIS
  *	#include "spf.h"
  * DESCRIPTION
- *	See spf.h. The DNS layers of a checker, top down: "deadline" (ours:
- *	refuses a lookup with TRY_AGAIN once the check's time is spent),
+ *	See spf.h. The DNS layers of a checker, top down: the guard
+ *	(spf_input.c: the deadline, the records checked against RFC 7208
+ *	before libspf2 compiles them, the lookup limits, the explanation),
  *	then libspf2's resolv layer (spf_new) or zone layer (spf_new_zone).
  *
  *	libspf2 quirks worked around here:
@@ -17,11 +18,9 @@
  *	  record is fetched and interpreted here instead, through
  *	  SPF_server_get_record() and SPF_record_interpret(); these need
  *	  the request's cur_dom and the response's spf_record_exp set
- *	  (fields of the structs that the headers expose). Both paths gave
- *	  the same results otherwise; t/check_spf covers every result.
+ *	  (fields of the structs that the headers expose).
  *	- The zone layer takes an MX record as the host alone; the "pref
  *	  host" of spf_new_zone() is cut to that.
- *	- The DNS lookup limit is enforced after the 11th lookup is made.
  *	- A temporary DNS failure of the sender's own record, and a record
  *	  that does not compile, leave the result "invalid" with an error
  *	  code only: mapped to temperror and permerror here.
@@ -31,10 +30,13 @@
  *	  call is lost; it never happens with validated inputs).
  *	- The comments start with the receiving host's name ("host: "),
  *	  which why does not repeat.
+ *	The others (records it evaluates although RFC 7208 calls them
+ *	invalid, prefix length 0, redirect=, the lookup limits, DNS
+ *	errors in mx and ptr) are the guard's: see spf_input.h.
  *
  *	Thread safety: a check allocates its own request, response and
  *	record; the SPF_server_t and its DNS layers are only read. State
- *	of one check (start time, deadline hit, error jump) is thread-local.
+ *	of one check (the guard's, the error jump) is thread-local.
  *	libspf2's globals are the four log handler pointers, set by
  *	spf_new*() before threads start; its resolv layer keeps resolver
  *	state per thread.
@@ -77,20 +79,17 @@
 #include "spf.h"
 #include "spf_input.h"
 
-#define RECORD_MAX	4096		/* one spf_new_zone() record */
+#define RECORD_MAX	70000		/* one spf_new_zone() record */
 
 struct spf_checker {
 	SPF_server_t *server;
-	SPF_dns_server_t *dns;		/* deadline layer; the rest below it */
+	SPF_dns_server_t *dns;		/* the guard; the rest below it */
 	unsigned timeout_ms;		/* 0: no deadline */
 	unsigned long (*clock_ms)(void);
 };
 
 /* what this thread's running call needs; static, so valid after longjmp */
 struct spf_call {
-	const struct spf_checker *spf;	/* check running; NULL: none */
-	unsigned long start_ms;
-	int	deadline_hit;
 	int	guarded;		/* env is set */
 	jmp_buf	env;
 	char	error[256];		/* what libspf2's SPF_error() said */
@@ -209,50 +208,6 @@ spf_monotonic_ms(void)
 	    (unsigned long)ts.tv_nsec / 1000000UL;
 }
 
-/* spf_dns_deadline_lookup - pass a lookup down while time is left */
-static SPF_dns_rr_t *
-spf_dns_deadline_lookup(SPF_dns_server_t *layer, const char *domain,
-    ns_type rr_type, int should_cache)
-{
-	const struct spf_checker *spf = layer->hook;
-
-	if (spf_call.spf == spf && spf->timeout_ms > 0) {
-		if (spf->clock_ms() - spf_call.start_ms >= spf->timeout_ms)
-			spf_call.deadline_hit = 1;
-		if (spf_call.deadline_hit) {
-			log_debug("spf: deadline spent, not looking up %s",
-			    domain);
-			return SPF_dns_rr_new_init(layer, domain, rr_type, 0,
-			    TRY_AGAIN);
-		}
-	}
-	return SPF_dns_lookup(layer->layer_below, domain, rr_type,
-	    should_cache);
-}
-
-/* spf_dns_deadline_free - destroy hook; SPF_dns_free() frees below */
-static void
-spf_dns_deadline_free(SPF_dns_server_t *layer)
-{
-	free(layer);
-}
-
-/* spf_dns_deadline_new - the deadline layer over below, or NULL */
-static SPF_dns_server_t *
-spf_dns_deadline_new(SPF_dns_server_t *below, struct spf_checker *spf)
-{
-	SPF_dns_server_t *layer;
-
-	if ((layer = calloc(1, sizeof(*layer))) == NULL)
-		return NULL;
-	layer->destroy = spf_dns_deadline_free;
-	layer->lookup = spf_dns_deadline_lookup;
-	layer->layer_below = below;
-	layer->name = "deadline";
-	layer->hook = spf;
-	return layer;
-}
-
 /* spf_checker_new - allocate, with the handlers in place */
 static struct spf_checker *
 spf_checker_new(unsigned timeout_ms, unsigned long (*clock_ms)(void),
@@ -275,7 +230,8 @@ static int
 spf_checker_finish(struct spf_checker *spf, SPF_dns_server_t *below,
     char *err, size_t len)
 {
-	if ((spf->dns = spf_dns_deadline_new(below, spf)) == NULL) {
+	if ((spf->dns = spf_guard_new(below, spf->timeout_ms,
+	    spf->clock_ms)) == NULL) {
 		SPF_dns_free(below);
 		snprintf(err, len, "out of memory");
 		return -1;
@@ -338,24 +294,28 @@ static int
 spf_zone_add(SPF_dns_server_t *zone, size_t n, const char *record,
     char *err, size_t len)
 {
-	char buf[RECORD_MAX], *p = buf, *name, *type, *end;
+	char *buf, *p, *name, *type, *end;
 	unsigned char addr[sizeof(struct in6_addr)];
 	ns_type rr_type;
 	SPF_dns_stat_t herrno = NETDB_SUCCESS;
 	const char *data;
 	unsigned long pref;
+	int rc = -1;
 
-	if (record == NULL || strlen(record) >= sizeof(buf)) {
+	if (record == NULL || strlen(record) > RECORD_MAX) {
 		snprintf(err, len, "record %zu: missing or too long", n);
 		return -1;
 	}
-	strcpy(buf, record);
+	if ((p = buf = strdup(record)) == NULL) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
 	for (end = buf + strlen(buf); end > buf && isspace((unsigned char)
 	    end[-1]); end--)
 		end[-1] = '\0';
 	if ((name = spf_word(&p)) == NULL || (type = spf_word(&p)) == NULL) {
 		snprintf(err, len, "record %zu: want \"name TYPE data\"", n);
-		return -1;
+		goto out;
 	}
 	data = p;
 	if (strcasecmp(type, "NXDOMAIN") == 0 ||
@@ -363,7 +323,7 @@ spf_zone_add(SPF_dns_server_t *zone, size_t n, const char *record,
 		if (*data != '\0') {
 			snprintf(err, len, "record %zu: %s takes no data", n,
 			    type);
-			return -1;
+			goto out;
 		}
 		rr_type = ns_t_any;
 		herrno = toupper((unsigned char)type[0]) == 'N' ?
@@ -371,7 +331,7 @@ spf_zone_add(SPF_dns_server_t *zone, size_t n, const char *record,
 		data = NULL;
 	} else if (*data == '\0') {
 		snprintf(err, len, "record %zu: no data", n);
-		return -1;
+		goto out;
 	} else if (strcasecmp(type, "TXT") == 0) {
 		rr_type = ns_t_txt;
 	} else if (strcasecmp(type, "A") == 0 ||
@@ -381,7 +341,7 @@ spf_zone_add(SPF_dns_server_t *zone, size_t n, const char *record,
 		    addr) != 1) {
 			snprintf(err, len, "record %zu: bad %s address \"%s\"",
 			    n, type, data);
-			return -1;
+			goto out;
 		}
 	} else if (strcasecmp(type, "MX") == 0) {
 		/* the zone layer takes the host alone */
@@ -393,7 +353,7 @@ spf_zone_add(SPF_dns_server_t *zone, size_t n, const char *record,
 			snprintf(err, len,
 			    "record %zu: MX data must be \"preference host\"",
 			    n);
-			return -1;
+			goto out;
 		}
 		rr_type = ns_t_mx;
 		data = p;
@@ -401,14 +361,17 @@ spf_zone_add(SPF_dns_server_t *zone, size_t n, const char *record,
 		rr_type = ns_t_ptr;
 	} else {
 		snprintf(err, len, "record %zu: unknown type \"%s\"", n, type);
-		return -1;
+		goto out;
 	}
 	if (SPF_dns_zone_add_str(zone, name, rr_type, herrno, data) !=
 	    SPF_E_SUCCESS) {
 		snprintf(err, len, "record %zu: the zone refused it", n);
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	free(buf);
+	return rc;
 }
 
 /* spf_build_zone - layers for a fixed zone */
@@ -545,7 +508,7 @@ spf_run(void *arg)
 	struct in6_addr a6;
 	SPF_errcode_t err;
 
-	spf_call.start_ms = job->spf->clock_ms();
+	spf_guard_begin(job->spf->dns, job->ip);
 	job->err = SPF_E_INTERNAL_ERROR;
 	if ((job->req = SPF_request_new(job->spf->server)) == NULL)
 		return;
@@ -566,6 +529,7 @@ spf_run(void *arg)
 		return;
 	if ((job->resp = SPF_response_new(job->req)) == NULL)
 		return;
+	spf_guard_request(job->req, job->resp);
 	/* SPF_request_query_mailfrom() without its free pass for loopback */
 	job->req->cur_dom = job->req->env_from_dp;
 	err = SPF_server_get_record(job->spf->server, job->req, job->resp,
@@ -642,6 +606,11 @@ spf_explain(const struct spf_job *job, const char *domain,
 	SPF_errcode_t err = job->err;
 	size_t n;
 
+	if (result == SPF_RESULT_NONE) {
+		spf_set_why(why, why_len,
+		    "domain of %s does not provide an SPF record", domain);
+		return;
+	}
 	if (result == SPF_RESULT_TEMPERROR || result == SPF_RESULT_PERMERROR ||
 	    comment == NULL) {
 		if (err == SPF_E_SUCCESS)
@@ -666,10 +635,14 @@ enum spf_result
 spf_check(struct spf_checker *spf, const struct ipaddr *ip,
     const char *helo, const char *sender, char *why, size_t why_len)
 {
-	char from[SPF_LOCAL_MAX + 1 + SPF_DOMAIN_MAX + 1];
+	char from[SPF_LOCAL_MAX + 1 + SPF_DOMAIN_MAX + 1], refusal[256];
+	char helo_macro[SPF_HELO_MACRO_MAX + 1];
 	const char *domain;
 	struct spf_job job;
 	enum spf_result result;
+	enum spf_guard_end end;
+	int guarded;
+	size_t n;
 
 	if (why != NULL && why_len > 0)
 		why[0] = '\0';
@@ -681,24 +654,30 @@ spf_check(struct spf_checker *spf, const struct ipaddr *ip,
 		spf_set_why(why, why_len, "no client address");
 		return SPF_RESULT_NONE;
 	}
-	if (!spf_helo_usable(helo))
-		helo = NULL;
 	memset(&job, 0, sizeof(job));
 	job.spf = spf;
 	job.ip = ip;
-	job.helo = helo;
+	job.helo = spf_helo_macro(helo, helo_macro, sizeof(helo_macro));
 	if ((job.env_from = spf_identity(helo, sender, from, sizeof(from),
 	    why, why_len)) == NULL)
 		return SPF_RESULT_NONE;
 
 	domain = strrchr(job.env_from, '@') + 1;
-	spf_call.spf = spf;
-	spf_call.deadline_hit = 0;
-	if (spf_guarded(spf_run, &job) < 0) {
+	guarded = spf_guarded(spf_run, &job);
+	end = spf_guard_end(refusal, sizeof(refusal));
+	n = strlen(domain);
+	if (guarded < 0) {
 		result = SPF_RESULT_TEMPERROR;
 		spf_set_why(why, why_len, "%s: libspf2 failed: %s", domain,
 		    spf_call.error);
-	} else if (spf_call.deadline_hit) {
+	} else if (end == SPF_GUARD_REFUSED) {
+		/* the reason names the domain whose record it was */
+		result = SPF_RESULT_PERMERROR;
+		if (strncmp(refusal, domain, n) == 0 && refusal[n] == ':')
+			spf_set_why(why, why_len, "%s", refusal);
+		else
+			spf_set_why(why, why_len, "%s: %s", domain, refusal);
+	} else if (end == SPF_GUARD_DEADLINE) {
 		result = SPF_RESULT_TEMPERROR;
 		spf_set_why(why, why_len,
 		    "%s: DNS lookups took longer than %u ms", domain,
@@ -711,7 +690,6 @@ spf_check(struct spf_checker *spf, const struct ipaddr *ip,
 		result = spf_map(SPF_response_result(job.resp), job.err);
 		spf_explain(&job, domain, result, why, why_len);
 	}
-	spf_call.spf = NULL;
 	if (job.rec != NULL)
 		SPF_record_free(job.rec);
 	if (job.resp != NULL)

@@ -31,9 +31,21 @@
  *	the null sender (NULL or "") it checks postmaster@helo as RFC 7208
  *	says. Every DNS query of one check counts against timeout_ms; once
  *	it is spent, further queries fail and the result is temperror.
+ *	libspf2 evaluates; before it sees a record, the record must pass
+ *	spf_record_check() (RFC 7208's grammar and limits, spf_record.h):
+ *	a record that does not - the sender's own or one reached through
+ *	include or redirect - makes the result permerror, never fail. The
+ *	limits of 10 DNS-querying terms and 2 void lookups hold across
+ *	the whole check; a DNS failure on one name of an mx or ptr
+ *	expansion skips that name; prefix lengths of 0 and redirect= mean
+ *	what the RFC says (spf_input.h tells how). why for such a
+ *	permerror names the record's domain and the rule, e.g.
+ *	"example.com: invalid SPF record: term 1 \"a:192.0.2.3\": ...".
  *	Inputs are validated before libspf2 sees them (NULL, empty, control
  *	bytes, overlong names): a bad input gives SPF_RESULT_NONE with why
- *	saying so, never an abort. libspf2's own error and warning output is
+ *	saying so, never an abort. %{h} expands to the HELO as given (at
+ *	most 512 octets; other octets than printable ASCII as spaces), even
+ *	one unfit for postmaster@HELO. libspf2's own error and warning output is
  *	routed into log.h; an internal libspf2 error becomes temperror, never
  *	an abort. The check does not give loopback clients the free pass
  *	libspf2 would: 127.0.0.0/8 is evaluated like any other address.

@@ -9,22 +9,30 @@
  *	struct store *store_memory_new(void);
  * DESCRIPTION
  *	For tests: the whole contract of store.h in this process, on the now
- *	passed in, under one mutex.
+ *	passed in, under one mutex. Not a trap when left in a
+ *	configuration: no operation costs more as the store fills, and a
+ *	flood cannot lift a quarantine.
  *
- *	A hash table holds the quarantine records, the rate counters, the
- *	escalation histories and the notes, each an entry of its own kind,
- *	treated as absent once expired and dropped when met. A counter
- *	(COUNTER + the store kind) keeps its count in hits and ends its
- *	window with its expiry, in whole seconds. A history (HISTORY + the
- *	store kind) keeps the incidents of a key in hits and when the latest
- *	opened in first_seen; it counts while first_seen + esc->window >
- *	now. A note (NOTE) keeps its value after its name, in the same
- *	allocation. A note that would expire by now is dead at birth: a
- *	put removes a live one of that name (1), a claim claims nothing (0,
- *	only_new holds nothing to claim with). The
- *	table is bounded (STORE_MEMORY_MAX entries): when full, expired
- *	entries are swept first, then the one closest to expiry gives way,
- *	so a flood of bots cannot exhaust memory.
+ *	The table (store_memory_table.c, its rules in store_memory.h) holds
+ *	the quarantine records, the rate counters, the escalation histories
+ *	and the notes, each an entry of its own kind, treated as absent once
+ *	expired. A counter (COUNTER + the store kind) keeps its count in n
+ *	and ends its window with its expiry, in whole seconds. A history
+ *	(HISTORY + the store kind) keeps the incidents of a key in n and
+ *	when the latest opened in opened; it counts while opened +
+ *	esc->window > now. A note (NOTE) keeps its value after its name, in
+ *	the same allocation. A note that would expire by now is dead at
+ *	birth: a put removes a live one of that name (1), a claim claims
+ *	nothing (0, only_new holds nothing to claim with).
+ *
+ *	Limits: STORE_MEMORY_RECORDS records and histories, and apart from
+ *	them STORE_MEMORY_COUNTS counters and notes. A write that needs a
+ *	new entry in a class that is full of live entries fails with
+ *	"memory store full", and OnStateError decides, as for any store
+ *	error; nothing live gives way. A new record is made before its
+ *	history is counted, so that a full store counts no incident. Every
+ *	operation on the table first does its bounded step (a few expired
+ *	entries removed, a few buckets moved).
  *
  *	Incidents are numbered by a counter of the store, from 1. Events
  *	are a ring of at most STORE_MEMORY_EVENTS, the oldest dropped past
@@ -40,8 +48,9 @@
  *	them to the caller after it, so that a slow caller never holds up
  *	the sessions.
  * DIAGNOSTICS
- *	Out of memory is an error (-1), never an exit. An event id that is
- *	not a decimal number is "bad event id".
+ *	Out of memory is an error (-1), never an exit; so is a full class
+ *	("memory store full"). An event id that is not a decimal number is
+ *	"bad event id".
  */
 #include "config.h"
 
@@ -52,21 +61,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store.h"
+#include "store_memory.h"
 
-#define STORE_MEMORY_BUCKETS	4096
-#define STORE_MEMORY_MAX	200000
 #define STORE_MEMORY_EVENTS	100000
-#define COUNTER		16	/* + a store kind: a rate counter */
-#define HISTORY		32	/* + a store kind: escalation history */
-#define NOTE		48	/* a note: its value follows the key */
-
-struct entry {
-	struct entry *next;
-	int	kind;			/* enum store_kind, or one above */
-	struct quarantine q;
-	char	key[];
-};
 
 /* An event delivered to a group and not acknowledged yet. */
 struct pending {
@@ -88,8 +85,7 @@ struct memory_store {
 	struct store base;
 	pthread_mutex_t lock;
 	pthread_cond_t added;		/* an event was written */
-	struct entry *buckets[STORE_MEMORY_BUCKETS];
-	size_t	count;
+	struct mtable t;
 	unsigned long incident;		/* the last number given */
 	struct store_event *ev;		/* a ring: ev_n from ev_head */
 	size_t	ev_head;
@@ -99,69 +95,12 @@ struct memory_store {
 	struct group *groups;
 };
 
-/* hash - FNV-1a over kind and key */
-static size_t
-hash(int kind, const char *key)
-{
-	uint32_t h = 2166136261u ^ (uint32_t)kind;
-
-	for (; *key; key++) {
-		h ^= (unsigned char)*key;
-		h *= 16777619u;
-	}
-	return h % STORE_MEMORY_BUCKETS;
-}
-
-/* unlink_entry - drop the entry a slot points at */
+/* lock - take the store's mutex and do the table's bounded step */
 static void
-unlink_entry(struct memory_store *m, struct entry **pp)
+lock(struct memory_store *m, time_t now)
 {
-	struct entry *e = *pp;
-
-	*pp = e->next;
-	free(e);
-	m->count--;
-}
-
-/* find - the slot pointing at kind:key, dropping expired entries met */
-static struct entry **
-find(struct memory_store *m, int kind, const char *key, time_t now)
-{
-	struct entry **pp = &m->buckets[hash(kind, key)], *e;
-
-	while ((e = *pp) != NULL) {
-		if (e->q.expires <= now) {
-			unlink_entry(m, pp);
-			continue;
-		}
-		if (e->kind == kind && strcmp(e->key, key) == 0)
-			return pp;
-		pp = &e->next;
-	}
-	return NULL;
-}
-
-/* make_room - sweep expired entries; if still full, drop the soonest to expire */
-static void
-make_room(struct memory_store *m, time_t now)
-{
-	struct entry **pp, *e, **victim = NULL;
-	size_t i;
-
-	for (i = 0; i < STORE_MEMORY_BUCKETS; i++) {
-		pp = &m->buckets[i];
-		while ((e = *pp) != NULL) {
-			if (e->q.expires <= now) {
-				unlink_entry(m, pp);
-				continue;
-			}
-			if (victim == NULL || e->q.expires < (*victim)->q.expires)
-				victim = pp;
-			pp = &e->next;
-		}
-	}
-	if (m->count >= STORE_MEMORY_MAX && victim != NULL)
-		unlink_entry(m, victim);
+	pthread_mutex_lock(&m->lock);
+	mtable_step(&m->t, now);
 }
 
 /* memory_get - look a record up */
@@ -170,45 +109,23 @@ memory_get(struct store *st, enum store_kind kind, const char *key,
     time_t now, struct quarantine *q_r)
 {
 	struct memory_store *m = (struct memory_store *)st;
-	struct entry **pp;
+	struct mentry *e;
 
-	pthread_mutex_lock(&m->lock);
-	pp = find(m, kind, key, now);
-	if (pp != NULL && q_r != NULL)
-		*q_r = (*pp)->q;
+	lock(m, now);
+	e = mtable_find(&m->t, (int)kind, key, now);
+	if (e != NULL && q_r != NULL)
+		*q_r = *e->q;
 	pthread_mutex_unlock(&m->lock);
-	return pp != NULL;
-}
-
-/* add_entry - a new entry (and a note's value) in its bucket; NULL: no memory */
-static struct entry *
-add_entry(struct memory_store *m, int kind, const char *key,
-    const char *value, time_t now)
-{
-	size_t len = strlen(key), vlen = value != NULL ? strlen(value) : 0;
-	struct entry *e;
-
-	if (m->count >= STORE_MEMORY_MAX)
-		make_room(m, now);
-	if ((e = calloc(1, sizeof(*e) + len + vlen + 2)) == NULL) {
-		store_set_error("out of memory");
-		return NULL;
-	}
-	e->kind = kind;
-	memcpy(e->key, key, len + 1);
-	memcpy(e->key + len + 1, value != NULL ? value : "", vlen + 1);
-	e->next = m->buckets[hash(kind, key)];
-	m->buckets[hash(kind, key)] = e;
-	m->count++;
-	return e;
+	return e != NULL;
 }
 
 /* count - add to one rate counter, starting a window when there is none */
 static int
 count(struct memory_store *m, struct store_counter *c, time_t now)
 {
+	int kind = COUNTER + (int)c->kind;
 	char name[512];
-	struct entry **pp, *e;
+	struct mentry *e;
 	int n;
 
 	n = snprintf(name, sizeof(name), "%s/%lu/%s", c->what, c->window_ms,
@@ -217,16 +134,13 @@ count(struct memory_store *m, struct store_counter *c, time_t now)
 		store_set_error("counter name too long");
 		return -1;
 	}
-	if ((pp = find(m, COUNTER + (int)c->kind, name, now)) != NULL)
-		e = *pp;
-	else if ((e = add_entry(m, COUNTER + (int)c->kind, name, NULL,
-	    now)) == NULL)
+	if ((e = mtable_find(&m->t, kind, name, now)) == NULL &&
+	    (e = mtable_add(&m->t, kind, name, NULL, now +
+	    (time_t)((c->window_ms + 999) / 1000), now)) == NULL)
 		return -1;
-	else
-		e->q.expires = now + (time_t)((c->window_ms + 999) / 1000);
-	e->q.hits += c->add;
-	c->count_r = e->q.hits;
-	c->reset_ms_r = (unsigned long)(e->q.expires - now) * 1000;
+	e->n += c->add;
+	c->count_r = e->n;
+	c->reset_ms_r = (unsigned long)(e->expires - now) * 1000;
 	return 0;
 }
 
@@ -235,18 +149,17 @@ static int
 note_put(struct memory_store *m, const char *name, const char *value,
     time_t expires, int only_new, time_t now)
 {
-	struct entry **pp, *e;
+	struct mentry *e;
 
-	if ((pp = find(m, NOTE, name, now)) != NULL) {
+	if ((e = mtable_find(&m->t, NOTE, name, now)) != NULL) {
 		if (only_new)
 			return 0;
-		unlink_entry(m, pp);
+		mtable_remove(&m->t, e);
 	}
 	if (expires <= now)
 		return !only_new;	/* dead at birth: gone; no claim */
-	if ((e = add_entry(m, NOTE, name, value, now)) == NULL)
+	if (mtable_add(&m->t, NOTE, name, value, expires, now) == NULL)
 		return -1;
-	e->q.expires = expires;
 	return 1;
 }
 
@@ -259,11 +172,13 @@ memory_check(struct store *st, struct store_check *c, time_t now)
 	size_t i;
 	int rc = 0;
 
-	pthread_mutex_lock(&m->lock);
+	lock(m, now);
 	if (c->ip != NULL)
-		c->ip_quarantined_r = find(m, STORE_IP, c->ip, now) != NULL;
+		c->ip_quarantined_r = mtable_find(&m->t, STORE_IP, c->ip,
+		    now) != NULL;
 	if (c->login != NULL)
-		c->login_quarantined_r = find(m, STORE_LOGIN, c->login, now) != NULL;
+		c->login_quarantined_r = mtable_find(&m->t, STORE_LOGIN,
+		    c->login, now) != NULL;
 	if (c->seen_login != NULL) {
 		snprintf(seen, sizeof(seen), "seen:%s", c->ip);
 		if (note_put(m, seen, c->seen_login, now + c->seen_ttl, 0,
@@ -333,11 +248,11 @@ escalate(struct memory_store *m, enum store_kind kind, const char *key,
     const struct store_escalation *esc, time_t now, time_t *expires)
 {
 	time_t base = *expires - now, ttl = base, f = (time_t)esc->factor;
-	struct entry **pp = find(m, HISTORY + (int)kind, key, now), *e;
+	struct mentry *e = mtable_find(&m->t, HISTORY + (int)kind, key, now);
 	long n = 1, i;
 
-	if (pp != NULL && (*pp)->q.first_seen + esc->window > now)
-		n = (long)(*pp)->q.hits + 1;
+	if (e != NULL && e->opened + esc->window > now)
+		n = (long)e->n + 1;
 	for (i = 1; i < n && base > 0 && ttl < esc->max_ttl; i++)
 		ttl = ttl > esc->max_ttl / f ? esc->max_ttl : ttl * f;
 	if (ttl > esc->max_ttl)
@@ -346,15 +261,42 @@ escalate(struct memory_store *m, enum store_kind kind, const char *key,
 		*expires = now + ttl;
 	if (esc->window <= 0)
 		return n;
-	if (pp != NULL)
-		e = *pp;
-	else if ((e = add_entry(m, HISTORY + (int)kind, key, NULL,
-	    now)) == NULL)
+	if (e != NULL)
+		mtable_set_expires(&m->t, e, now + esc->window);
+	else if ((e = mtable_add(&m->t, HISTORY + (int)kind, key, NULL,
+	    now + esc->window, now)) == NULL)
 		return -1;
-	e->q.hits = (unsigned long)n;
-	e->q.first_seen = now;
-	e->q.expires = now + esc->window;
+	e->n = (unsigned long)n;
+	e->opened = now;
 	return n;
+}
+
+/* open_incident - a new record of kind:key from q, escalated; NULL on error */
+static struct mentry *
+open_incident(struct memory_store *m, enum store_kind kind, const char *key,
+    const struct quarantine *q, const struct store_escalation *esc,
+    time_t now)
+{
+	time_t expires = q->expires;
+	struct mentry *e;
+	long n = 1;
+
+	/* the record first: a full store must not count an incident */
+	if ((e = mtable_add(&m->t, (int)kind, key, NULL, expires, now)) == NULL)
+		return NULL;
+	if (esc != NULL &&
+	    (n = escalate(m, kind, key, esc, now, &expires)) < 0) {
+		mtable_remove(&m->t, e);
+		return NULL;
+	}
+	mtable_set_expires(&m->t, e, expires);
+	*e->q = *q;
+	e->q->first_seen = e->q->last_seen = now;
+	e->q->expires = expires;
+	e->q->hits = 1;
+	e->q->incident = ++m->incident;
+	e->q->repeat = (unsigned long)n;
+	return e;
 }
 
 /* memory_put - create or refresh a record, and write its event */
@@ -365,39 +307,29 @@ memory_put(struct store *st, enum store_kind kind, const char *key,
 {
 	struct memory_store *m = (struct memory_store *)st;
 	enum store_event_type type = STORE_EVENT_HIT;
-	time_t expires = q->expires;
-	struct entry **pp, *e;
-	long n = 1;
+	struct mentry *e;
 
-	pthread_mutex_lock(&m->lock);
+	lock(m, now);
 	if (event_room(m) < 0)
 		goto fail;
-	if ((pp = find(m, kind, key, now)) != NULL) {
-		e = *pp;
-		e->q.rule = q->rule;
-		memcpy(e->q.reason, q->reason, sizeof(e->q.reason));
-		memcpy(e->q.evidence, q->evidence, sizeof(e->q.evidence));
-		e->q.last_seen = now;
-		if (q->expires > e->q.expires)
-			e->q.expires = q->expires;
-		e->q.hits++;
+	if ((e = mtable_find(&m->t, (int)kind, key, now)) != NULL) {
+		e->q->rule = q->rule;
+		memcpy(e->q->reason, q->reason, sizeof(e->q->reason));
+		memcpy(e->q->evidence, q->evidence, sizeof(e->q->evidence));
+		e->q->last_seen = now;
+		if (q->expires > e->q->expires) {
+			e->q->expires = q->expires;
+			mtable_set_expires(&m->t, e, q->expires);
+		}
+		e->q->hits++;
 	} else {
 		type = STORE_EVENT_QUARANTINE;
-		if (esc != NULL &&
-		    (n = escalate(m, kind, key, esc, now, &expires)) < 0)
+		if ((e = open_incident(m, kind, key, q, esc, now)) == NULL)
 			goto fail;
-		if ((e = add_entry(m, kind, key, NULL, now)) == NULL)
-			goto fail;
-		e->q = *q;
-		e->q.first_seen = e->q.last_seen = now;
-		e->q.expires = expires;
-		e->q.hits = 1;
-		e->q.incident = ++m->incident;
-		e->q.repeat = (unsigned long)n;
 	}
-	event_add(m, type, kind, key, now, &e->q);
+	event_add(m, type, kind, key, now, e->q);
 	if (merged_r != NULL)
-		*merged_r = e->q;
+		*merged_r = *e->q;
 	pthread_mutex_unlock(&m->lock);
 	return 0;
 fail:
@@ -412,18 +344,18 @@ memory_release(struct store *st, enum store_kind kind, const char *key,
 {
 	struct memory_store *m = (struct memory_store *)st;
 	struct quarantine q;
-	struct entry **pp;
+	struct mentry *e;
 	int rc = 0;
 
-	pthread_mutex_lock(&m->lock);
-	if ((pp = find(m, kind, key, now)) != NULL) {
+	lock(m, now);
+	if ((e = mtable_find(&m->t, (int)kind, key, now)) != NULL) {
 		rc = event_room(m) < 0 ? -1 : 1;
 		if (rc == 1) {
-			q = (*pp)->q;
+			q = *e->q;
 			q.node[0] = '\0';
 			q.last_seen = now;
 			event_add(m, STORE_EVENT_RELEASE, kind, key, now, &q);
-			unlink_entry(m, pp);
+			mtable_remove(&m->t, e);
 		}
 	}
 	pthread_mutex_unlock(&m->lock);
@@ -630,7 +562,7 @@ memory_note_put(struct store *st, const char *name, const char *value,
 	struct memory_store *m = (struct memory_store *)st;
 	int rc;
 
-	pthread_mutex_lock(&m->lock);
+	lock(m, now);
 	rc = note_put(m, name, value, expires, only_new, now);
 	pthread_mutex_unlock(&m->lock);
 	return rc;
@@ -642,13 +574,13 @@ memory_note_get(struct store *st, const char *name, time_t now,
     char *value_r, size_t len)
 {
 	struct memory_store *m = (struct memory_store *)st;
-	struct entry **pp;
+	struct mentry *e;
 
-	pthread_mutex_lock(&m->lock);
-	if ((pp = find(m, NOTE, name, now)) != NULL)
-		snprintf(value_r, len, "%s", (*pp)->key + strlen(name) + 1);
+	lock(m, now);
+	if ((e = mtable_find(&m->t, NOTE, name, now)) != NULL)
+		snprintf(value_r, len, "%s", e->key + strlen(name) + 1);
 	pthread_mutex_unlock(&m->lock);
-	return pp != NULL;
+	return e != NULL;
 }
 
 /* A record copied out for memory_list(). */
@@ -657,38 +589,55 @@ struct listed {
 	char   *key;			/* into the same allocation */
 };
 
+/* What copy_out() walks the table with. */
+struct listing {
+	int	kind;
+	time_t	now;
+	size_t	n;
+	size_t	bytes;
+	struct listed *v;		/* NULL: counting */
+	char   *at;
+};
+
+/* list_one - count or copy one entry, when a live record of the kind */
+static int
+list_one(void *arg, struct mentry *e)
+{
+	struct listing *l = arg;
+
+	if (e->kind != l->kind || e->expires <= l->now)
+		return 0;
+	if (l->v == NULL)
+		l->bytes += strlen(e->key) + 1;
+	else {
+		l->v[l->n].q = *e->q;
+		l->v[l->n].key = l->at;
+		l->at = stpcpy(l->at, e->key) + 1;
+	}
+	l->n++;
+	return 0;
+}
+
 /* copy_out - the live records of kind at now; -1 if out of memory (locked) */
 static int
 copy_out(struct memory_store *m, enum store_kind kind, time_t now,
     struct listed **v_r, size_t *n_r)
 {
-	size_t i, n = 0, bytes = 0;
-	struct listed *v;
-	struct entry *e;
-	char *at;
+	struct listing l;
 
-	for (i = 0; i < STORE_MEMORY_BUCKETS; i++)
-		for (e = m->buckets[i]; e != NULL; e = e->next)
-			if (e->kind == (int)kind && e->q.expires > now) {
-				n++;
-				bytes += strlen(e->key) + 1;
-			}
-	if ((v = malloc(n * sizeof(*v) + bytes + 1)) == NULL) {
+	memset(&l, 0, sizeof(l));
+	l.kind = (int)kind;
+	l.now = now;
+	mtable_walk(&m->t, list_one, &l);
+	if ((l.v = malloc(l.n * sizeof(*l.v) + l.bytes + 1)) == NULL) {
 		store_set_error("out of memory");
 		return -1;
 	}
-	at = (char *)(v + n);
-	n = 0;
-	for (i = 0; i < STORE_MEMORY_BUCKETS; i++)
-		for (e = m->buckets[i]; e != NULL; e = e->next)
-			if (e->kind == (int)kind && e->q.expires > now) {
-				v[n].q = e->q;
-				v[n].key = at;
-				at = stpcpy(at, e->key) + 1;
-				n++;
-			}
-	*v_r = v;
-	*n_r = n;
+	l.at = (char *)(l.v + l.n);
+	l.n = 0;
+	mtable_walk(&m->t, list_one, &l);
+	*v_r = l.v;
+	*n_r = l.n;
 	return 0;
 }
 
@@ -702,7 +651,7 @@ memory_list(struct store *st, enum store_kind kind, time_t now,
 	size_t i, n;
 	int rc;
 
-	pthread_mutex_lock(&m->lock);
+	lock(m, now);
 	rc = copy_out(m, kind, now, &v, &n);
 	pthread_mutex_unlock(&m->lock);
 	if (rc < 0)
@@ -721,15 +670,9 @@ static void
 memory_free(struct store *st)
 {
 	struct memory_store *m = (struct memory_store *)st;
-	struct entry *e, *next;
 	struct group *g;
-	size_t i;
 
-	for (i = 0; i < STORE_MEMORY_BUCKETS; i++)
-		for (e = m->buckets[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e);
-		}
+	mtable_free(&m->t);
 	while ((g = m->groups) != NULL) {
 		m->groups = g->next;
 		free(g->p);
@@ -755,15 +698,20 @@ static const struct store_ops memory_ops = {
 	.note_get = memory_note_get,
 };
 
-/* store_memory_new - an empty in-process store; NULL if out of memory */
+/* store_memory_new_limits - an empty store, these limits; NULL on failure */
 struct store *
-store_memory_new(void)
+store_memory_new_limits(size_t records, size_t counts)
 {
 	struct memory_store *m = calloc(1, sizeof(*m));
 	pthread_condattr_t attr;
 
 	if (m == NULL)
 		return NULL;
+	if (mtable_init(&m->t, records, counts) < 0) {
+		mtable_free(&m->t);
+		free(m);
+		return NULL;
+	}
 	m->base.ops = &memory_ops;
 	m->ev_first = 1;
 	pthread_mutex_init(&m->lock, NULL);
@@ -772,4 +720,12 @@ store_memory_new(void)
 	pthread_cond_init(&m->added, &attr);
 	pthread_condattr_destroy(&attr);
 	return &m->base;
+}
+
+/* store_memory_new - an empty in-process store; NULL if out of memory */
+struct store *
+store_memory_new(void)
+{
+	return store_memory_new_limits(STORE_MEMORY_RECORDS,
+	    STORE_MEMORY_COUNTS);
 }

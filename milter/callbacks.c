@@ -9,10 +9,15 @@
  *	Each callback gathers facts, asks the policy engine and applies the
  *	verdict: nothing more. respond() is the only caller of
  *	smfi_setreply(). Whatever goes wrong inside a session (no memory, no
- *	session) becomes a tempfail, never a 5xx and never an exit.
+ *	session) becomes a tempfail, never a 5xx and never an exit; so does
+ *	a transaction over one of the session's limits (session.h): a login
+ *	too long to keep whole at MAIL, too many or too long From: and
+ *	Sender: headers at the end of the message. A limit is logged as a
+ *	warning and as a decision line with rule=- action=tempfail.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,27 +30,53 @@
 
 #define SESSION(ctx)	((struct session *)smfi_getpriv(ctx))
 
+/* apply - log a refusal and turn it into a milter status */
+static sfsistat
+apply(SMFICTX *ctx, struct session *s, enum stage stage,
+    const struct verdict *v)
+{
+	char text[REPLY_TEXT_MAX + 1];
+
+	session_log(s, stage, v);
+	if (v->quarantine_ip || v->strike_login)
+		lookups_quarantine(s, v, time(NULL));
+	reply_sanitise(v->text, text, sizeof(text));
+	if (smfi_setreply(ctx, (char *)v->code, (char *)v->ecode,
+	    text) != MI_SUCCESS)
+		log_warnx("session=%s the MTA refused the reply text", s->id);
+	return v->action == ACTION_TEMPFAIL ? SMFIS_TEMPFAIL : SMFIS_REJECT;
+}
+
 /* respond - log the decision and turn it into a milter status */
 static sfsistat
 respond(SMFICTX *ctx, struct session *s, enum stage stage,
     const struct decision *d)
 {
-	char text[REPLY_TEXT_MAX + 1];
 	size_t i;
 
 	for (i = 0; i < d->n_reports; i++)
 		session_log(s, stage, &d->reports[i]);
 	if (d->final.action == ACTION_ACCEPT)
 		return SMFIS_CONTINUE;
-	session_log(s, stage, &d->final);
-	if (d->final.quarantine_ip || d->final.strike_login)
-		lookups_quarantine(s, &d->final, time(NULL));
-	reply_sanitise(d->final.text, text, sizeof(text));
-	if (smfi_setreply(ctx, (char *)d->final.code, (char *)d->final.ecode,
-	    text) != MI_SUCCESS)
-		log_warnx("session=%s the MTA refused the reply text", s->id);
-	return d->final.action == ACTION_TEMPFAIL ? SMFIS_TEMPFAIL :
-	    SMFIS_REJECT;
+	return apply(ctx, s, stage, &d->final);
+}
+
+/* over_limit - the transaction went over a limit (s->limit): tempfail */
+static sfsistat
+over_limit(SMFICTX *ctx, struct session *s, enum stage stage)
+{
+	struct verdict v;
+
+	memset(&v, 0, sizeof(v));
+	v.rule = RULE_NONE;
+	v.action = v.would = ACTION_TEMPFAIL;
+	snprintf(v.code, sizeof(v.code), "451");
+	snprintf(v.ecode, sizeof(v.ecode), "4.3.0");
+	snprintf(v.text, sizeof(v.text), "%s: over a local limit - try "
+	    "again later or contact your provider", s->limit);
+	log_warnx("session=%s over a limit at %s: %s; tempfail", s->id,
+	    stage_name(stage), s->limit);
+	return apply(ctx, s, stage, &v);
 }
 
 /* decide - evaluate a stage for a session */
@@ -113,10 +144,10 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		return internal_error(ctx);
 	}
 	smfi_setpriv(ctx, s);
-	log_debug("session=%s connect ip=%s daemon=%s port=%u role=%s",
-	    s->id, s->ip_known ? s->ip_text : "-",
+	log_debug("session=%s connect ip=%s daemon=%s port=%u role=%s "
+	    "mta=%s", s->id, s->ip_known ? s->ip_text : "-",
 	    s->daemon_name[0] ? s->daemon_name : "-", s->daemon_port,
-	    role_name(s->role));
+	    role_name(s->role), s->sendmail ? "sendmail" : "other");
 	return SMFIS_CONTINUE;
 }
 
@@ -140,8 +171,10 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 
 	if (s == NULL)
 		return internal_error(ctx);
-	session_begin_transaction(s, argv ? argv[0] : NULL,
-	    macro_get(ctx, "{auth_authen}"));
+	if (session_begin_transaction(s, argv ? argv[0] : NULL,
+	    macro_get(ctx, "{auth_authen}")) < 0)
+		return over_limit(ctx, s, STAGE_MAIL);
+	session_set_queue(s, macro_get(ctx, "i"));
 	lookups_mail(s, time(NULL));
 	return decide(ctx, s, STAGE_MAIL);
 }
@@ -155,7 +188,7 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	if (s == NULL)
 		return internal_error(ctx);
 	session_set_rcpt(s, argv ? argv[0] : NULL);
-	s->n_rcpts++;
+	session_set_queue(s, macro_get(ctx, "i"));
 	lookups_rcpt(s, time(NULL));
 	return decide(ctx, s, STAGE_RCPT);
 }
@@ -188,6 +221,12 @@ cb_eom(SMFICTX *ctx)
 	if (s->internal_error) {
 		session_end_transaction(s);
 		return internal_error(ctx);
+	}
+	session_set_queue(s, macro_get(ctx, "i"));
+	if (s->limit[0] != '\0') {
+		rc = over_limit(ctx, s, STAGE_EOM);
+		session_end_transaction(s);
+		return rc;
 	}
 	session_facts(s, &facts);
 	policy_decide(s->conf, &facts, STAGE_EOM, time(NULL), &d);

@@ -18,10 +18,12 @@
  *
  *	2. The recipient. For a login: the login itself when it is a plain
  *	address, else the first plain address SenderLoginMap gives it. For
- *	an address: the login of the note "seen:<ip>" (the last one seen
- *	authenticating from it on the outbound role), resolved the same
- *	way, else AlertContacts. Anything but a plain mailbox
- *	(contacts_mailbox_ok) is nobody: it would go into a To: header.
+ *	an address: the login of the note "seen:<key>" (the last one seen
+ *	authenticating from it on the outbound role; for IPv6, from its
+ *	IPv6Prefix network, the key), resolved the same way, else
+ *	AlertContacts (for an IPv6 key, the contact of the network's
+ *	address). Anything but a plain mailbox (contacts_mailbox_ok) is
+ *	nobody: it would go into a To: header.
  *
  *	3. AlertLimit: a counter per recipient (store_check, kind login,
  *	what "alerts"), counted once per incident; over the limit, no
@@ -113,7 +115,8 @@ find_recipient(const struct notify *n, struct notify_event *p)
 		p->login[0] = '\0';
 	else if (login_address(n->conf, p->login, p->to, sizeof(p->to)))
 		return 1;
-	if (ip_parse(p->ev.key, &ip) == 0 &&
+	/* an IPv6 key is a prefix: the contact of its network address */
+	if (ip_key_network(p->ev.key, &ip) == 0 &&
 	    (contact = contacts_lookup(n->conf->alert_contacts, &ip)) != NULL) {
 		snprintf(p->to, sizeof(p->to), "%s", contact);
 		return 1;

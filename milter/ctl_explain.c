@@ -12,7 +12,8 @@
  *	Builds the facts a session would have from the options, the way
  *	milter/session.c builds them from the MTA (the same address parser,
  *	the same role choice, the quarantines read from the store as the
- *	daemon reads them at MAIL), and asks policy_decide() at MAIL, at
+ *	daemon reads them at MAIL, under the same key: an IPv6 client's
+ *	IPv6Prefix network), and asks policy_decide() at MAIL, at
  *	RCPT when a recipient is given, and at end of message. Nothing here
  *	decides: the tool only shows what the engine answers.
  *
@@ -87,6 +88,7 @@ static const struct {
 struct session_view {
 	struct facts f;
 	char	ip_text[IP_TEXT_MAX];
+	char	ip_key[IP_KEY_MAX];	/* the client's key in the store */
 	struct addr from;
 	struct addr rcpt;
 	const char *from_why;		/* why the parser refused it */
@@ -159,7 +161,7 @@ read_quarantine(const struct ctl *ctl, struct session_view *v)
 	if (v->f.role == ROLE_OUTBOUND && v->f.auth_login != NULL)
 		login = v->f.auth_login;
 	memset(&c, 0, sizeof(c));
-	c.ip = v->ip_text;
+	c.ip = v->ip_key;
 	c.login = login;
 	if (store_check(ctl->store, &c, ctl->now) < 0) {
 		v->f.quarantined = FACT_UNKNOWN;
@@ -172,7 +174,7 @@ read_quarantine(const struct ctl *ctl, struct session_view *v)
 		v->f.quarantined = FACT_YES;
 	snprintf(v->quarantine_why, sizeof(v->quarantine_why),
 	    "read from %s: ip %s %s%s%.200s%s%s", store_name(ctl->store),
-	    v->ip_text, c.ip_quarantined_r ? "yes" : "no",
+	    v->ip_key, c.ip_quarantined_r ? "yes" : "no",
 	    login == NULL ? "" : ", login ", login == NULL ? "" : login,
 	    login == NULL ? "" : " ", login == NULL ? "" :
 	    c.login_quarantined_r ? "yes" : "no");
@@ -190,7 +192,9 @@ build_facts(const struct ctl *ctl, const struct explain_args *a,
 	memset(v, 0, sizeof(*v));
 	if (a->ip != NULL) {
 		if (ip_parse(a->ip, &f->ip) < 0 ||
-		    ip_format(&f->ip, v->ip_text, sizeof(v->ip_text)) < 0)
+		    ip_format(&f->ip, v->ip_text, sizeof(v->ip_text)) < 0 ||
+		    ip_store_key(&f->ip, ctl->conf->ipv6_prefix, v->ip_key,
+		    sizeof(v->ip_key)) < 0)
 			return bad_value("--ip", a->ip, "not an IP address");
 		f->ip_known = 1;
 	}
@@ -317,7 +321,7 @@ find_report(const struct decision *d, enum rule_id id)
 /* show_stage - every rule of the role at one stage; 1 if it refused */
 static int
 show_stage(const struct ctl *ctl, const struct facts *f, enum stage stage,
-    const char *ip_text)
+    const char *ip_key)
 {
 	struct conf survey_conf = *ctl->conf;
 	int shown[RULE_COUNT] = {0};
@@ -365,9 +369,9 @@ show_stage(const struct ctl *ctl, const struct facts *f, enum stage stage,
 	    real.final.code, real.final.ecode);
 	ctl_escape(stdout, real.final.text, 1);
 	printf(" [%s]\n", rule_name(real.final.rule));
-	if (real.final.quarantine_ip && ip_text != NULL)
+	if (real.final.quarantine_ip && ip_key != NULL)
 		printf("  => and the daemon quarantines ip %s for %lus "
-		    "(QuarantineTTL)\n", ip_text,
+		    "(QuarantineTTL)\n", ip_key,
 		    ctl->conf->quarantine_ttl_ms / 1000);
 	if (real.final.strike_login && f->auth_login != NULL) {
 		fputs("  => and the daemon counts a strike against login ",
@@ -406,7 +410,7 @@ ctl_explain(const struct ctl *ctl, int argc, char **argv)
 			v.f.rcpt_unparsed = !v.rcpt_ok;
 		}
 		if (show_stage(ctl, &v.f, stages[i], v.f.ip_known ?
-		    v.ip_text : NULL))
+		    v.ip_key : NULL))
 			return CTL_NO;
 	}
 	printf("\noutcome: accept\n");

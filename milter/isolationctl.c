@@ -63,7 +63,7 @@
 struct target {
 	enum store_kind kind;
 	const char *key;
-	char	ip[IP_TEXT_MAX];
+	char	ip[IP_KEY_MAX];
 };
 
 struct command {
@@ -169,11 +169,12 @@ parse_kind(const char *text, enum store_kind *kind_r)
 	return 0;
 }
 
-/* parse_target - "ip|login KEY"; an IP in the daemon's spelling */
+/* parse_target - "ip|login KEY"; an IP as the daemon keys it (IPv6: a prefix) */
 static int
-parse_target(const char *kind, const char *key, struct target *t)
+parse_target(const struct ctl *ctl, const char *kind, const char *key,
+    struct target *t)
 {
-	struct ipaddr ip;
+	char why[128];
 
 	if (parse_kind(kind, &t->kind) < 0)
 		return -1;
@@ -184,9 +185,11 @@ parse_target(const char *kind, const char *key, struct target *t)
 	}
 	if (t->kind == STORE_LOGIN)
 		return 0;
-	/* the daemon keys records by ip_format(): "::ffff:1.2.3.4" is 1.2.3.4 */
-	if (ip_parse(key, &ip) < 0 || ip_format(&ip, t->ip, sizeof(t->ip)) < 0) {
-		fputs("isolationctl: not an IP address: ", stderr);
+	/* ip_store_key()'s spelling: "::ffff:1.2.3.4" is 1.2.3.4, and an
+	 * IPv6 address or prefix is the IPv6Prefix network holding it */
+	if (ip_key_parse(key, ctl->conf->ipv6_prefix, t->ip, sizeof(t->ip),
+	    why, sizeof(why)) < 0) {
+		fprintf(stderr, "isolationctl: %s: ", why);
 		ctl_escape(stderr, key, 0);
 		fputc('\n', stderr);
 		return -1;
@@ -309,7 +312,7 @@ cmd_show(const struct ctl *ctl, int argc, char **argv)
 
 	if (argc != 2)
 		return -1;
-	if (parse_target(argv[0], argv[1], &t) < 0)
+	if (parse_target(ctl, argv[0], argv[1], &t) < 0)
 		return CTL_ERROR;
 	rc = store_quarantine_get(ctl->store, t.kind, t.key, ctl->now, &q);
 	if (rc < 0)
@@ -381,7 +384,7 @@ cmd_quarantine(const struct ctl *ctl, int argc, char **argv)
 	}
 	if (n != 2)
 		return -1;
-	if (parse_target(pos[0], pos[1], &t) < 0 ||
+	if (parse_target(ctl, pos[0], pos[1], &t) < 0 ||
 	    operator_record(ctl, duration, reason, &q) < 0)
 		return CTL_ERROR;
 	if (store_quarantine_put(ctl->store, t.kind, t.key, &q, NULL,
@@ -513,7 +516,7 @@ cmd_release(const struct ctl *ctl, int argc, char **argv)
 	}
 	if (n != 2)
 		return -1;
-	if (parse_target(pos[0], pos[1], &t) < 0)
+	if (parse_target(ctl, pos[0], pos[1], &t) < 0)
 		return CTL_ERROR;
 	if (code != NULL)
 		return self_release(ctl, &t, code);

@@ -9,6 +9,19 @@
  *	Everything here may block on the network, each lookup within its
  *	own deadline (DNSTimeout; RedisTimeout for the store), so that a
  *	session never waits longer than the MTA's milter timeout.
+ *
+ *	The store knows a client by ip_store_key(): an IPv4 address as
+ *	itself, an IPv6 one by the network of its IPv6Prefix (a /64 by
+ *	default), so that a bot rotating through the addresses of its
+ *	prefix meets the same quarantine and the same rate counters. The
+ *	quarantine, the IP rate counters and the seen note all use that
+ *	key; the log lines keep the client's own address in ip=, and the
+ *	quarantine line names the key.
+ *
+ *	A quarantine's evidence holds client text (HELO, MAIL FROM): each
+ *	value escaped as the decision line escapes it, so that a HELO with
+ *	" from=..." or CR LF in it cannot forge a field, and cut to its own
+ *	share of the record, ending in the decision line's DECLOG_CUT.
  */
 #include "config.h"
 
@@ -22,6 +35,10 @@
 #include "lookups.h"
 #include "rdns.h"
 #include "runtime.h"
+
+#define EVIDENCE_HELO	56	/* octets of the escaped HELO kept */
+#define EVIDENCE_FROM	88	/* octets of the escaped MAIL FROM kept;
+				   with the rest, 252 octets: it all fits */
 
 static pthread_mutex_t outage_lock = PTHREAD_MUTEX_INITIALIZER;
 static int store_down;
@@ -44,9 +61,22 @@ store_outage(int failed, const char *why)
 		    store_name(runtime_store()));
 }
 
-/* add_counters - the RateLimit lines of one kind of count, as counters */
+/* ip_key - the client's key in the store, in buf; NULL when unknown */
+static const char *
+ip_key(const struct session *s, char *buf, size_t len)
+{
+	if (!s->ip_known)
+		return NULL;
+	if (ip_store_key(&s->ip, s->conf->ipv6_prefix, buf, len) < 0)
+		return s->ip_text;	/* not with a checked IPv6Prefix */
+	return buf;
+}
+
+/* add_counters - the RateLimit lines of one kind of count, as counters
+ * (an IP's counted under ipkey, the buffer living as long as v) */
 static size_t
-add_counters(struct session *s, enum rate_what what, struct store_counter *v)
+add_counters(struct session *s, enum rate_what what, struct store_counter *v,
+    char *ipkey, size_t keylen)
 {
 	const struct conf *c = s->conf;
 	size_t i, n = 0;
@@ -66,7 +96,8 @@ add_counters(struct session *s, enum rate_what what, struct store_counter *v)
 			continue;
 		memset(&v[n], 0, sizeof(v[n]));
 		v[n].kind = rl->scope == RATE_SCOPE_IP ? STORE_IP : STORE_LOGIN;
-		v[n].key = who;
+		v[n].key = rl->scope == RATE_SCOPE_IP ?
+		    ip_key(s, ipkey, keylen) : who;
 		v[n].what = what == RATE_MESSAGES ? "messages" : "recipients";
 		v[n].window_ms = rl->window_ms;
 		v[n].add = 1;
@@ -112,26 +143,28 @@ lookup_store(struct session *s, time_t now)
 {
 	struct store_counter counters[CONF_RATE_LIMITS_MAX];
 	struct store_check q;
+	char key[IP_KEY_MAX];
 	enum rule_id rule = s->role == ROLE_INBOUND ?
 	    RULE_INBOUND_QUARANTINED : RULE_OUTBOUND_QUARANTINED;
 
 	memset(&q, 0, sizeof(q));
 	s->quarantined = FACT_NO;
 	if (s->conf->actions[rule] != ACTION_OFF && s->ip_known) {
-		q.ip = s->ip_text;
+		q.ip = ip_key(s, key, sizeof(key));
 		if (s->role == ROLE_OUTBOUND && s->auth[0] != '\0')
 			q.login = s->auth;
 	}
 	/* who logs in from where: an alert for the address reaches them */
 	if (s->role == ROLE_OUTBOUND && s->auth[0] != '\0' && s->ip_known) {
-		q.ip = s->ip_text;
+		q.ip = ip_key(s, key, sizeof(key));
 		q.seen_login = s->auth;
 		q.seen_ttl = (time_t)(s->conf->last_login_ttl_ms / 1000);
 	}
 	if (s->role == ROLE_OUTBOUND &&
 	    s->conf->actions[RULE_OUTBOUND_RATE] != ACTION_OFF) {
 		q.counters = counters;
-		q.n_counters = add_counters(s, RATE_MESSAGES, counters);
+		q.n_counters = add_counters(s, RATE_MESSAGES, counters, key,
+		    sizeof(key));
 	}
 	ask_store(s, &q, now);
 }
@@ -142,12 +175,14 @@ lookups_rcpt(struct session *s, time_t now)
 {
 	struct store_counter counters[CONF_RATE_LIMITS_MAX];
 	struct store_check q;
+	char key[IP_KEY_MAX];
 
 	memset(&q, 0, sizeof(q));
 	if (s->role == ROLE_OUTBOUND &&
 	    s->conf->actions[RULE_OUTBOUND_RATE] != ACTION_OFF) {
 		q.counters = counters;
-		q.n_counters = add_counters(s, RATE_RECIPIENTS, counters);
+		q.n_counters = add_counters(s, RATE_RECIPIENTS, counters, key,
+		    sizeof(key));
 	}
 	ask_store(s, &q, now);
 }
@@ -281,6 +316,28 @@ lookups_mail(struct session *s, time_t now)
 	lookup_spf(s);
 }
 
+/* evidence_field - client text escaped as in the log, at most max octets */
+static const char *
+evidence_field(const char *raw, size_t max, char *buf, size_t len)
+{
+	char esc[4 * sizeof(((struct session *)0)->from_text) + 1];
+	size_t n, k;
+
+	declog_escape(raw, 0, esc, sizeof(esc));
+	if ((n = strlen(esc)) > max) {
+		n = max - strlen(DECLOG_CUT);
+		/* never half an escape: "\xHH" is four octets */
+		for (k = n > 3 ? n - 3 : 0; k < n; k++)
+			if (esc[k] == '\\') {
+				n = k;
+				break;
+			}
+		snprintf(esc + n, sizeof(esc) - n, "%s", DECLOG_CUT);
+	}
+	snprintf(buf, len, "%s", esc);
+	return buf;
+}
+
 /* put_quarantine - quarantine kind:key for QuarantineTTL, and log it */
 static void
 put_quarantine(struct session *s, enum store_kind kind, const char *key,
@@ -289,16 +346,17 @@ put_quarantine(struct session *s, enum store_kind kind, const char *key,
 	struct store *st = runtime_store();
 	struct store_escalation esc;
 	struct quarantine q, got;
-	char shown[512];
+	char shown[512], helo[EVIDENCE_HELO + 1], from[EVIDENCE_FROM + 1];
 
 	conf_escalation(s->conf, &esc);
 	memset(&q, 0, sizeof(q));
 	q.rule = v->rule;
 	snprintf(q.reason, sizeof(q.reason), "%s", why);
 	snprintf(q.evidence, sizeof(q.evidence),
-	    "session=%s ip=%.46s port=%u helo=%.40s from=%.80s", s->id,
-	    s->ip_known ? s->ip_text : "-", s->daemon_port, s->helo,
-	    s->from_text);
+	    "session=%.23s ip=%.45s port=%u helo=%s from=%s", s->id,
+	    s->ip_known ? s->ip_text : "-", s->daemon_port,
+	    evidence_field(s->helo, EVIDENCE_HELO, helo, sizeof(helo)),
+	    evidence_field(s->from_text, EVIDENCE_FROM, from, sizeof(from)));
 	snprintf(q.node, sizeof(q.node), "%s", runtime_node());
 	q.expires = now + (time_t)(s->conf->quarantine_ttl_ms / 1000);
 	if (store_quarantine_put(st, kind, key, &q, &esc, now, &got) < 0) {
@@ -351,8 +409,11 @@ strike_login(struct session *s, const struct verdict *v, time_t now)
 void
 lookups_quarantine(struct session *s, const struct verdict *v, time_t now)
 {
+	char key[IP_KEY_MAX];
+
 	if (v->quarantine_ip && s->ip_known)
-		put_quarantine(s, STORE_IP, s->ip_text, v, rule_name(v->rule), now);
+		put_quarantine(s, STORE_IP, ip_key(s, key, sizeof(key)), v,
+		    rule_name(v->rule), now);
 	if (v->strike_login && s->auth[0] != '\0')
 		strike_login(s, v, now);
 }

@@ -6,10 +6,25 @@
  * SYNOPSIS
  *	isolation-milter [-c file] [-f] [-n] [-V] [-h]
  * DESCRIPTION
- *	Reads the configuration, opens the milter socket (as root, so a
- *	privileged path or port works), becomes a daemon unless -f, writes
- *	the pid file, drops privileges to UserID and runs libmilter's loop
- *	in a thread of its own.
+ *	Reads the configuration and decides whom to run as: UserID, else
+ *	(started as root) the user isolation-milter; started as root with
+ *	neither, it refuses to start, and UserID root is allowed but warned
+ *	about at every start. Then, still with the rights it was started
+ *	with: locks the pid file (flock, held for the daemon's life, so a
+ *	stale file from a crash never blocks a restart and a live one
+ *	always does), refuses a socket another process answers on (a
+ *	stale unix socket is removed), opens the socket with UMask and gives
+ *	a unix socket to SocketGroup, becomes a daemon unless -f, writes
+ *	its pid, and drops to UserID: supplementary groups reduced to the
+ *	target group, gid, uid, PR_SET_NO_NEW_PRIVS, and no core dumps
+ *	unless CoreDumps yes. Only then are the state store and SPF
+ *	started and libmilter's loop run in a thread of its own, so the
+ *	code that reads SMTP input never runs as root unless UserID root.
+ *
+ *	The pid file is removed at stop through its folder, which must
+ *	therefore be writable by UserID (e.g. /run/isolation-milter, the
+ *	systemd unit's RuntimeDirectory); when it is not, the file is
+ *	emptied instead (the lock, not the file, tells a live daemon).
  *
  *	The main thread keeps SIGHUP, SIGTERM and SIGINT unblocked with
  *	handlers that only write to a pipe, while every other thread blocks
@@ -22,22 +37,35 @@
  *	that are cut (milter_default_action = tempfail).
  * DIAGNOSTICS
  *	Configuration errors go to stderr as "file:line: message", exit 1.
- *	Start-up failures go to stderr, exit 1 (2 for usage errors).
+ *	Start-up failures go to stderr and (without -f) to syslog, exit 1
+ *	(2 for usage errors). Warnings at start and at each reload: a
+ *	configuration, SenderLoginMap, AlertTemplate or AlertContacts file
+ *	writable by its group or others; an inet socket on an address that
+ *	is not loopback; UserID root.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,14 +74,16 @@
 #include "callbacks.h"
 #include "conf.h"
 #include "confref.h"
+#include "daemon.h"
 #include "log.h"
 #include "runtime.h"
 #include "session.h"
+#include "xalloc.h"
 
 #define STOP_GRACE_SECONDS	10
 
 static int signal_pipe[2] = {-1, -1};
-static volatile sig_atomic_t milter_done;
+static atomic_int milter_done;
 
 /* usage - the -h text */
 static void
@@ -124,7 +154,7 @@ milter_thread(void *arg)
 	(void)arg;
 	if (smfi_main() != MI_SUCCESS)
 		log_warnx("the milter loop ended with an error");
-	milter_done = 1;
+	atomic_store(&milter_done, 1);
 	if (write(signal_pipe[1], &c, 1) < 0)
 		return NULL;
 	return NULL;
@@ -150,6 +180,43 @@ start_milter_thread(void)
 	return tid;
 }
 
+/* warn_writable - a file its group or others may change changes our policy */
+static void
+warn_writable(const char *prefix, const char *what, const char *path)
+{
+	struct stat st;
+	const char *who;
+
+	if (path == NULL || stat(path, &st) < 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) == 0)
+		return;
+	if ((st.st_mode & S_IWGRP) && (st.st_mode & S_IWOTH))
+		who = "its group and by others";
+	else if (st.st_mode & S_IWGRP)
+		who = "its group";
+	else
+		who = "others";
+	log_warnx("%s%s %s is writable by %s: whoever can write it can change "
+	    "the policy (chmod go-w %s)", prefix, what, path, who, path);
+}
+
+/* warn_writable_files - the files a configuration was read from */
+static void
+warn_writable_files(const struct conf *conf, const char *prefix)
+{
+	warn_writable(prefix, "the configuration file", conf->path);
+	warn_writable(prefix, "SenderLoginMap", conf->sender_login_map);
+	warn_writable(prefix, "AlertTemplate", conf->alert_template_path);
+	warn_writable(prefix, "AlertContacts", conf->alert_contacts_path);
+}
+
+/* same - two optional strings are equal */
+static int
+same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 /* reload - SIGHUP: check the file, swap only if it is valid */
 static void
 reload(const char *path)
@@ -170,119 +237,73 @@ reload(const char *path)
 		return;
 	}
 	old = confref_get();
-	if (strcmp(old->conf->socket, conf->socket) != 0 ||
-	    (old->conf->userid == NULL) != (conf->userid == NULL) ||
-	    (conf->userid && strcmp(old->conf->userid, conf->userid) != 0))
-		log_warnx("reload: Socket and UserID changes take effect at the next restart");
+	if (!same(old->conf->socket, conf->socket) ||
+	    old->conf->socket_umask != conf->socket_umask ||
+	    !same(old->conf->socket_group, conf->socket_group) ||
+	    !same(old->conf->pidfile, conf->pidfile) ||
+	    !same(old->conf->userid, conf->userid) ||
+	    old->conf->core_dumps != conf->core_dumps)
+		log_warnx("reload: Socket, UMask, SocketGroup, PidFile, UserID and "
+		    "CoreDumps changes take effect at the next restart");
 	if (runtime_store_changed(old->conf, conf))
 		log_warnx("reload: Redis settings take effect at the next restart");
 	confref_put(old);
 	log_set_level(conf->log_level);
 	if (conf->local_domains.n == 0)
 		log_warnx("reload: LocalDomains is empty: inbound.relay and inbound.own_domain are not evaluated");
+	warn_writable_files(conf, "reload: ");
 	confref_install(conf);
 	log_msg(LOG_LEVEL_NOTICE, "reloaded configuration from %s", path);
 }
 
-/* drop_privileges - become UserID (user or user:group) */
+/* open_socket - check, register with libmilter, bind, give to SocketGroup */
 static int
-drop_privileges(const char *userid)
+open_socket(const struct conf *conf, const struct identity *id)
 {
-	char user[256];
-	const char *colon = strchr(userid, ':');
-	struct passwd *pw;
+	struct sockspec sp;
 	struct group *gr;
-	gid_t gid;
+	gid_t gid = id->gid;
+	mode_t old;
+	int rc;
 
-	snprintf(user, sizeof(user), "%.*s",
-	    (int)(colon ? (size_t)(colon - userid) : strlen(userid)), userid);
-	if ((pw = getpwnam(user)) == NULL) {
-		fprintf(stderr, "isolation-milter: no such user %s\n", user);
+	if (sockspec_parse(conf->socket, &sp) < 0) {
+		log_msg(LOG_LEVEL_ERROR, "bad socket %s", conf->socket);
 		return -1;
 	}
-	gid = pw->pw_gid;
-	if (colon != NULL) {
-		if ((gr = getgrnam(colon + 1)) == NULL) {
-			fprintf(stderr, "isolation-milter: no such group %s\n",
-			    colon + 1);
+	rc = sp.family == AF_UNIX ? socket_check_unix(conf->socket, sp.path) :
+	    socket_check_inet(conf->socket, &sp);
+	if (rc < 0)
+		return -1;
+	if (smfi_register(callbacks_desc) != MI_SUCCESS) {
+		log_msg(LOG_LEVEL_ERROR, "smfi_register failed");
+		return -1;
+	}
+	if (smfi_setconn(conf->socket) != MI_SUCCESS) {
+		log_msg(LOG_LEVEL_ERROR, "bad socket %s", conf->socket);
+		return -1;
+	}
+	old = umask((mode_t)conf->socket_umask);
+	rc = smfi_opensocket(1);
+	umask(old);
+	if (rc != MI_SUCCESS) {
+		log_msg(LOG_LEVEL_ERROR, "cannot open socket %s: in use, or its "
+		    "directory is missing or not writable", conf->socket);
+		return -1;
+	}
+	if (sp.family != AF_UNIX || (conf->socket_group == NULL && geteuid() != 0))
+		return 0;
+	if (conf->socket_group != NULL) {
+		if ((gr = getgrnam(conf->socket_group)) == NULL) {
+			log_msg(LOG_LEVEL_ERROR, "SocketGroup: no such group %s",
+			    conf->socket_group);
 			return -1;
 		}
 		gid = gr->gr_gid;
 	}
-	if (getuid() == pw->pw_uid && geteuid() == pw->pw_uid)
-		return 0;
-	if (initgroups(user, gid) < 0 || setgid(gid) < 0 ||
-	    setuid(pw->pw_uid) < 0) {
-		fprintf(stderr, "isolation-milter: cannot become %s: %s\n",
-		    userid, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* write_pidfile - our pid, for init scripts */
-static int
-write_pidfile(const char *path)
-{
-	FILE *fp;
-
-	if ((fp = fopen(path, "w")) == NULL) {
-		log_warn("cannot write pid file %s", path);
-		return -1;
-	}
-	fprintf(fp, "%ld\n", (long)getpid());
-	fclose(fp);
-	return 0;
-}
-
-/* daemonize - detach from the terminal */
-static void
-daemonize(void)
-{
-	pid_t pid = fork();
-	int fd;
-
-	if (pid < 0) {
-		fprintf(stderr, "isolation-milter: fork: %s\n", strerror(errno));
-		exit(1);
-	}
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	if (chdir("/") < 0)
-		exit(1);
-	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
-		dup2(fd, STDIN_FILENO);
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-		if (fd > STDERR_FILENO)
-			close(fd);
-	}
-}
-
-/* open_socket - register with libmilter and bind, as root */
-static int
-open_socket(const struct conf *conf)
-{
-	mode_t old;
-	int rc;
-
-	if (smfi_register(callbacks_desc) != MI_SUCCESS) {
-		fprintf(stderr, "isolation-milter: smfi_register failed\n");
-		return -1;
-	}
-	if (smfi_setconn(conf->socket) != MI_SUCCESS) {
-		fprintf(stderr, "isolation-milter: bad socket %s\n", conf->socket);
-		return -1;
-	}
-	/* a unix socket must be usable by an MTA running as another user */
-	old = umask(0111);
-	rc = smfi_opensocket(1);
-	umask(old);
-	if (rc != MI_SUCCESS) {
-		fprintf(stderr, "isolation-milter: cannot open socket %s: "
-		    "in use, or its directory is missing or not writable\n",
-		    conf->socket);
+	/* lchown: the folder may belong to UserID, never follow a link */
+	if (lchown(sp.path, (uid_t)-1, gid) < 0) {
+		log_msg(LOG_LEVEL_ERROR, "cannot give the socket %s to group %lu: "
+		    "%s", sp.path, (unsigned long)gid, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -309,7 +330,7 @@ main_loop(const char *path)
 	struct pollfd pfd = {signal_pipe[0], POLLIN, 0};
 	unsigned char c;
 
-	while (!milter_done) {
+	while (!atomic_load(&milter_done)) {
 		if (poll(&pfd, 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -325,6 +346,39 @@ main_loop(const char *path)
 			return;
 		}
 	}
+}
+
+/* start - everything between the configuration and the milter loop */
+static int
+start(struct conf *conf, int foreground)
+{
+	struct identity id;
+
+	if (identity_resolve(conf, &id) < 0)
+		return -1;
+	if (conf->pidfile != NULL && pidfile_open(conf->pidfile) < 0)
+		return -1;
+	if (open_socket(conf, &id) < 0)
+		return -1;
+	if (!foreground) {
+		daemonize();
+		log_init("isolation-milter", LOG_TO_SYSLOG, conf->syslog_facility);
+	}
+	pidfile_write();
+	if (identity_assume(&id, conf->core_dumps) < 0)
+		return -1;
+	log_info("running as %s (uid %lu, gid %lu)", id.name,
+	    (unsigned long)getuid(), (unsigned long)getgid());
+	pidfile_check_folder(&id);
+	if (conf->local_domains.n == 0)
+		log_warnx("LocalDomains is empty: inbound.relay and inbound.own_domain are not evaluated");
+	warn_writable_files(conf, "");
+	if (runtime_init(conf) < 0) {
+		log_msg(LOG_LEVEL_ERROR, "cannot start the state store or SPF");
+		runtime_shutdown();
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -382,26 +436,12 @@ main(int argc, char **argv)
 		conf_free(conf);
 		return 1;
 	}
-	if (open_socket(conf) < 0) {
-		conf_free(conf);
-		return 1;
-	}
-	if (!foreground)
-		daemonize();
-	log_init("isolation-milter", foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG,
-	    conf->syslog_facility);
+	/* until the daemon detaches, to the terminal and to syslog */
+	log_init("isolation-milter", foreground ? LOG_TO_STDERR :
+	    LOG_TO_STDERR | LOG_TO_SYSLOG, conf->syslog_facility);
 	log_set_level(conf->log_level);
-	if (conf->pidfile != NULL)
-		write_pidfile(conf->pidfile);
-	if (conf->userid != NULL && drop_privileges(conf->userid) < 0) {
-		log_msg(LOG_LEVEL_ERROR, "cannot drop privileges to %s", conf->userid);
-		return 1;
-	}
-	if (conf->local_domains.n == 0)
-		log_warnx("LocalDomains is empty: inbound.relay and inbound.own_domain are not evaluated");
-	if (runtime_init(conf) < 0) {
-		log_msg(LOG_LEVEL_ERROR, "cannot start the state store or SPF");
-		runtime_shutdown();
+	if (start(conf, foreground) < 0) {
+		pidfile_remove();
 		conf_free(conf);
 		return 1;
 	}
@@ -414,13 +454,7 @@ main(int argc, char **argv)
 	main_loop(path);
 	pthread_join(tid, NULL);
 	wait_sessions();
-	{
-		struct confref *ref = confref_get();
-
-		if (ref->conf->pidfile != NULL)
-			unlink(ref->conf->pidfile);
-		confref_put(ref);
-	}
+	pidfile_remove();
 	confref_shutdown();
 	runtime_shutdown();
 	log_msg(LOG_LEVEL_NOTICE, "stopped");

@@ -12,14 +12,17 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "runtime.h"
+#include "xalloc.h"
 
 #define RUNTIME_SWEEP_SECONDS	10	/* each sweep takes 50 ms at most */
 
@@ -63,6 +66,33 @@ runtime_store_changed(const struct conf *old, const struct conf *conf)
 	return 0;
 }
 
+/* state_folder_hint - why the StateFile may not open after the drop */
+static const char *
+state_folder_hint(const struct conf *conf)
+{
+	static char hint[160];
+	char *path, *slash;
+	int ok;
+
+	if (conf->redis_server != NULL || conf->redis_sentinels.n > 0 ||
+	    conf->state_file == NULL)
+		return "";
+	path = xmalloc(strlen(conf->state_file) + sizeof("-lock"));
+	sprintf(path, "%s-lock", conf->state_file);
+	ok = (access(conf->state_file, R_OK | W_OK) == 0 || errno == ENOENT) &&
+	    (access(path, R_OK | W_OK) == 0 || errno == ENOENT);
+	if ((slash = strrchr(path, '/')) != NULL)
+		*(slash == path ? slash + 1 : slash) = '\0';
+	ok = ok && access(path, W_OK | X_OK) == 0;
+	free(path);
+	if (ok)
+		return "";
+	snprintf(hint, sizeof(hint), " (the file, its lock file and its folder "
+	    "must be writable by uid %lu, the UserID the milter runs as)",
+	    (unsigned long)geteuid());
+	return hint;
+}
+
 /* sweep_loop - drop what expired from the store, until runtime_shutdown */
 static void *
 sweep_loop(void *arg)
@@ -101,7 +131,8 @@ runtime_init(const struct conf *conf)
 	runtime_hostname[sizeof(runtime_hostname) - 1] = '\0';
 	runtime_st = conf_store_open(conf, runtime_hostname, 0, err, sizeof(err));
 	if (runtime_st == NULL) {
-		log_msg(LOG_LEVEL_ERROR, "state store: %s", err);
+		log_msg(LOG_LEVEL_ERROR, "state store: %s%s", err,
+		    state_folder_hint(conf));
 		return -1;
 	}
 	if (pthread_create(&sweeper, NULL, sweep_loop, NULL) != 0) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "dns.h"
 
 /* parse - a text through conf_parse with the errors joined by '|' */
 static struct conf *
@@ -261,7 +262,7 @@ START_TEST(test_full)
 	    "action.OUTBOUND.AUTH_REQUIRED tempfail\n";
 	char errs[1024];
 	struct conf *c = parse(text, errs, sizeof(errs));
-	struct ipaddr ip;
+	struct ipaddr ip, answer;
 	enum role role;
 
 	ck_assert_msg(c != NULL, "errors: %s", errs);
@@ -308,8 +309,15 @@ START_TEST(test_full)
 	ck_assert_uint_eq(c->redis_timeout_ms, 1000);
 	ck_assert_uint_eq(c->n_dnsbls, 2);
 	ck_assert_str_eq(c->dnsbls[0].zone, "zen.spamhaus.org");
-	ck_assert_str_eq(c->dnsbls[0].filter, "127.0.0.[10..11]");
+	ck_assert_str_eq(dnsbl_filter_text(c->dnsbls[0].filter),
+	    "127.0.0.[10..11]");
 	ck_assert_ptr_null(c->dnsbls[1].filter);
+	/* compiled once, here: matching uses the same parse */
+	ck_assert_int_eq(ip_parse("127.0.0.11", &answer), 0);
+	ck_assert_int_eq(dnsbl_filter_match(c->dnsbls[0].filter, &answer), 1);
+	ck_assert_int_eq(ip_parse("127.0.0.2", &answer), 0);
+	ck_assert_int_eq(dnsbl_filter_match(c->dnsbls[0].filter, &answer), 0);
+	ck_assert_int_eq(dnsbl_filter_match(c->dnsbls[1].filter, &answer), 1);
 	ck_assert_int_eq(c->spf, 0);
 	ck_assert_int_eq(c->spf_actions[SPF_RESULT_SOFTFAIL], ACTION_REJECT);
 	ck_assert_int_eq(c->spf_actions[SPF_RESULT_PERMERROR], ACTION_TEMPFAIL);
@@ -396,9 +404,18 @@ static const struct {
 	"test.conf:1: RedisServer and RedisSentinels exclude each other"},
 	{"DNSBL bad..zone\n", "test.conf:1: DNSBL: \"bad..zone\" is not a zone name"},
 	{"DNSBL zen.example=127.0.0.[11..10]\n",
-	"test.conf:1: DNSBL: bad answer filter \"127.0.0.[11..10]\" (expected e.g. 127.0.0.2 or 127.0.0.[10..11])"},
+	"test.conf:1: DNSBL: bad answer filter \"127.0.0.[11..10]\": a range that ends below its start (expected e.g. 127.0.0.2, 127.0.0.[10..11] or 127.0.0.[2;4;8..10])"},
 	{"DNSBL zen.example=127.0.0\n",
-	"test.conf:1: DNSBL: bad answer filter \"127.0.0\" (expected e.g. 127.0.0.2 or 127.0.0.[10..11])"},
+	"test.conf:1: DNSBL: bad answer filter \"127.0.0\": not four octets separated by dots (expected e.g. 127.0.0.2, 127.0.0.[10..11] or 127.0.0.[2;4;8..10])"},
+	/* what matching would never have matched is refused at -n */
+	{"LogLevel info\nDNSBL zen.test=127.0.0.0002\n",
+	"test.conf:2: DNSBL: bad answer filter \"127.0.0.0002\": a number with a leading zero (expected e.g. 127.0.0.2, 127.0.0.[10..11] or 127.0.0.[2;4;8..10])"},
+	{"DNSBL zen.test=127.0.0.256\n",
+	"test.conf:1: DNSBL: bad answer filter \"127.0.0.256\": a number over 255 (expected e.g. 127.0.0.2, 127.0.0.[10..11] or 127.0.0.[2;4;8..10])"},
+	{"DNSBL zen.test=127.0.0.[2;4;8..]\n",
+	"test.conf:1: DNSBL: bad answer filter \"127.0.0.[2;4;8..]\": expected a number from 0 to 255 (expected e.g. 127.0.0.2, 127.0.0.[10..11] or 127.0.0.[2;4;8..10])"},
+	{"DNSBL zen.test=\n",
+	"test.conf:1: DNSBL: bad answer filter \"\": expected a number from 0 to 255 (expected e.g. 127.0.0.2, 127.0.0.[10..11] or 127.0.0.[2;4;8..10])"},
 	{"SPF perhaps\n", "test.conf:1: SPF: \"perhaps\" is not yes or no"},
 	{"SPFAction softfail\n",
 	"test.conf:1: SPFAction: expected <result> <action>, e.g. \"softfail report\""},

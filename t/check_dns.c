@@ -11,6 +11,10 @@
  *	buffers of every size around its length, pre-filled with a
  *	sentinel, so that a buffer one byte short is seen refused and left
  *	untouched. Arguments that the lookups refuse before any query.
+ *	DNSBL answer filters: compiled once by dnsbl_filter_parse(), then
+ *	matched against a table of answers; every value of one octet
+ *	against a list of ranges; every malformed filter refused with its
+ *	reason (leading zeros, octets over 255, backwards ranges, ...).
  *	Real lookups are integration tests (t/it_*.sh, against dnsmasq).
  * DIAGNOSTICS
  *	Exit status 0 when every test passed, 1 otherwise.
@@ -145,6 +149,141 @@ START_TEST(test_refused_args)
 }
 END_TEST
 
+struct match_case {
+	const char *filter;	/* NULL: no filter */
+	const char *answer;
+	int	want;
+};
+
+static const struct match_case matches[] = {
+	{NULL, "127.0.0.2", 1},
+	{NULL, "127.0.0.10", 1},
+	{NULL, "::1", 1},
+	{"127.0.0.2", "127.0.0.2", 1},
+	{"127.0.0.2", "127.0.0.3", 0},
+	{"127.0.0.2", "127.0.1.2", 0},
+	{"127.0.0.2", "128.0.0.2", 0},
+	{"127.0.0.0", "127.0.0.0", 1},
+	{"127.0.0.[10..11]", "127.0.0.10", 1},
+	{"127.0.0.[10..11]", "127.0.0.11", 1},
+	{"127.0.0.[10..11]", "127.0.0.9", 0},
+	{"127.0.0.[10..11]", "127.0.0.12", 0},
+	{"127.0.0.[2]", "127.0.0.2", 1},
+	{"127.0.0.[2;4;8..10]", "127.0.0.4", 1},
+	{"127.0.0.[2;4;8..10]", "127.0.0.9", 1},
+	{"127.0.0.[2;4;8..10]", "127.0.0.3", 0},
+	{"127.0.0.[2;4;8..10]", "127.0.0.11", 0},
+	{"127.0.[0..255].[2;4;10..11]", "127.0.5.10", 1},
+	{"127.0.[0..255].[2;4;10..11]", "127.1.5.10", 0},
+	{"[127].0.0.[0..255]", "127.0.0.0", 1},
+	{"[127].0.0.[0..255]", "127.0.0.255", 1},
+	{"127.0.0.[5..5]", "127.0.0.5", 1},
+	{"127.0.0.[0;255]", "127.0.0.255", 1},
+	{"127.0.0.[0;255]", "127.0.0.254", 0},
+	{"127.0.0.2", "::1", 0},
+	{"127.0.0.2", "::ffff:127.0.0.2", 1},
+};
+
+START_TEST(test_filter_match)
+{
+	const struct match_case *c = &matches[_i];
+	struct dnsbl_filter *f = NULL;
+	struct ipaddr answer;
+	const char *why = NULL;
+
+	ck_assert_int_eq(ip_parse(c->answer, &answer), 0);
+	if (c->filter != NULL) {
+		f = dnsbl_filter_parse(c->filter, &why);
+		ck_assert_msg(f != NULL, "\"%s\" refused: %s", c->filter, why);
+		ck_assert_str_eq(dnsbl_filter_text(f), c->filter);
+	}
+	ck_assert_msg(dnsbl_filter_match(f, &answer) == c->want,
+	    "filter \"%s\" answer %s: want %d", c->filter ? c->filter : "NULL",
+	    c->answer, c->want);
+	free(f);
+}
+END_TEST
+
+/* every value of the last octet: exactly the listed ones */
+START_TEST(test_filter_every_octet)
+{
+	struct dnsbl_filter *f;
+	struct ipaddr answer;
+	const char *why = NULL;
+	unsigned v;
+	int want;
+
+	f = dnsbl_filter_parse("127.0.0.[0;2;4;8..10;200..255]", &why);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ip_parse("127.0.0.0", &answer), 0);
+	for (v = 0; v < 256; v++) {
+		answer.bytes[3] = (unsigned char)v;
+		want = v == 0 || v == 2 || v == 4 || (v >= 8 && v <= 10) ||
+		    v >= 200;
+		ck_assert_msg(dnsbl_filter_match(f, &answer) == want,
+		    "127.0.0.%u: want %d", v, want);
+	}
+	ck_assert_int_eq(dnsbl_filter_match(f, NULL), 0);
+	free(f);
+	ck_assert_ptr_null(dnsbl_filter_text(NULL));
+}
+END_TEST
+
+struct bad_case {
+	const char *filter;
+	const char *want_why;
+};
+
+static const struct bad_case bads[] = {
+	{"127.0.0.0002", "leading zero"},
+	{"127.0.0.02", "leading zero"},
+	{"127.0.0.00", "leading zero"},
+	{"0127.0.0.2", "leading zero"},
+	{"127.0.0.[02..10]", "leading zero"},
+	{"127.0.0.[2..010]", "leading zero"},
+	{"127.0.0.256", "over 255"},
+	{"127.0.0.1000", "over 255"},
+	{"127.0.0.99999999999999999999", "over 255"},
+	{"127.0.0.[1..256]", "over 255"},
+	{"256.0.0.2", "over 255"},
+	{"127.0.0.[11..10]", "ends below its start"},
+	{"", "expected a number"},
+	{"127.0.0", "four octets"},
+	{"127.0.0.", "expected a number"},
+	{"127..0.2", "expected a number"},
+	{"127.0.0.2.5", "more than four octets"},
+	{"127.0.0.-1", "expected a number"},
+	{"127.0.0.x", "expected a number"},
+	{" 127.0.0.2", "expected a number"},
+	{"127.0.0.2 ", "unexpected text"},
+	{"127.0.0.[]", "expected a number"},
+	{"127.0.0.[2", "expected \";\" or \"]\""},
+	{"127.0.0.2]", "unexpected text"},
+	{"127.0.0.[2;]", "expected a number"},
+	{"127.0.0.[;2]", "expected a number"},
+	{"127.0.0.[1..]", "expected a number"},
+	{"127.0.0.[..3]", "expected a number"},
+	{"127.0.0.[1...3]", "expected a number"},
+	{"127.0.0.[1..2..3]", "expected \";\" or \"]\""},
+	{"127.0.0.[[2]]", "expected a number"},
+	{"127.0.0.1[2]", "unexpected text"},
+	{"127.0.0.[2,4]", "expected \";\" or \"]\""},
+	{"127.0.0.[x]", "expected a number"},
+};
+
+START_TEST(test_filter_bad)
+{
+	const struct bad_case *c = &bads[_i];
+	const char *why = NULL;
+
+	ck_assert_msg(dnsbl_filter_parse(c->filter, &why) == NULL,
+	    "\"%s\" was accepted", c->filter);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_msg(strstr(why, c->want_why) != NULL,
+	    "\"%s\": \"%s\", wanted \"%s\"", c->filter, why, c->want_why);
+}
+END_TEST
+
 static Suite *
 dns_suite(void)
 {
@@ -154,6 +293,12 @@ dns_suite(void)
 	tc = tcase_create("reverse");
 	tcase_add_loop_test(tc, test_reverse, 0, NCASES(reverses));
 	tcase_add_test(tc, test_reverse_limits);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("filter");
+	tcase_add_loop_test(tc, test_filter_match, 0, NCASES(matches));
+	tcase_add_test(tc, test_filter_every_octet);
+	tcase_add_loop_test(tc, test_filter_bad, 0, NCASES(bads));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("arguments");

@@ -8,7 +8,8 @@
  * DESCRIPTION
  *	Tables with want_* fields for address parsing and formatting,
  *	sockaddr conversion, CIDR parsing with its messages, membership
- *	at the edges of blocks, and the IPv4-mapped normalisation. Outputs
+ *	at the edges of blocks, the IPv4-mapped normalisation, and the
+ *	store keys of clients (IPv6 by prefix) and of operators. Outputs
  *	are pre-filled with a sentinel to see that failures leave them be.
  * DIAGNOSTICS
  *	Exit status 0 when every test passed, 1 otherwise.
@@ -468,6 +469,198 @@ START_TEST(test_set_null_and_count)
 }
 END_TEST
 
+struct key_case {
+	const char *in;			/* ip_parse() input */
+	int	v6_prefix;
+	size_t	len;			/* buffer size given */
+	int	want_rc;
+	const char *want_key;
+};
+
+static const struct key_case keys[] = {
+	{ "192.0.2.1", 64, IP_KEY_MAX, 0, "192.0.2.1" },
+	{ "::ffff:192.0.2.1", 64, IP_KEY_MAX, 0, "192.0.2.1" },
+	{ "192.0.2.1", 128, IP_KEY_MAX, 0, "192.0.2.1" },
+	{ "2001:db8:1:2:3:4:5:6", 64, IP_KEY_MAX, 0, "2001:db8:1:2::/64" },
+	{ "2001:db8:1:2::99", 64, IP_KEY_MAX, 0, "2001:db8:1:2::/64" },
+	{ "2001:db8:1:2:3:4:5:6", 56, IP_KEY_MAX, 0, "2001:db8:1::/56" },
+	{ "2001:db8:1:2ff:3:4:5:6", 56, IP_KEY_MAX, 0, "2001:db8:1:200::/56" },
+	{ "2001:db8:1:2:3:4:5:6", 48, IP_KEY_MAX, 0, "2001:db8:1::/48" },
+	{ "2001:db8:1:2:3:4:5:6", 32, IP_KEY_MAX, 0, "2001:db8::/32" },
+	{ "2001:db8:1:2:3:4:5:6", 127, IP_KEY_MAX, 0,
+	    "2001:db8:1:2:3:4:5:6/127" },
+	{ "2001:db8:1:2:3:4:5:7", 127, IP_KEY_MAX, 0,
+	    "2001:db8:1:2:3:4:5:6/127" },
+	{ "2001:db8:1:2:3:4:5:6", 128, IP_KEY_MAX, 0, "2001:db8:1:2:3:4:5:6" },
+	{ "2001:db8:1:2:3:4:5:6", 65, IP_KEY_MAX, 0, "2001:db8:1:2::/65" },
+	{ "2001:db8:1:2:8000::1", 65, IP_KEY_MAX, 0,
+	    "2001:db8:1:2:8000::/65" },
+	{ "::1", 64, IP_KEY_MAX, 0, "::/64" },
+	{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 127, IP_KEY_MAX, 0,
+	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127" },
+	{ "2001:db8:1:2::99", 64, 18, 0, "2001:db8:1:2::/64" }, /* just fits */
+	{ "2001:db8:1:2::99", 64, 17, -1, NULL },
+	{ "192.0.2.1", 64, 9, -1, NULL },
+	{ "2001:db8::1", 0, IP_KEY_MAX, -1, NULL },
+	{ "2001:db8::1", 129, IP_KEY_MAX, -1, NULL },
+	{ "192.0.2.1", -1, IP_KEY_MAX, -1, NULL },
+};
+
+START_TEST(test_store_key)
+{
+	const struct key_case *c = &keys[_i];
+	char buf[IP_KEY_MAX + 8], untouched[sizeof(buf)];
+	struct ipaddr ip;
+
+	ck_assert_int_eq(ip_parse(c->in, &ip), 0);
+	memset(buf, 'Z', sizeof(buf));
+	memset(untouched, 'Z', sizeof(untouched));
+	ck_assert_int_eq(ip_store_key(&ip, c->v6_prefix, buf, c->len),
+	    c->want_rc);
+	if (c->want_rc == 0)
+		ck_assert_str_eq(buf, c->want_key);
+	else
+		ck_assert_mem_eq(buf, untouched, sizeof(buf));
+}
+END_TEST
+
+START_TEST(test_store_key_bad)
+{
+	char buf[IP_KEY_MAX];
+	struct ipaddr ip;
+
+	memset(&ip, 0, sizeof(ip));
+	ip.family = AF_UNIX;
+	ck_assert_int_eq(ip_store_key(&ip, 64, buf, sizeof(buf)), -1);
+	ck_assert_int_eq(ip_store_key(NULL, 64, buf, sizeof(buf)), -1);
+	ck_assert_int_eq(ip_parse("2001:db8::1", &ip), 0);
+	ck_assert_int_eq(ip_store_key(&ip, 64, NULL, 10), -1);
+}
+END_TEST
+
+/* the longest key of each prefix length fits IP_KEY_MAX */
+START_TEST(test_store_key_longest)
+{
+	char buf[IP_KEY_MAX];
+	struct ipaddr ip;
+	int n;
+
+	ck_assert_int_eq(ip_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	    &ip), 0);
+	for (n = 1; n <= 128; n++)
+		ck_assert_int_eq(ip_store_key(&ip, n, buf, sizeof(buf)), 0);
+}
+END_TEST
+
+struct key_parse_case {
+	const char *in;
+	int	v6_prefix;
+	int	want_rc;
+	const char *want;		/* the key, or part of the message */
+};
+
+static const struct key_parse_case key_parses[] = {
+	{ "192.0.2.1", 64, 0, "192.0.2.1" },
+	{ "192.0.2.1/32", 64, 0, "192.0.2.1" },
+	{ "::ffff:192.0.2.1", 64, 0, "192.0.2.1" },
+	{ "[192.0.2.1]", 64, 0, "192.0.2.1" },
+	{ "2001:db8:1:2::99", 64, 0, "2001:db8:1:2::/64" },
+	{ "IPv6:2001:db8:1:2::99", 64, 0, "2001:db8:1:2::/64" },
+	{ "2001:DB8:1:2::/64", 64, 0, "2001:db8:1:2::/64" },
+	{ "2001:db8:1:2::99/64", 64, 0, "2001:db8:1:2::/64" },
+	{ "2001:db8:1:2::/80", 64, 0, "2001:db8:1:2::/64" },
+	{ "2001:db8:1:2::99/128", 64, 0, "2001:db8:1:2::/64" },
+	{ "2001:db8:1:2::99", 128, 0, "2001:db8:1:2::99" },
+	{ "2001:db8:1:2::99/128", 128, 0, "2001:db8:1:2::99" },
+	{ "2001:db8:1::/48", 48, 0, "2001:db8:1::/48" },
+	{ "2001:db8:1::/48", 64, -1, "wider than the /64 IPv6" },
+	{ "::/0", 64, -1, "wider than the /64 IPv6" },
+	{ "2001:db8:1:2::/129", 64, -1, "not an IP address" },
+	{ "2001:db8:1:2::/", 64, -1, "not an IP address" },
+	{ "2001:db8:1:2::/064x", 64, -1, "not an IP address" },
+	{ "2001:db8:1:2::/6 4", 64, -1, "not an IP address" },
+	{ "/64", 64, -1, "not an IP address" },
+	{ "192.0.2.0/24", 64, -1, "keyed by address, not by network" },
+	{ "192.0.2.1/33", 64, -1, "not an IP address" },
+	{ "alice@example.net", 64, -1, "not an IP address" },
+	{ "", 64, -1, "not an IP address" },
+	{ "2001:db8::1", 0, -1, "IPv6Prefix 0" },
+};
+
+START_TEST(test_key_parse)
+{
+	const struct key_parse_case *c = &key_parses[_i];
+	char buf[IP_KEY_MAX], err[160];
+
+	strcpy(buf, "untouched");
+	err[0] = '\0';
+	ck_assert_int_eq(ip_key_parse(c->in, c->v6_prefix, buf, sizeof(buf),
+	    err, sizeof(err)), c->want_rc);
+	if (c->want_rc == 0) {
+		ck_assert_str_eq(buf, c->want);
+		ck_assert_str_eq(err, "");
+	} else {
+		ck_assert_str_eq(buf, "untouched");
+		ck_assert_msg(strstr(err, c->want) != NULL,
+		    "\"%s\": message \"%s\" lacks \"%s\"", c->in, err,
+		    c->want);
+	}
+}
+END_TEST
+
+struct key_network_case {
+	const char *key;
+	int	want_rc;
+	const char *want_ip;
+};
+
+static const struct key_network_case key_networks[] = {
+	{ "192.0.2.1", 0, "192.0.2.1" },
+	{ "2001:db8:1:2::/64", 0, "2001:db8:1:2::" },
+	{ "2001:db8:1:2::99", 0, "2001:db8:1:2::99" },
+	{ "2001:db8:1:2::99/64", 0, "2001:db8:1:2::" },
+	{ "2001:db8:1:2::/200", -1, NULL },
+	{ "2001:db8:1:2::/", -1, NULL },
+	{ "nothing", -1, NULL },
+};
+
+START_TEST(test_key_network)
+{
+	const struct key_network_case *c = &key_networks[_i];
+	char text[IP_TEXT_MAX];
+	struct ipaddr ip, untouched;
+
+	memset(&ip, SENTINEL_BYTE, sizeof(ip));
+	untouched = ip;
+	ck_assert_int_eq(ip_key_network(c->key, &ip), c->want_rc);
+	if (c->want_rc == 0) {
+		ck_assert_int_eq(ip_format(&ip, text, sizeof(text)), 0);
+		ck_assert_str_eq(text, c->want_ip);
+	} else
+		ck_assert_mem_eq(&ip, &untouched, sizeof(ip));
+}
+END_TEST
+
+/* every address of a /64 has the key of the /64, and a neighbour not */
+START_TEST(test_store_key_rotation)
+{
+	char key[IP_KEY_MAX], first[IP_KEY_MAX];
+	struct ipaddr ip;
+	unsigned i;
+
+	ck_assert_int_eq(ip_parse("2001:db8:1:2::", &ip), 0);
+	ck_assert_int_eq(ip_store_key(&ip, 64, first, sizeof(first)), 0);
+	for (i = 0; i < 1000; i++) {
+		ip.bytes[8 + i % 8] = (unsigned char)(i * 37 + 11);
+		ck_assert_int_eq(ip_store_key(&ip, 64, key, sizeof(key)), 0);
+		ck_assert_str_eq(key, first);
+	}
+	ip.bytes[7] ^= 1;
+	ck_assert_int_eq(ip_store_key(&ip, 64, key, sizeof(key)), 0);
+	ck_assert_str_eq(key, "2001:db8:1:3::/64");
+}
+END_TEST
+
 /* netset_suite - one test case per aspect */
 static Suite *
 netset_suite(void)
@@ -487,6 +680,15 @@ netset_suite(void)
 	tc = tcase_create("ip_format");
 	tcase_add_loop_test(tc, test_format, 0, NCASES(formats));
 	tcase_add_test(tc, test_format_bad_family);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ip_store_key");
+	tcase_add_loop_test(tc, test_store_key, 0, NCASES(keys));
+	tcase_add_test(tc, test_store_key_bad);
+	tcase_add_test(tc, test_store_key_longest);
+	tcase_add_test(tc, test_store_key_rotation);
+	tcase_add_loop_test(tc, test_key_parse, 0, NCASES(key_parses));
+	tcase_add_loop_test(tc, test_key_network, 0, NCASES(key_networks));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("netset_add");

@@ -10,7 +10,14 @@
  *	from tables with want_* fields: every SPF result, include and
  *	redirect, the DNS lookup limit, the null sender through HELO, IPv6
  *	clients, loopback clients (no free pass), and hostile inputs that
- *	must come back as "none" without reaching libspf2. Time is an
+ *	must come back as "none" without reaching libspf2. Records RFC
+ *	7208 calls invalid, each with an "-all", give permerror (also
+ *	through an include, and only when it is reached); and where libspf2
+ *	alone would differ from the RFC: prefix lengths of 0, redirect=
+ *	next to "all" or before mechanisms, a failing (TEMPFAIL) name of a
+ *	ptr or mx expansion skipped, void lookups, 10 lookups across
+ *	includes, include targets cut to 253 octets, explanations that
+ *	must not change a fail. Time is an
  *	input: a test clock that moves a fixed step per reading makes an
  *	include chain overrun the deadline without sleeping. Also: zone
  *	records that spf_new_zone() refuses, an error raised inside
@@ -41,6 +48,11 @@
 	LONG_LABEL "." LONG_LABEL "." LONG_LABEL "." LONG_LABEL "." \
 	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.test"
 #define HELO_300 "h." DOMAIN_300
+#define LONG_LABEL_63 \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define EXP_MANY_MACROS \
+	"%{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} " \
+	"%{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{ir} %{ir} %{ir} %{ir}"
 
 static const char *const zone[] = {
 	"none.test TXT google-site-verification=abc",
@@ -80,6 +92,89 @@ static const char *const zone[] = {
 	"alice.macro.test.ex.test A 127.0.0.2",
 	"exp.test TXT v=spf1 -all exp=why.exp.test",
 	"why.exp.test TXT %{i} may not send for %{d}",
+	"h1.test A 10.0.0.1", "h2.test A 10.0.0.2", "h3.test A 10.0.0.3",
+	"h4.test A 10.0.0.4", "h5.test A 10.0.0.5", "h6.test A 10.0.0.6",
+	"h7.test A 10.0.0.7", "h8.test A 10.0.0.8", "h9.test A 10.0.0.9",
+	"h10.test A 10.0.0.10",
+	/* records RFC 7208 calls invalid, each with an -all that matches */
+	"addr.test TXT v=spf1 a:192.0.2.3 -all",
+	"ctl.test TXT v=spf1 ip4:192.0.2.0/24\x01 -all",
+	"utf8.test TXT v=spf1 a:b\xc3\xbc" "cher.test -all",
+	"twoexp.test TXT v=spf1 -all exp=a.test exp=b.test",
+	"tworedir.test TXT v=spf1 redirect=ip4.test redirect=ip6.test",
+	"emptyexp.test TXT v=spf1 -all exp=",
+	"badmod.test TXT v=spf1 -all foo=%x",
+	"bigdigits.test TXT v=spf1 exists:%{d2147483648}.x.test -all",
+	"negdigits.test TXT v=spf1 exists:%{l-1}.x.test -all",
+	"tab.test TXT v=spf1 ip4:192.0.2.0/24\t-all",
+	"tabv.test TXT v=spf1\t-all",
+	"incbad.test TXT v=spf1 include:addr.test -all",
+	"incbadlate.test TXT v=spf1 ip4:192.0.2.0/24 include:addr.test -all",
+	/* prefix length 0 */
+	"any4.test TXT v=spf1 ip4:192.0.2.1/0 -all",
+	"deny4.test TXT v=spf1 -ip4:0.0.0.0/0 +all",
+	"any6.test TXT v=spf1 ip6:2001:db8::/0 -all",
+	"a0.test TXT v=spf1 a:host0.test/0 -all",
+	"host0.test A 10.9.9.9",
+	"host0.test AAAA 2001:db8:9::9",
+	"a60.test TXT v=spf1 a:host0.test/32//0 -all",
+	"mx0.test TXT v=spf1 mx/0 -all",
+	"mx0.test MX 10 mail.mx0.test",
+	"mail.mx0.test A 10.8.8.8",
+	"a0none.test TXT v=spf1 a:nohost.test/0 -all",
+	/* redirect= */
+	"redirall.test TXT v=spf1 redirect=ip4.test -all",
+	"redirfirst.test TXT v=spf1 redirect=ip4.test ip4:203.0.113.0/24",
+	/* a DNS failure on one name of a ptr or mx expansion */
+	"9.2.0.192.in-addr.arpa PTR broken.ptr.test",
+	"broken.ptr.test TEMPFAIL",
+	"ptrfail.test TXT v=spf1 ptr:ptr.test ip4:192.0.2.0/24 -all",
+	"9.100.51.198.in-addr.arpa PTR broken.ptr.test",
+	"9.100.51.198.in-addr.arpa PTR good.ptr.test",
+	"good.ptr.test A 198.51.100.9",
+	"ptrsecond.test TXT v=spf1 ptr:ptr.test -all",
+	"mxfail.test TXT v=spf1 mx -all",
+	"mxfail.test MX 10 dead.mxfail.test",
+	"mxfail.test MX 20 live.mxfail.test",
+	"dead.mxfail.test TEMPFAIL",
+	"live.mxfail.test A 198.51.100.30",
+	"afail.test TXT v=spf1 a:broken.ptr.test ip4:192.0.2.0/24 -all",
+	"7.113.0.203.in-addr.arpa TEMPFAIL",
+	"ptrdead.test TXT v=spf1 ptr ip4:203.0.113.0/24 -all",
+	"8.113.0.203.in-addr.arpa PTR n1.many.test",
+	"8.113.0.203.in-addr.arpa PTR n2.many.test",
+	"8.113.0.203.in-addr.arpa PTR n3.many.test",
+	"8.113.0.203.in-addr.arpa PTR n4.many.test",
+	"8.113.0.203.in-addr.arpa PTR n5.many.test",
+	"8.113.0.203.in-addr.arpa PTR n6.many.test",
+	"8.113.0.203.in-addr.arpa PTR n7.many.test",
+	"8.113.0.203.in-addr.arpa PTR n8.many.test",
+	"8.113.0.203.in-addr.arpa PTR n9.many.test",
+	"8.113.0.203.in-addr.arpa PTR n10.many.test",
+	"8.113.0.203.in-addr.arpa PTR n11.many.test",
+	"n11.many.test A 203.0.113.8",
+	"ptr11.test TXT v=spf1 ptr:many.test ~all",
+	/* void lookups, lookups across includes */
+	"void2.test TXT v=spf1 a:v1.test a:v2.test ip4:192.0.2.0/24 -all",
+	"void3.test TXT v=spf1 a:v1.test a:v2.test a:v3.test "
+	    "ip4:192.0.2.0/24 -all",
+	"deep1.test TXT v=spf1 a:h1.test a:h2.test a:h3.test "
+	    "include:deep2.test -all",
+	"deep2.test TXT v=spf1 a:h4.test a:h5.test a:h6.test "
+	    "include:deep3.test -all",
+	"deep3.test TXT v=spf1 a:h7.test a:h8.test ip4:192.0.2.0/24 -all",
+	"deep4.test TXT v=spf1 a:h10.test include:deep1.test -all",
+	/* names cut to 253 octets (RFC 7208 4.8) */
+	"long.test TXT v=spf1 include:%{l}.%{l}.%{l}.%{l}.%{l}.long.test "
+	    "-all",
+	LONG_LABEL_63 "." LONG_LABEL_63 "." LONG_LABEL_63
+	    ".long.test TXT v=spf1 ip4:192.0.2.0/24 -all",
+	"deepir.test TXT v=spf1 exists:%{ir}.%{ir}.%{ir}.%{ir}.%{ir}.%{d} "
+	    "-all",
+	/* explanations that must not change the result */
+	"bigexp.test TXT v=spf1 -all exp=big.exp.test",
+	"big.exp.test TXT " EXP_MANY_MACROS,
+	"noexp.test TXT v=spf1 -all exp=nothing.exp.test",
 	NULL,
 };
 
@@ -142,7 +237,7 @@ static const struct check_case results[] = {
 	{"10 lookups", "192.0.2.9", "h.test", "x@ten.test", 0,
 	    SPF_RESULT_PASS, "ten.test"},
 	{"11 lookups", "192.0.2.9", "h.test", "x@many.test", 0,
-	    SPF_RESULT_PERMERROR, "too many DNS lookups"},
+	    SPF_RESULT_PERMERROR, "11 terms that query DNS"},
 	{"include chain in time", "192.0.2.9", "h.test", "x@chain1.test", 100,
 	    SPF_RESULT_PASS, "chain1.test"},
 	{"include chain past the deadline", "192.0.2.9", "h.test",
@@ -179,6 +274,110 @@ static const struct check_case results[] = {
 	    SPF_RESULT_PASS, "macro.test"},
 	{"%{l} macro, other user", "203.0.113.9", "h.test", "bob@macro.test",
 	    0, SPF_RESULT_FAIL, "macro.test"},
+};
+
+/* records RFC 7208 calls invalid: permerror, never their -all's fail */
+static const struct check_case invalid[] = {
+	{"an address for a domain", "203.0.113.9", "h.test", "x@addr.test", 0,
+	    SPF_RESULT_PERMERROR, "addr.test: invalid SPF record: term 1 "
+	    "\"a:192.0.2.3\""},
+	{"a control character", "203.0.113.9", "h.test", "x@ctl.test", 0,
+	    SPF_RESULT_PERMERROR, "control character 0x01"},
+	{"a non-ASCII octet", "203.0.113.9", "h.test", "x@utf8.test", 0,
+	    SPF_RESULT_PERMERROR, "non-ASCII octet 0xc3"},
+	{"exp= twice", "203.0.113.9", "h.test", "x@twoexp.test", 0,
+	    SPF_RESULT_PERMERROR, "exp= given twice"},
+	{"redirect= twice", "203.0.113.9", "h.test", "x@tworedir.test", 0,
+	    SPF_RESULT_PERMERROR, "redirect= given twice"},
+	{"empty exp=", "203.0.113.9", "h.test", "x@emptyexp.test", 0,
+	    SPF_RESULT_PERMERROR, "empty domain-spec"},
+	{"unknown modifier, bad macro", "203.0.113.9", "h.test",
+	    "x@badmod.test", 0, SPF_RESULT_PERMERROR, "'%' followed by 'x'"},
+	{"transformer of 2147483648", "203.0.113.9", "h.test",
+	    "x@bigdigits.test", 0, SPF_RESULT_PERMERROR, "1 to 128 parts"},
+	{"transformer -1", "203.0.113.9", "h.test", "x@negdigits.test", 0,
+	    SPF_RESULT_PERMERROR, "'1' in a macro"},
+	{"a tab between terms", "203.0.113.9", "h.test", "x@tab.test", 0,
+	    SPF_RESULT_PERMERROR, "control character 0x09"},
+	{"a tab after v=spf1: not an SPF record", "203.0.113.9", "h.test",
+	    "x@tabv.test", 0, SPF_RESULT_NONE, "tabv.test"},
+	{"11 lookups in the record", "203.0.113.9", "h.test", "x@many.test", 0,
+	    SPF_RESULT_PERMERROR, "11 terms that query DNS"},
+	{"include of an invalid record", "203.0.113.9", "h.test",
+	    "x@incbad.test", 0, SPF_RESULT_PERMERROR,
+	    "incbad.test: addr.test: invalid SPF record"},
+	{"an invalid include never reached", "192.0.2.9", "h.test",
+	    "x@incbadlate.test", 0, SPF_RESULT_PASS, "incbadlate.test"},
+};
+
+/* what RFC 7208 says where libspf2 alone says otherwise */
+static const struct check_case rfc[] = {
+	{"ip4 /0 passes any IPv4 client", "203.0.113.9", "h.test",
+	    "x@any4.test", 0, SPF_RESULT_PASS, "designates 203.0.113.9"},
+	{"ip4 /0 passes 255.255.255.255", "255.255.255.255", "h.test",
+	    "x@any4.test", 0, SPF_RESULT_PASS, "any4.test"},
+	{"ip4 /0 and an IPv6 client", "2001:db8::1", "h.test", "x@any4.test",
+	    0, SPF_RESULT_FAIL, "any4.test"},
+	{"-ip4 /0 fails any IPv4 client", "192.0.2.9", "h.test",
+	    "x@deny4.test", 0, SPF_RESULT_FAIL, "deny4.test"},
+	{"-ip4 /0 and an IPv6 client", "2001:db8::1", "h.test",
+	    "x@deny4.test", 0, SPF_RESULT_PASS, "deny4.test"},
+	{"ip6 /0 passes any IPv6 client", "fe80::1", "h.test", "x@any6.test",
+	    0, SPF_RESULT_PASS, "designates fe80::1"},
+	{"ip6 /0 and an IPv4 client", "192.0.2.9", "h.test", "x@any6.test",
+	    0, SPF_RESULT_FAIL, "any6.test"},
+	{"a/0: a host with an address", "203.0.113.9", "h.test",
+	    "x@a0.test", 0, SPF_RESULT_PASS, "designates 203.0.113.9"},
+	{"a/0 and an IPv6 client: /128", "2001:db8::1", "h.test",
+	    "x@a0.test", 0, SPF_RESULT_FAIL, "a0.test"},
+	{"a/0 and an IPv6 client of the host", "2001:db8:9::9", "h.test",
+	    "x@a0.test", 0, SPF_RESULT_PASS, "a0.test"},
+	{"a//0 and an IPv6 client", "2001:db8::1", "h.test", "x@a60.test", 0,
+	    SPF_RESULT_PASS, "designates 2001:db8::1"},
+	{"a/32//0 and an IPv4 client: /32", "203.0.113.9", "h.test",
+	    "x@a60.test", 0, SPF_RESULT_FAIL, "a60.test"},
+	{"mx/0: an MX host with an address", "203.0.113.9", "h.test",
+	    "x@mx0.test", 0, SPF_RESULT_PASS, "designates 203.0.113.9"},
+	{"a/0: a host without one", "203.0.113.9", "h.test",
+	    "x@a0none.test", 0, SPF_RESULT_FAIL, "a0none.test"},
+	{"redirect= and all: all wins", "192.0.2.9", "h.test",
+	    "x@redirall.test", 0, SPF_RESULT_FAIL, "redirall.test"},
+	{"redirect= first: the mechanisms first", "203.0.113.9", "h.test",
+	    "x@redirfirst.test", 0, SPF_RESULT_PASS, "redirfirst.test"},
+	{"redirect= first: then the redirect", "192.0.2.9", "h.test",
+	    "x@redirfirst.test", 0, SPF_RESULT_PASS, "redirfirst.test"},
+	{"ptr: a failing name skipped, ip4 lists the client", "192.0.2.9",
+	    "h.test", "x@ptrfail.test", 0, SPF_RESULT_PASS, "ptrfail.test"},
+	{"ptr: a failing name skipped, the next confirms", "198.51.100.9",
+	    "h.test", "x@ptrsecond.test", 0, SPF_RESULT_PASS,
+	    "ptrsecond.test"},
+	{"mx: a failing host skipped, the next matches", "198.51.100.30",
+	    "h.test", "x@mxfail.test", 0, SPF_RESULT_PASS, "mxfail.test"},
+	{"mx: a failing host skipped, no match", "198.51.100.31", "h.test",
+	    "x@mxfail.test", 0, SPF_RESULT_FAIL, "mxfail.test"},
+	{"a: the failing name itself is a temperror", "192.0.2.9", "h.test",
+	    "x@afail.test", 0, SPF_RESULT_TEMPERROR, "afail.test"},
+	{"ptr: a failing PTR lookup is no match", "203.0.113.7", "h.test",
+	    "x@ptrdead.test", 0, SPF_RESULT_PASS, "ptrdead.test"},
+	{"ptr: the 11th PTR name is ignored, not a permerror",
+	    "203.0.113.8", "h.test", "x@ptr11.test", 0, SPF_RESULT_SOFTFAIL,
+	    "ptr11.test"},
+	{"two void lookups", "192.0.2.9", "h.test", "x@void2.test", 0,
+	    SPF_RESULT_PASS, "void2.test"},
+	{"three void lookups", "192.0.2.9", "h.test", "x@void3.test", 0,
+	    SPF_RESULT_PERMERROR, "more than 2 void DNS lookups"},
+	{"10 lookups across includes", "192.0.2.9", "h.test", "x@deep1.test",
+	    0, SPF_RESULT_PASS, "deep1.test"},
+	{"11 lookups across includes", "192.0.2.9", "h.test", "x@deep4.test",
+	    0, SPF_RESULT_PERMERROR, "more than 10 DNS lookups"},
+	{"an include target cut to 253 octets", "192.0.2.9", "h.test",
+	    LONG_LABEL_63 "@long.test", 0, SPF_RESULT_PASS, "long.test"},
+	{"deep %{ir} on an IPv6 client", "2001:db8::1", "h.test",
+	    "x@deepir.test", 0, SPF_RESULT_FAIL, "deepir.test"},
+	{"an explanation of many macros", "203.0.113.9", "h.test",
+	    "x@bigexp.test", 0, SPF_RESULT_FAIL, "bigexp.test"},
+	{"an explanation that does not exist", "203.0.113.9", "h.test",
+	    "x@noexp.test", 0, SPF_RESULT_FAIL, "noexp.test"},
 };
 
 static const struct check_case hostile[] = {
@@ -250,6 +449,44 @@ static const struct check_case hostile[] = {
 	    SPF_RESULT_NONE, "not a host name"},
 };
 
+/* records of 4097 and 65536 octets, each ending in "-all" */
+START_TEST(test_long_records)
+{
+	static const size_t lens[] = {4096, 4097, 65536};
+	static const char *const want[] = {
+		"domain of long4096.test does not designate",
+		"record of 4097 octets (at most 4096)",
+		"record of 65536 octets (at most 4096)",
+	};
+	const char *records[2] = {NULL, NULL};
+	char *rec, name[32], why[256];
+	struct spf_checker *spf;
+	struct ipaddr ip;
+	size_t i, head;
+
+	ck_assert_int_eq(ip_parse("203.0.113.9", &ip), 0);
+	for (i = 0; i < NCASES(lens); i++) {
+		snprintf(name, sizeof(name), "long%zu.test", lens[i]);
+		head = strlen(name) + strlen(" TXT v=spf1 -all x=");
+		rec = malloc(head + lens[i]);
+		ck_assert_ptr_nonnull(rec);
+		snprintf(rec, head + 1, "%s TXT v=spf1 -all x=", name);
+		/* "v=spf1 -all x=" and the a's make lens[i] octets */
+		memset(rec + head, 'a', lens[i] - 14);
+		rec[head + lens[i] - 14] = '\0';
+		records[0] = rec;
+		spf = spf_new_zone(records, 0, NULL, why, sizeof(why));
+		ck_assert_msg(spf != NULL, "%s", why);
+		ck_assert_int_eq(spf_check(spf, &ip, "h.test", name + 0, why,
+		    sizeof(why)), i == 0 ? SPF_RESULT_FAIL :
+		    SPF_RESULT_PERMERROR);
+		ck_assert_msg(strstr(why, want[i]) != NULL, "%s", why);
+		spf_free(spf);
+		free(rec);
+	}
+}
+END_TEST
+
 static unsigned long test_clock_now;
 static unsigned long test_clock_step;
 
@@ -312,6 +549,18 @@ END_TEST
 START_TEST(test_hostile)
 {
 	run_case(&hostile[_i]);
+}
+END_TEST
+
+START_TEST(test_invalid)
+{
+	run_case(&invalid[_i]);
+}
+END_TEST
+
+START_TEST(test_rfc)
+{
+	run_case(&rfc[_i]);
 }
 END_TEST
 
@@ -599,6 +848,15 @@ spf_suite(void)
 	tc = tcase_create("results");
 	tcase_add_loop_test(tc, test_results, 0, NCASES(results));
 	tcase_add_test(tc, test_zone_mx);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("invalid records");
+	tcase_add_loop_test(tc, test_invalid, 0, NCASES(invalid));
+	tcase_add_test(tc, test_long_records);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rfc 7208");
+	tcase_add_loop_test(tc, test_rfc, 0, NCASES(rfc));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");

@@ -47,31 +47,37 @@ expect_run "the daemon refuses to start on a bad file" 1 "bad.conf:4: unknown ke
 expect_run "-V prints the version" 0 '^isolation-milter [0-9]+\.[0-9]+\.[0-9]+ \(libmilter' -- "$BIN" -V
 expect_run "-h prints the usage" 0 '^usage: isolation-milter \[-c file\] \[-f\] \[-n\] \[-V\] \[-h\]' -- "$BIN" -h
 expect_run "an unknown option is a usage error" 2 '^usage:' -- "$BIN" -x
-printf 'Socket inet:%s@127.0.0.1\nStateFile %s/no/such/dir/state.lmdb\n' \
+printf 'Socket inet:%s@127.0.0.1\nUserID nobody\nStateFile %s/no/such/dir/state.lmdb\n' \
 	"$H_MILTER_PORT" "$H_DIR" >"$H_DIR/nostate.conf"
 expect_run "a StateFile in a missing folder: the daemon says so and stops" 1 \
 	"state store: .*no/such/dir" -- "$BIN" -f -c "$H_DIR/nostate.conf"
+# The StateFile is opened after the drop to UserID: a root-only folder fails.
+mkdir -m 700 "$H_DIR/rootonly"
+printf 'Socket inet:%s@127.0.0.1\nUserID nobody\nStateFile %s/rootonly/state.lmdb\n' \
+	"$H_MILTER_PORT" "$H_DIR" >"$H_DIR/rootonly.conf"
+expect_run "a StateFile in a folder UserID cannot write: the daemon says so and stops" 1 \
+	"state store: .*rootonly/state\\.lmdb: Permission denied \\(the file, its lock file and its folder must be writable by uid $(id -u nobody)" \
+	-- "$BIN" -f -c "$H_DIR/rootonly.conf"
 
-# A unix socket usable by an MTA running as another user, a pid file, and
-# privileges dropped to UserID after binding.
+# A unix socket for UserID's group (UMask 007; t/it_harden.sh checks
+# SocketGroup and the rest), a pid file, and privileges dropped to
+# UserID after binding.
 h_mark
-mkdir -p "$H_DIR/state"
-chown nobody "$H_DIR/state"
 cat >"$H_DIR/unix.conf" <<CONF
 Socket unix:$H_DIR/milter.sock
 PidFile $H_DIR/milter.pid
 UserID nobody
 Syslog no
-StateFile $H_DIR/state/state.lmdb
+StateFile $H_STATE_DIR/state.lmdb
 CONF
 chmod 755 "$H_DIR"
 "$BIN" -f -c "$H_DIR/unix.conf" >>"$H_DIR/milter.log" 2>&1 </dev/null &
 pid=$!
 for ((i = 0; i < 50; i++)); do [ -S "$H_DIR/milter.sock" ] && break; sleep 0.1; done
-if [ "$(stat -c %a "$H_DIR/milter.sock" 2>/dev/null)" = 666 ]; then
-	h_ok "unix socket created with mode 0666"
+if [ "$(stat -c %a:%g "$H_DIR/milter.sock" 2>/dev/null)" = "770:$(id -g nobody)" ]; then
+	h_ok "unix socket created with mode 0770, group of UserID"
 else
-	h_not_ok "unix socket created with mode 0666" "$(ls -l "$H_DIR/milter.sock" 2>&1)"
+	h_not_ok "unix socket created with mode 0770, group of UserID" "$(ls -l "$H_DIR/milter.sock" 2>&1)"
 fi
 if [ "$(cat "$H_DIR/milter.pid" 2>/dev/null)" = "$pid" ]; then
 	h_ok "PidFile holds the daemon's pid"

@@ -127,7 +127,7 @@ expect_ctl "show ip: an address in another spelling (::ffff:) is the same record
 expect_ctl "show: exit 1 for an address that is not quarantined" 1 \
 	"^ip 127\\.0\\.2\\.99 is not quarantined$" -- -c "$CONF" show ip 127.0.2.99
 h_expect "the bot is refused on submission too, even with AUTH" "550 5.7.1" \
-	"ip=$BOT_RE .*rule=outbound\\.quarantined action=reject" \
+	"rule=outbound\\.quarantined action=reject ip=$BOT_RE " \
 	-- pf-sub "$BOT" --from alice@example.net --to friend@other.test "${ALICE[@]}"
 
 # --- release ----------------------------------------------------------------
@@ -136,7 +136,7 @@ expect_redis "release: the record is gone from Redis" 0 EXISTS "iso:q:ip:$BOT"
 expect_event "release: event=release published on iso:events" \
 	"^event=release kind=ip key=$BOT_RE node=[^ ]+ incident=[0-9]+$"
 h_expect "released: the same address submits with AUTH" 250 \
-	"ip=$BOT_RE .*stage=eom rule=- action=accept" \
+	"stage=eom rule=- action=accept ip=$BOT_RE " \
 	-- pf-sub "$BOT" --from alice@example.net --to friend@other.test "${ALICE[@]}"
 expect_ctl "release again: exit 1, not quarantined" 1 \
 	"^ip $BOT_RE was not quarantined$" -- -c "$CONF" release ip "$BOT"
@@ -159,7 +159,7 @@ fi
 expect_event "quarantine: event=quarantine published on iso:events" \
 	"^event=quarantine kind=login key=alice@example\\.net rule=- expires=[0-9]+ hits=1 node=[^ ]+ reason=stolen\\+20password incident=[0-9]+ repeat=1$"
 h_expect "alice's login is refused on submission at once" "550 5.7.1" \
-	"auth=alice@example\\.net .*rule=outbound\\.quarantined action=reject" \
+	"rule=outbound\\.quarantined action=reject .*auth=alice@example\\.net " \
 	-- pf-sub 127.0.4.1 --from alice@example.net --to friend@other.test "${ALICE[@]}"
 expect_ctl "list: the login, rule=- and the operator's reason" 0 \
 	"^login alice@example\\.net rule=- hits=1 expires_in=3[56][0-9]{2}s first_seen=[^ ]+ node=[^ ]+ reason=\"stolen password\"$" \
@@ -172,7 +172,7 @@ h_expect "an outside server is accepted on the MX" 250 "" \
 expect_ctl "quarantine ip (default TTL 24h)" 0 "^expires_in: +86400s$" \
 	-- -c "$CONF" quarantine ip 127.0.1.20
 h_expect "... and is refused on the MX once quarantined" "550 5.7.1" \
-	'ip=127\.0\.1\.20 .*rule=inbound\.quarantined action=reject' \
+	'rule=inbound\.quarantined action=reject ip=127\.0\.1\.20 ' \
 	-- pf-mx 127.0.1.20 --from someone@outside.test --to bob@example.net
 
 # --- stats --------------------------------------------------------------------

@@ -162,8 +162,8 @@ h_expect "her PC, now a bot, on the MX: refused" "550 5.7.1" \
 	-- pf-mx "$BOT" --from x@spam.test --to bob@example.net
 expect_ctl "isolationctl show: quarantined in the state file" 0 \
 	'rule: +inbound\.customer_direct' -- show ip "$BOT"
-[ -s "$H_DIR/milter.lmdb" ] && h_ok "the state file exists" ||
-	h_not_ok "the state file exists" "no $H_DIR/milter.lmdb"
+[ -s "$H_STATE_DIR/milter.lmdb" ] && h_ok "the state file exists" ||
+	h_not_ok "the state file exists" "no $H_STATE_DIR/milter.lmdb"
 
 h_milter_stop
 h_milter_start "${LINES[@]}"

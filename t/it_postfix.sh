@@ -16,37 +16,37 @@ h_postfix_start
 
 # Role detection, service by service.
 h_expect "MX: an outside server delivers (inbound)" 250 \
-	'role=inbound ip=127\.0\.1\.10 .*stage=eom rule=- action=accept' \
+	'role=inbound stage=eom rule=- action=accept ip=127\.0\.1\.10 ' \
 	-- pf-mx 127.0.1.10 --from someone@outside.test --to bob@example.net
 h_expect "submission: alice logs in and sends (outbound)" 250 \
-	'role=outbound ip=127\.0\.3\.4 .*auth=alice@example\.net from=<alice@example\.net> stage=eom rule=- action=accept' \
+	'role=outbound stage=eom rule=- action=accept ip=127\.0\.3\.4 .*auth=alice@example\.net from=<alice@example\.net>( |$)' \
 	-- pf-sub 127.0.3.4 --from alice@example.net --to friend@other.test "${ALICE[@]}"
 h_expect "submissions (TLS wrapper): a bare login sends (outbound)" 250 \
-	'role=outbound ip=127\.0\.3\.5 .*auth=carol .*action=accept' \
+	'role=outbound .*action=accept ip=127\.0\.3\.5 .*auth=carol ' \
 	-- pf-subs 127.0.3.5 --from carol@example.net --to friend@other.test "${CAROL[@]}"
 h_expect "outbound port 25: a customer with AUTH sends" 250 \
-	'role=outbound ip=127\.0\.2\.20 .*auth=alice@example\.net .*action=accept' \
+	'role=outbound .*action=accept ip=127\.0\.2\.20 .*auth=alice@example\.net ' \
 	-- pf-out 127.0.2.20 --from alice@example.net --to friend@other.test "${ALICE[@]}"
 
 h_expect "MX: a customer address speaking SMTP (a bot) is refused" "550 5.7.1" \
-	'role=inbound ip=127\.0\.2\.10 .*rule=inbound\.customer_direct action=reject reason="550 5\.7\.1 customer addresses may not deliver' \
+	'role=inbound .*rule=inbound\.customer_direct action=reject ip=127\.0\.2\.10 .*reason="550 5\.7\.1 customer addresses may not deliver' \
 	-- pf-mx "$H_IP_CUSTOMER" --from bot@spam.test --to bob@example.net
 
 # outbound.auth_required and outbound.outsider_port25
 h_expect "submission without AUTH is refused" "530 5.7.0" \
-	'role=outbound ip=127\.0\.3\.6 .*stage=mail rule=outbound\.auth_required action=reject reason="530 5\.7\.0 authentication required' \
+	'role=outbound stage=mail rule=outbound\.auth_required action=reject ip=127\.0\.3\.6 .*reason="530 5\.7\.0 authentication required' \
 	-- pf-sub 127.0.3.6 --from alice@example.net --to friend@other.test
 h_expect "submissions without AUTH is refused" "530 5.7.0" \
-	'role=outbound ip=127\.0\.3\.7 .*rule=outbound\.auth_required action=reject' \
+	'role=outbound .*rule=outbound\.auth_required action=reject ip=127\.0\.3\.7 ' \
 	-- pf-subs 127.0.3.7 --from alice@example.net --to friend@other.test
 h_expect "outbound port 25: a customer without AUTH is refused" "530 5.7.0" \
-	'role=outbound ip=127\.0\.2\.21 .*rule=outbound\.auth_required action=reject' \
+	'role=outbound .*rule=outbound\.auth_required action=reject ip=127\.0\.2\.21 ' \
 	-- pf-out 127.0.2.21 --from alice@example.net --to friend@other.test
 h_expect "outbound port 25: an outsider is refused" "550 5.7.1" \
-	'role=outbound ip=127\.0\.1\.11 .*rule=outbound\.outsider_port25 action=reject' \
+	'role=outbound .*rule=outbound\.outsider_port25 action=reject ip=127\.0\.1\.11 ' \
 	-- pf-out 127.0.1.11 --from x@outside.test --to friend@other.test
 h_expect "outbound port 25: a trusted relay needs no AUTH" 250 \
-	'role=outbound ip=127\.0\.0\.2 .*rule=- action=accept' \
+	'role=outbound .*rule=- action=accept ip=127\.0\.0\.2 ' \
 	-- pf-out 127.0.0.2 --from app@example.net --to friend@other.test
 h_expect "the refusal text tells the sender what to do" \
 	"530 5.7.0 authentication required: log in (SMTP AUTH)" "" \
@@ -74,30 +74,30 @@ h_expect "the running configuration is kept" "451 4.7.0" \
 # submission ports were left open by mistake (every service inbound).
 h_milter_start "DaemonRoles INBOUND=inbound ORIGINATING=inbound"
 h_expect "MX with AUTH enabled: an authenticated session is refused" "550 5.7.1" \
-	'role=inbound ip=127\.0\.1\.12 .*auth=alice@example\.net .*rule=inbound\.auth action=reject reason="550 5\.7\.1 this is an inbound MX' \
+	'role=inbound .*rule=inbound\.auth action=reject ip=127\.0\.1\.12 .*auth=alice@example\.net .*reason="550 5\.7\.1 this is an inbound MX' \
 	-- pf-out 127.0.1.12 --from alice@example.net --to bob@example.net "${ALICE[@]}"
 h_expect "MX on a submission port is refused" "550 5.7.1" \
-	'role=inbound ip=127\.0\.1\.13 .*rule=inbound\.submission_port action=reject' \
+	'role=inbound .*rule=inbound\.submission_port action=reject ip=127\.0\.1\.13 ' \
 	-- pf-sub 127.0.1.13 --from x@outside.test --to bob@example.net "${ALICE[@]}"
 h_expect "MX without AUTH still delivers" 250 \
-	'role=inbound ip=127\.0\.1\.14 .*rule=- action=accept' \
+	'role=inbound .*rule=- action=accept ip=127\.0\.1\.14 ' \
 	-- pf-out 127.0.1.14 --from x@outside.test --to bob@example.net
 
 # Per-rule report, and Mode report: logged, accepted.
 h_milter_start "DaemonRoles INBOUND=inbound ORIGINATING=inbound" \
 	"Action.inbound.auth report"
 h_expect "Action.inbound.auth report: accepted and logged" 250 \
-	'ip=127\.0\.1\.15 .*stage=mail rule=inbound\.auth action=report would=reject' \
+	'stage=mail rule=inbound\.auth action=report would=reject ip=127\.0\.1\.15 ' \
 	-- pf-out 127.0.1.15 --from someone@outside.test --to bob@example.net "${ALICE[@]}"
 h_milter_start "DaemonRoles INBOUND=inbound ORIGINATING=inbound" "Mode report"
 h_expect "Mode report: AUTH on the MX accepted and logged" 250 \
-	'ip=127\.0\.1\.16 .*stage=mail rule=inbound\.auth action=report would=reject' \
+	'stage=mail rule=inbound\.auth action=report would=reject ip=127\.0\.1\.16 ' \
 	-- pf-out 127.0.1.16 --from alice@example.net --to bob@example.net "${ALICE[@]}"
 h_expect_log "Mode report: the accept follows" \
-	'ip=127\.0\.1\.16 .*stage=eom rule=- action=accept'
+	'stage=eom rule=- action=accept ip=127\.0\.1\.16 '
 h_milter_start "Mode report"
 h_expect "Mode report: Postfix's own restrictions still hold" \
-	"554 5.7.1" 'ip=127\.0\.3\.11 .*rule=outbound\.auth_required action=report would=reject' \
+	"554 5.7.1" 'rule=outbound\.auth_required action=report would=reject ip=127\.0\.3\.11 ' \
 	-- pf-sub 127.0.3.11 --from alice@example.net --to friend@other.test
 
 # The milter down: Postfix tempfails (milter_default_action = tempfail).

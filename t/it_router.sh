@@ -2,7 +2,8 @@
 # it_router - the router side: contrib/nftables on a router of its own
 #
 # A small network in namespaces: two customers, the bot (192.0.2.66,
-# 2001:db8:2::66) and customer2 (192.0.2.67), on a bridge of the router,
+# 2001:db8:2::66 and 2001:db8:2::99 in its /64) and customer2 (192.0.2.67,
+# 2001:db8:3::67 in another /64), on a bridge of the router,
 # which forwards to a server (198.51.100.25, 2001:db8:100::25) that
 # answers on ports 25 and 587 with the port it was reached on and the
 # client address it saw. The router loads contrib/nftables/isolation.nft;
@@ -10,7 +11,9 @@
 # ISO_* variables and a PATH without sbin), then quarantines, extends,
 # releases and lets expire, and each step is checked on the wire (port
 # 25 refused by a reset, or answered) and in the set (the element and
-# its timeout). Hostile keys, TTLs and settings are refused with exit 2
+# its timeout). An IPv6 quarantine is of the bot's /64, as the milter
+# keys it: both of the bot's addresses are refused, customer2's /64 is
+# not. Hostile keys, TTLs and settings are refused with exit 2
 # and leave the ruleset as it was; logins and other events change
 # nothing; a failing nft gives exit 1. Last, redirect-25-to-587.nft:
 # a customer's port 25 to anywhere lands on the server's port 587.
@@ -33,7 +36,10 @@ R_LISTENER_PID=
 
 BOT4=192.0.2.66
 BOT6=2001:db8:2::66
+BOT6B=2001:db8:2::99
+BOT6_NET=2001:db8:2::/64
 C2=192.0.2.67
+C2_6=2001:db8:3::67
 SRV4=198.51.100.25
 SRV6=2001:db8:100::25
 
@@ -103,18 +109,23 @@ ruleset() {
 		sed -E 's/ expires [0-9a-z]+//g'
 }
 
-# elements SET - "ADDRESS TIMEOUT EXPIRES" for each element of SET
+# elements SET - "ADDRESS TIMEOUT EXPIRES" for each element of SET (a
+# prefix as ADDRESS/LEN)
 elements() {
 	ip netns exec "$NS_R" nft -j list set inet isolation "$1" 2>/dev/null |
 		python3 -c '
 import json, sys
+def text(v):
+    if isinstance(v, dict) and "prefix" in v:
+        return "%s/%d" % (v["prefix"]["addr"], v["prefix"]["len"])
+    return v
 for obj in json.load(sys.stdin)["nftables"]:
     for e in obj.get("set", {}).get("elem", []):
         if isinstance(e, dict) and "elem" in e:
             e = e["elem"]
-            print(e["val"], e.get("timeout", 0), e.get("expires", 0))
+            print(text(e["val"]), e.get("timeout", 0), e.get("expires", 0))
         else:
-            print(e, 0, 0)
+            print(text(e), 0, 0)
 '
 }
 
@@ -143,21 +154,23 @@ expect_no_elem() {
 	fi
 }
 
-# probe NS HOST PORT - one connection from NS; PROBE is the server's
-# "port=P peer=ADDRESS", "refused", "timeout" or "error: ..."
+# probe NS HOST PORT [SOURCE] - one connection from NS (from address
+# SOURCE); PROBE is the server's "port=P peer=ADDRESS", "refused",
+# "timeout" or "error: ..."
 probe() {
-	PROBE=$(timeout 10 ip netns exec "$1" python3 "$H_DIR/probe.py" "$2" "$3" 3 2>&1)
+	PROBE=$(timeout 10 ip netns exec "$1" python3 "$H_DIR/probe.py" "$2" "$3" 3 \
+		${4:+"$4"} 2>&1)
 	PROBE=${PROBE:-timeout}
 }
 
-# expect_probe NAME NS HOST PORT REGEX - the result of probe matches
+# expect_probe NAME NS HOST PORT REGEX [SOURCE] - the result of probe matches
 expect_probe() {
 	local name=$1 re=$5
-	probe "$2" "$3" "$4"
+	probe "$2" "$3" "$4" "${6:-}"
 	if [[ "$PROBE" =~ $re ]]; then
 		h_ok "$name"
 	else
-		h_not_ok "$name" "$2 -> $3 port $4: '$PROBE', wanted /$re/"
+		h_not_ok "$name" "$2 ${6:+($6) }-> $3 port $4: '$PROBE', wanted /$re/"
 	fi
 }
 
@@ -200,8 +213,10 @@ EOF
 cat >"$H_DIR/probe.py" <<'EOF'
 import socket, sys
 host, port, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+source = (sys.argv[4], 0) if len(sys.argv) > 4 else None
 try:
-    c = socket.create_connection((host, port), timeout=secs)
+    c = socket.create_connection((host, port), timeout=secs,
+                                 source_address=source)
     line = c.makefile("rb").readline().decode().strip()
     print(line[4:] if line.startswith("220 ") else "error: " + line)
 except ConnectionRefusedError:
@@ -235,6 +250,7 @@ for dev in br0 bot c2 srv; do
 done
 r_ip -n "$NS_R" addr add 192.0.2.1/24 dev br0
 r_ip -n "$NS_R" addr add 2001:db8:2::1/64 dev br0 nodad
+r_ip -n "$NS_R" addr add 2001:db8:3::1/64 dev br0 nodad
 r_ip -n "$NS_R" addr add 198.51.100.1/24 dev srv
 r_ip -n "$NS_R" addr add 2001:db8:100::1/64 dev srv nodad
 
@@ -249,7 +265,8 @@ addr_up() {
 	fi
 }
 addr_up "$NS_BOT" "$BOT4/24" 192.0.2.1 "$BOT6/64" 2001:db8:2::1
-addr_up "$NS_C2" "$C2/24" 192.0.2.1
+r_ip -n "$NS_BOT" addr add "$BOT6B/64" dev eth0 nodad
+addr_up "$NS_C2" "$C2/24" 192.0.2.1 "$C2_6/64" 2001:db8:3::1
 addr_up "$NS_SRV" "$SRV4/24" 198.51.100.1 "$SRV6/64" 2001:db8:100::1
 
 ip netns exec "$NS_SRV" python3 "$H_DIR/listen.py" "$H_DIR/listening" \
@@ -277,7 +294,7 @@ P587="^port=587 peer=$BOT4\$"
 P25_6="^port=25 peer=$BOT6\$"
 expect_probe "no quarantine: the bot reaches port 25" "$NS_BOT" "$SRV4" 25 "$P25"
 expect_probe "no quarantine: the bot reaches port 25 over IPv6" \
-	"$NS_BOT" "$SRV6" 25 "$P25_6"
+	"$NS_BOT" "$SRV6" 25 "$P25_6" "$BOT6"
 
 Q=(ISO_KIND=ip ISO_RULE=inbound.customer_direct ISO_REASON=inbound.customer_direct
 	ISO_NODE=mx1 ISO_INCIDENT=1 ISO_EXPIRES=$(($(date +%s) + 3600)))
@@ -293,7 +310,7 @@ expect_probe "quarantined: the bot still reaches port 587" "$NS_BOT" "$SRV4" 587
 expect_probe "quarantined: customer2 still reaches port 25" "$NS_C2" "$SRV4" 25 \
 	"^port=25 peer=$C2\$"
 expect_probe "quarantined (IPv4): the bot's IPv6 port 25 is open" \
-	"$NS_BOT" "$SRV6" 25 "$P25_6"
+	"$NS_BOT" "$SRV6" 25 "$P25_6" "$BOT6"
 
 expect_hook "hit with a longer TTL: exit 0" 0 "${Q[@]}" ISO_EVENT=hit \
 	ISO_KEY=$BOT4 ISO_TTL=7200
@@ -318,19 +335,45 @@ expect_probe "released: the bot reaches port 25 again" "$NS_BOT" "$SRV4" 25 "$P2
 expect_hook "release of an address not in the set: exit 0" 0 "${Q[@]}" \
 	ISO_EVENT=release ISO_KEY=$BOT4
 
-expect_hook "IPv6 quarantine: exit 0" 0 "${Q[@]}" ISO_EVENT=quarantine \
-	ISO_KEY=$BOT6 ISO_TTL=600
-expect_elem "IPv6 quarantine: the key is in quarantined6, timeout 600s" \
-	quarantined6 "$BOT6" 600
-expect_no_elem "IPv6 quarantine: not in quarantined4" quarantined4 "$BOT6"
+expect_probe "no quarantine: customer2 reaches port 25 over IPv6" \
+	"$NS_C2" "$SRV6" 25 "^port=25 peer=$C2_6\$"
+# The milter's key of an IPv6 client: its /64 (IPv6Prefix).
+expect_hook "IPv6 quarantine of the bot's /64: exit 0" 0 "${Q[@]}" \
+	ISO_EVENT=quarantine ISO_KEY=$BOT6_NET ISO_TTL=600
+expect_elem "IPv6 quarantine: the prefix is in quarantined6, timeout 600s" \
+	quarantined6 "$BOT6_NET" 600
+expect_no_elem "IPv6 quarantine: not in quarantined4" quarantined4 "$BOT6_NET"
 expect_probe "IPv6 quarantined: the bot's IPv6 port 25 is reset" \
-	"$NS_BOT" "$SRV6" 25 '^refused$'
+	"$NS_BOT" "$SRV6" 25 '^refused$' "$BOT6"
+expect_probe "IPv6 quarantined: the bot's other address in its /64 is reset too" \
+	"$NS_BOT" "$SRV6" 25 '^refused$' "$BOT6B"
+expect_probe "IPv6 quarantined: customer2's /64 still reaches port 25" \
+	"$NS_C2" "$SRV6" 25 "^port=25 peer=$C2_6\$"
 expect_probe "IPv6 quarantined: the bot's IPv6 port 587 is open" \
-	"$NS_BOT" "$SRV6" 587 "^port=587 peer=$BOT6\$"
+	"$NS_BOT" "$SRV6" 587 "^port=587 peer=$BOT6\$" "$BOT6"
 expect_probe "IPv6 quarantined: the bot's IPv4 port 25 is open" \
 	"$NS_BOT" "$SRV4" 25 "$P25"
-expect_hook "IPv6 release: exit 0" 0 "${Q[@]}" ISO_EVENT=release ISO_KEY=$BOT6
-expect_no_elem "IPv6 release: the element is gone" quarantined6 "$BOT6"
+expect_hook "IPv6 hit with a longer TTL: exit 0" 0 "${Q[@]}" ISO_EVENT=hit \
+	ISO_KEY=$BOT6_NET ISO_TTL=1200
+expect_elem "IPv6 hit: the prefix's timeout is now 1200s" quarantined6 \
+	"$BOT6_NET" 1200
+expect_hook "IPv6 release: exit 0" 0 "${Q[@]}" ISO_EVENT=release \
+	ISO_KEY=$BOT6_NET
+expect_no_elem "IPv6 release: the prefix is gone" quarantined6 "$BOT6_NET"
+expect_probe "IPv6 released: the bot's other address reaches port 25" \
+	"$NS_BOT" "$SRV6" 25 "^port=25 peer=$BOT6B\$" "$BOT6B"
+# IPv6Prefix 128: the key is the address itself, in the same set.
+expect_hook "IPv6 quarantine of one address: exit 0" 0 "${Q[@]}" \
+	ISO_EVENT=quarantine ISO_KEY=$BOT6 ISO_TTL=600
+expect_elem "IPv6 address: the key is in quarantined6, timeout 600s" \
+	quarantined6 "$BOT6" 600
+expect_probe "IPv6 address quarantined: that address's port 25 is reset" \
+	"$NS_BOT" "$SRV6" 25 '^refused$' "$BOT6"
+expect_probe "IPv6 address quarantined: the bot's other address is open" \
+	"$NS_BOT" "$SRV6" 25 "^port=25 peer=$BOT6B\$" "$BOT6B"
+expect_hook "IPv6 address release: exit 0" 0 "${Q[@]}" ISO_EVENT=release \
+	ISO_KEY=$BOT6
+expect_no_elem "IPv6 address release: the element is gone" quarantined6 "$BOT6"
 
 # Expiry: the element leaves the set by itself when the TTL runs out.
 expect_hook "quarantine with 2 s left: exit 0" 0 "${Q[@]}" ISO_EVENT=quarantine \
@@ -364,6 +407,16 @@ else
 	h_not_ok "ISO_NFT: nft gets the key and the timeout as words of their own" \
 		"$(hook_why "exit $HOOK_RC")"
 fi
+hook "${Q[@]}" ISO_EVENT=release ISO_KEY=2001:db8:0:7::/64 ISO_NFT="$H_DIR/fake-nft"
+want='[add] [element] [inet] [isolation] [quarantined6] [{] [2001:db8:0:7::/64] [}] [;]'
+want+=' [delete] [element] [inet] [isolation] [quarantined6] [{] [2001:db8:0:7::/64] [}]'
+got=$(grep '^\[' "$H_DIR/hook.out" | tr '\n' ' ')
+if [ "$HOOK_RC" = 0 ] && [ "$got" = "$want " ]; then
+	h_ok "ISO_NFT: an IPv6 prefix reaches nft as one word"
+else
+	h_not_ok "ISO_NFT: an IPv6 prefix reaches nft as one word" \
+		"$(hook_why "exit $HOOK_RC")"
+fi
 
 # --- refusals ------------------------------------------------------------
 
@@ -383,7 +436,10 @@ expect_refused() {
 # shellcheck disable=SC2016 # a command substitution, kept literal
 for key in "192.0.2.66; flush ruleset" "192.0.2.66 }" $'192.0.2.66\nflush ruleset' \
     $'192.0.2.66\n' "" "{ 192.0.2.66 }" "192.0.2.66,192.0.2.67" "192.0.2.0/24" \
-    "192.0.2.256" "192.0.2.066" "2001:db8::1%eth0" "2001:db8::/64" \
+    "192.0.2.256" "192.0.2.066" "2001:db8::1%eth0" "2001:db8::/129" \
+    "2001:db8::/064" "2001:db8::/0" "2001:db8::/" "2001:db8::/64/64" \
+    "2001:db8::/6 4" "2001:db8::/64 }" "2001:db8::/64; flush ruleset" \
+    "2001:db8::%eth0/64" "/64" "192.0.2.66/32" \
     "1:2:3:4:5:6:7:8:9" '$(nft flush ruleset)' "mallory@example.net"; do
 	shown=$(printf '%s' "$key" | tr '\n' '~')
 	expect_refused "ISO_KEY '$shown'" "${Q[@]}" ISO_EVENT=quarantine \
@@ -445,6 +501,28 @@ EOF
 	"$CTL" -c "$H_DIR/notify.conf" notify --once >>"$H_DIR/notify.out" 2>&1
 	expect_no_elem "notify: the release takes the bot out of the set" quarantined4 "$BOT4"
 	expect_probe "notify: released, the bot's port 25 connects again" "$NS_BOT" "$SRV4" 25 "$P25"
+
+	# IPv6: the operator names one address, the store keys its /64,
+	# the router blocks the /64; the release names the prefix.
+	"$CTL" -c "$H_DIR/notify.conf" quarantine ip "$BOT6B" -t 1h -r "bot rotating" \
+		>"$H_DIR/ctl.out" 2>&1
+	"$CTL" -c "$H_DIR/notify.conf" notify --once >>"$H_DIR/notify.out" 2>&1
+	line=$(elements quarantined6 | awk -v k="$BOT6_NET" '$1 == k')
+	read -r _ t _ <<<"$line"
+	if [ -n "$line" ] && [ "$t" -ge 3590 ] && [ "$t" -le 3600 ]; then
+		h_ok "notify: an IPv6 quarantine puts the bot's /64 in the router's set (${t}s)"
+	else
+		h_not_ok "notify: an IPv6 quarantine reaches the router as the /64" \
+			"element '$line' in '$(elements quarantined6 | tr '\n' ' ')'; ctl: $(tr '\n' '|' <"$H_DIR/ctl.out"); notify: $(tail -n 3 "$H_DIR/notify.out" | tr '\n' '|')"
+	fi
+	expect_probe "notify: the bot's IPv6 port 25 is refused" "$NS_BOT" "$SRV6" 25 \
+		'^refused$' "$BOT6"
+	expect_probe "notify: customer2's /64 is not" "$NS_C2" "$SRV6" 25 \
+		"^port=25 peer=$C2_6\$"
+	"$CTL" -c "$H_DIR/notify.conf" release ip "$BOT6_NET" >"$H_DIR/ctl.out" 2>&1
+	"$CTL" -c "$H_DIR/notify.conf" notify --once >>"$H_DIR/notify.out" 2>&1
+	expect_no_elem "notify: the release of the prefix takes it out of the set" \
+		quarantined6 "$BOT6_NET"
 else
 	h_not_ok "notify drives the hook" "isolationctl not built: $CTL"
 fi

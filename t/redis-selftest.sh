@@ -157,8 +157,8 @@ check "milter.conf: the same base, node 1's socket and state file" \
 	is "$(diff "$H_DIR/milter.conf" "$H_DIR/milter2.conf" | grep '^[<>]')" \
 	"< Socket inet:$H_MILTER_PORT@127.0.0.1
 > Socket inet:$H_MILTER2_PORT@127.0.0.1
-< StateFile $H_DIR/milter.lmdb
-> StateFile $H_DIR/milter2.lmdb"
+< StateFile $H_STATE_DIR/milter.lmdb
+> StateFile $H_STATE_DIR/milter2.lmdb"
 check "no Redis in either configuration" \
 	test -z "$(grep -i redis "$H_DIR/milter.conf" "$H_DIR/milter2.conf")"
 
@@ -166,10 +166,10 @@ H_LOG=$H_DIR/milter2.log
 h_expect "node 2 MX refuses a customer" "550 5.7.1" 'rule=inbound\.customer_direct' \
 	-- pf2-mx 127.0.2.50 --from bot@spam.test --to bob@example.net
 h_expect "node 2 submission without AUTH is refused (a submission port)" "530 5.7.0" \
-	'role=outbound ip=127\.0\.3\.20 .*rule=outbound\.auth_required action=reject' \
+	'role=outbound .*rule=outbound\.auth_required action=reject ip=127\.0\.3\.20 ' \
 	-- pf2-sub 127.0.3.20 --from alice@example.net --to friend@other.test
 h_expect "node 2 submissions: alice sends" 250 \
-	'role=outbound ip=127\.0\.3\.21 .*auth=alice@example\.net .*action=accept' \
+	'role=outbound .*action=accept ip=127\.0\.3\.21 .*auth=alice@example\.net ' \
 	-- pf2-subs 127.0.3.21 --from alice@example.net --to friend@other.test "${ALICE[@]}"
 # shellcheck disable=SC2034 # read by h_expect
 H_LOG=$H_DIR/milter.log
@@ -178,7 +178,7 @@ check "node 1's milter saw none of node 2's sessions" \
 h_expect "node 1 MX refuses a customer" "550 5.7.1" 'rule=inbound\.customer_direct' \
 	-- pf-mx "$H_IP_CUSTOMER" --from bot@spam.test --to bob@example.net
 h_expect "node 1 submission without AUTH is refused" "530 5.7.0" \
-	'role=outbound ip=127\.0\.3\.22 .*rule=outbound\.auth_required' \
+	'role=outbound .*rule=outbound\.auth_required .*ip=127\.0\.3\.22 ' \
 	-- pf-sub 127.0.3.22 --from alice@example.net --to friend@other.test
 check "node 2's milter saw none of node 1's sessions" \
 	test -z "$(grep -E 'ip=127\.0\.(2\.10|3\.22) ' "$H_DIR/milter2.log")"

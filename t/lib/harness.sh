@@ -29,7 +29,11 @@
 #		node's milter gives both nodes' ports the outbound role),
 #		SenderLoginMap H_DIR/sender_login (written with the line
 #		"carol@example.net carol" unless the test wrote it first),
-#		StateFile H_DIR/milter.lmdb (milter2.lmdb for node 2);
+#		UserID nobody (the daemon refuses to run as root without
+#		one), StateFile H_STATE_DIR/milter.lmdb (milter2.lmdb for
+#		node 2; H_STATE_DIR is H_DIR/state, owned by nobody; let
+#		the milter create the file: one that isolationctl, run as
+#		root, created first would be root's, closed to nobody);
 #		without H_DNS=1 also SPF no, Action.inbound.dynamic_ip off.
 #		Nothing about Redis: a test gives e.g. the LINE
 #		"RedisServer 127.0.0.1:$RD_PORT1".
@@ -225,6 +229,11 @@ PF_ETC=$H_SRCDIR/etc/postfix
 H_DIR=$(mktemp -d "${TMPDIR:-/tmp}/iso-it.XXXXXX") || h_bail "mktemp failed"
 # Postfix's and Sendmail's unprivileged processes work below H_DIR.
 chmod 711 "$H_DIR"
+# the milters' StateFiles: the daemon opens them as UserID nobody
+H_STATE_DIR=$H_DIR/state
+if ! mkdir -m 700 "$H_STATE_DIR" || ! chown nobody: "$H_STATE_DIR"; then
+	h_bail "cannot make $H_STATE_DIR"
+fi
 H_LOG=${H_LOG:-$H_DIR/milter.log}
 : >"$H_DIR/milter.log"
 
@@ -267,8 +276,10 @@ h__wait_listen() {
 # 127.0.0.1:PORT, then each LINE; write H_DIR/sender_login if missing
 # shellcheck disable=SC2153 # PF2_* come from h__pick_ports
 h__milter_conf() {
-	local file=$1 port=$2 line
+	local file=$1 port=$2 line base
 	shift 2
+	base=${file##*/}
+	base=${base%.conf}
 	[ -f "$H_DIR/sender_login" ] ||
 		echo "carol@example.net carol" >"$H_DIR/sender_login"
 	{
@@ -282,8 +293,9 @@ h__milter_conf() {
 		echo "SubmissionPorts $PF_SUB_PORT $PF_SUBS_PORT $SM_MSA_PORT" \
 			"$PF2_SUB_PORT $PF2_SUBS_PORT"
 		echo "SenderLoginMap $H_DIR/sender_login"
+		echo "UserID nobody"
 		# each milter its own embedded store, named after its config
-		echo "StateFile ${file%.conf}.lmdb"
+		echo "StateFile $H_STATE_DIR/$base.lmdb"
 		# without the private DNS server the host's DNS is not asked
 		if [ "${H_DNS:-0}" != 1 ]; then
 			echo "SPF no"

@@ -212,8 +212,12 @@ sasldb_path: $db
 mech_list: PLAIN LOGIN
 EOF
 	# "user@domain" logins are split by Cyrus into user and realm; a bare
-	# login gets the server's realm, which is myhostname here.
-	for u in alice:example.net bob:example.net carol:mx.example.test; do
+	# login gets the server's realm, which is myhostname here. Postfix
+	# passes a login to the milter as it is: dave+2Bx@example.net must
+	# reach it with "+2B" in it, never decoded as xtext. "l" 250 times
+	# @example.net is a login longer than the milter keeps (255 octets).
+	for u in alice:example.net bob:example.net carol:mx.example.test \
+	    dave+2Bx:example.net "$(printf 'l%.0s' {1..250}):example.net"; do
 		printf '%s-secret' "${u%%:*}" |
 			saslpasswd2 -p -c -f "$db" -u "${u#*:}" "${u%%:*}" || {
 			pf__err pf_start "saslpasswd2 failed for ${u%%:*}"
