@@ -35,7 +35,7 @@
 #include "netset.h"
 #include "rules.h"
 #include "sendermap.h"
-#include "spf.h"
+#include "spf_result.h"
 #include "store.h"
 #include "strlist.h"
 

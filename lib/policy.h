@@ -42,7 +42,25 @@
 #include "conf.h"
 #include "netset.h"
 #include "rules.h"
-#include "spf.h"
+#include "spf_result.h"
+
+/*
+ * The decision plan: what a stage needs to know (or write) beyond what
+ * the MTA said, as policy_needs() answers it. The milter executes the
+ * needs (store, DNS, SPF) and fills the facts; isolationctl explain prints
+ * them.
+ */
+#define NEED_QUARANTINE_IP	0x0001	/* store: the client's address quarantined? */
+#define NEED_QUARANTINE_LOGIN	0x0002	/* store: the login quarantined? */
+#define NEED_SEEN_LOGIN		0x0004	/* store: note the login seen on the address */
+#define NEED_RATE_MESSAGES	0x0008	/* store: count the message (RateLimit) */
+#define NEED_RATE_RECIPIENTS	0x0010	/* store: count the recipient (RateLimit) */
+#define NEED_DNSBL		0x0020	/* DNS: the client in the DNSBL zones */
+#define NEED_PTR		0x0040	/* DNS: the client's reverse name */
+#define NEED_PTR_FORWARD	0x0080	/* DNS: does that name resolve back? */
+#define NEED_SPF		0x0100	/* DNS: the sender's SPF */
+#define NEED_STORE_MASK		0x001f
+#define NEED_DNS_MASK		0x00e0	/* the client's DNS facts (per session) */
 
 /* A fact that needs a lookup: known yes/no, or unknown after an error. */
 #define FACT_NO		0

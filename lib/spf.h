@@ -14,8 +14,6 @@
  *	enum spf_result spf_check(struct spf_checker *spf,
  *	    const struct ipaddr *ip, const char *helo, const char *sender,
  *	    char *why, size_t why_len);
- *	const char *spf_result_name(enum spf_result result);
- *	int spf_result_parse(const char *name, enum spf_result *result_r);
  *	void spf_resolver_options(unsigned timeout_ms);
  * DESCRIPTION
  *	One checker (one SPF_server_t) per process, shared by the worker
@@ -60,16 +58,14 @@
  *	not thread-safe). A check then takes at most timeout_ms plus one
  *	query (N seconds per name server in resolv.conf).
  *
- *	spf_result_name() gives the RFC 7208 name ("pass", "temperror", ...);
- *	spf_result_parse() maps a name, in any case, back.
+ *	The result type and its names are in spf_result.h.
  * DIAGNOSTICS
  *	why receives a short explanation, one line of printable ASCII,
  *	without the result's name (callers print that next to it), e.g.
  *	"domain of example.com does not designate 192.0.2.9 as permitted
  *	sender" or "sender domain is not ASCII". spf_new*() return NULL
  *	with a message in err; for spf_new_zone() it names the bad record
- *	("record 3: unknown type \"SRV\""). spf_result_parse() returns 0,
- *	or -1 for an unknown name (output untouched).
+ *	("record 3: unknown type \"SRV\"").
  */
 #ifndef ISO_SPF_H
 #define ISO_SPF_H
@@ -77,17 +73,7 @@
 #include <stddef.h>
 
 #include "netset.h"
-
-enum spf_result {
-	SPF_RESULT_NONE,
-	SPF_RESULT_NEUTRAL,
-	SPF_RESULT_PASS,
-	SPF_RESULT_FAIL,
-	SPF_RESULT_SOFTFAIL,
-	SPF_RESULT_TEMPERROR,
-	SPF_RESULT_PERMERROR,
-	SPF_RESULT_COUNT,
-};
+#include "spf_result.h"
 
 struct spf_checker;
 
@@ -98,8 +84,6 @@ struct spf_checker *spf_new_zone(const char *const *records,
 void	spf_free(struct spf_checker *spf);
 enum spf_result spf_check(struct spf_checker *spf, const struct ipaddr *ip,
 	    const char *helo, const char *sender, char *why, size_t why_len);
-const char *spf_result_name(enum spf_result result);
-int	spf_result_parse(const char *name, enum spf_result *result_r);
 void	spf_resolver_options(unsigned timeout_ms);
 
 #endif

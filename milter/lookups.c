@@ -30,10 +30,8 @@
 #include <string.h>
 
 #include "declog.h"
-#include "dns.h"
 #include "log.h"
 #include "lookups.h"
-#include "rdns.h"
 #include "runtime.h"
 
 #define EVIDENCE_HELO	56	/* octets of the escaped HELO kept */
@@ -187,124 +185,29 @@ lookups_rcpt(struct session *s, time_t now)
 	ask_store(s, &q, now);
 }
 
-/* dynamic_dnsbl - is the client listed in a DNSBL zone? */
-static int
-dynamic_dnsbl(struct session *s)
+/* legacy_needs - the DNS lookups of MAIL (to be replaced by the plan) */
+static unsigned
+legacy_needs(const struct session *s)
 {
 	const struct conf *c = s->conf;
-	struct ipaddr answers[8];
-	char text[IP_TEXT_MAX];
-	size_t i, j, n;
-	int rc, unknown = 0;
+	unsigned needs = 0;
 
-	for (i = 0; i < c->n_dnsbls; i++) {
-		rc = dns_dnsbl(&s->ip, c->dnsbls[i].zone,
-		    (unsigned)c->dns_timeout_ms, answers, 8, &n);
-		if (rc < 0) {
-			log_info("session=%s DNSBL %s: temporary failure; not used",
-			    s->id, c->dnsbls[i].zone);
-			unknown = 1;
-			continue;
-		}
-		for (j = 0; rc == 1 && j < n; j++) {
-			if (dnsbl_filter_match(c->dnsbls[i].filter, &answers[j]) != 1)
-				continue;
-			ip_format(&answers[j], text, sizeof(text));
-			snprintf(s->dynamic_why, sizeof(s->dynamic_why),
-			    "listed in %s as %s", c->dnsbls[i].zone, text);
-			return FACT_YES;
-		}
+	if (s->role == ROLE_INBOUND && s->ip_known &&
+	    c->actions[RULE_INBOUND_DYNAMIC_IP] != ACTION_OFF &&
+	    !netset_contains(c->trusted_networks, &s->ip) &&
+	    !netset_contains(c->customer_servers, &s->ip) &&
+	    !netset_contains(c->customer_networks, &s->ip)) {
+		if ((c->dynamic_checks & DYNAMIC_DNSBL) != 0)
+			needs |= NEED_DNSBL;
+		if ((c->dynamic_checks & (DYNAMIC_GENERIC | DYNAMIC_NO_PTR |
+		    DYNAMIC_UNCONFIRMED)) != 0)
+			needs |= NEED_PTR;
 	}
-	return unknown ? FACT_UNKNOWN : FACT_NO;
-}
-
-/* dynamic_rdns - no PTR, an unconfirmed PTR, or a generic name */
-static int
-dynamic_rdns(struct session *s)
-{
-	unsigned checks = s->conf->dynamic_checks;
-	const char *why;
-	char name[256];
-	int confirmed, rc;
-
-	rc = dns_ptr_confirmed(&s->ip, (unsigned)s->conf->dns_timeout_ms,
-	    name, sizeof(name), &confirmed);
-	if (rc < 0) {
-		log_info("session=%s reverse DNS of %s: temporary failure; not used",
-		    s->id, s->ip_text);
-		return FACT_UNKNOWN;
-	}
-	if (rc == 0) {
-		if ((checks & DYNAMIC_NO_PTR) == 0)
-			return FACT_NO;
-		snprintf(s->dynamic_why, sizeof(s->dynamic_why),
-		    "%s has no reverse DNS name", s->ip_text);
-		return FACT_YES;
-	}
-	if (!confirmed && (checks & DYNAMIC_UNCONFIRMED) != 0) {
-		snprintf(s->dynamic_why, sizeof(s->dynamic_why),
-		    "reverse name %.160s does not resolve back to %.46s", name,
-		    s->ip_text);
-		return FACT_YES;
-	}
-	if ((checks & DYNAMIC_GENERIC) != 0 &&
-	    rdns_is_generic(name, &s->ip, &why) == 1) {
-		snprintf(s->dynamic_why, sizeof(s->dynamic_why),
-		    "generic reverse name %.160s: %.60s", name, why);
-		return FACT_YES;
-	}
-	return FACT_NO;
-}
-
-/* lookup_dynamic - inbound.dynamic_ip evidence, once per session */
-static void
-lookup_dynamic(struct session *s)
-{
-	const struct conf *c = s->conf;
-	int rc = FACT_NO;
-
-	if (s->dynamic_done)
-		return;
-	s->dynamic_done = 1;
-	s->dynamic = FACT_NO;
-	if (s->role != ROLE_INBOUND || !s->ip_known ||
-	    c->actions[RULE_INBOUND_DYNAMIC_IP] == ACTION_OFF ||
-	    netset_contains(c->trusted_networks, &s->ip) ||
-	    netset_contains(c->customer_servers, &s->ip) ||
-	    netset_contains(c->customer_networks, &s->ip))
-		return;
-	if ((c->dynamic_checks & DYNAMIC_DNSBL) != 0)
-		rc = dynamic_dnsbl(s);
-	if (rc != FACT_YES && (c->dynamic_checks &
-	    (DYNAMIC_GENERIC | DYNAMIC_NO_PTR | DYNAMIC_UNCONFIRMED)) != 0) {
-		int r2 = dynamic_rdns(s);
-
-		rc = r2 == FACT_NO && rc == FACT_UNKNOWN ? FACT_UNKNOWN : r2;
-	}
-	s->dynamic = rc;
-}
-
-/* lookup_spf - SPF of this transaction's sender */
-static void
-lookup_spf(struct session *s)
-{
-	const struct conf *c = s->conf;
-	char sender[ADDR_FORMAT_MAX];
-	const char *arg = NULL;
-
-	if (s->role != ROLE_INBOUND || !c->spf || !s->ip_known ||
-	    netset_contains(c->trusted_networks, &s->ip))
-		return;
-	if (s->from_ok && !s->from.null && s->from.domain[0] != '\0' &&
-	    addr_format(&s->from, sender, sizeof(sender)) == 0)
-		arg = sender;
-	else if (!(s->from_ok && s->from.null))
-		return;		/* no usable sender: nothing to check */
-	s->spf = spf_check(runtime_spf(), &s->ip, s->helo[0] ? s->helo : NULL,
-	    arg, s->spf_why, sizeof(s->spf_why));
-	s->spf_checked = 1;
-	log_debug("session=%s spf=%s %s", s->id, spf_result_name(s->spf),
-	    s->spf_why);
+	if (s->role == ROLE_INBOUND && c->spf && s->ip_known &&
+	    !netset_contains(c->trusted_networks, &s->ip) && s->from_ok &&
+	    (s->from.null || s->from.domain[0] != '\0'))
+		needs |= NEED_SPF;
+	return needs;
 }
 
 /* lookups_mail - every fact a MAIL FROM decision needs */
@@ -312,8 +215,7 @@ void
 lookups_mail(struct session *s, time_t now)
 {
 	lookup_store(s, now);
-	lookup_dynamic(s);
-	lookup_spf(s);
+	lookups_dns(s, legacy_needs(s));
 }
 
 /* evidence_field - client text escaped as in the log, at most max octets */

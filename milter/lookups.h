@@ -37,6 +37,7 @@
 
 void	lookups_mail(struct session *s, time_t now);
 void	lookups_rcpt(struct session *s, time_t now);
+void	lookups_dns(struct session *s, unsigned needs);
 void	lookups_quarantine(struct session *s, const struct verdict *v,
 	    time_t now);
 
