@@ -10,7 +10,16 @@
  *	predicate only says whether its rule applies to the facts (and may
  *	add a detail, or, for SPF and store errors, its own action and
  *	reply); configured actions, Mode report and replies are handled once,
- *	in policy_decide().
+ *	in evaluate(), for policy_decide() and policy_needs() alike.
+ *
+ *	A rule that needs a lookup has a second function, its needs: the
+ *	exemptions that make the lookup pointless (the same functions its
+ *	predicate calls) and the NEED_* bits of what it would read.
+ *	policy_needs() walks the rules of a stage in evaluation order, as
+ *	postscreen's ps_new_tests() sets its TODO flags: a rule with needs
+ *	adds them; a rule without is decided on the facts the MTA gave, and
+ *	when it refuses (enforced), nothing after it is reached, so nothing
+ *	after it is looked up.
  */
 #include "config.h"
 
@@ -33,6 +42,8 @@ struct hit {
 
 typedef int (*rule_fn)(const struct conf *, const struct facts *,
 		       struct hit *);
+typedef unsigned (*needs_fn)(const struct conf *, const struct facts *,
+		       enum stage);
 
 /* authenticated - did the client log in? */
 static int
@@ -107,14 +118,39 @@ help_detail(const struct conf *c, struct hit *h)
 	    c->support_contact != NULL ? c->support_contact : "");
 }
 
+/* quarantine_exempt - our own relays, and mail to the help desk
+ * (AlwaysAllowRecipients), are never refused as quarantined */
+static int
+quarantine_exempt(const struct conf *c, const struct facts *f)
+{
+	return trusted(c, f) ||
+	    (f->rcpt != NULL && conf_is_always_allowed(c, f->rcpt));
+}
+
+/* needs_quarantined - the quarantine of the client IP, and of the login
+ * on the outbound role */
+static unsigned
+needs_quarantined(const struct conf *c, const struct facts *f,
+    enum stage stage)
+{
+	unsigned needs = 0;
+
+	(void)stage;
+	if (quarantine_exempt(c, f))
+		return 0;
+	if (f->ip_known)
+		needs |= NEED_QUARANTINE_IP;
+	if (f->role == ROLE_OUTBOUND && authenticated(f))
+		needs |= NEED_QUARANTINE_LOGIN;
+	return needs;
+}
+
 /* check_quarantined - the client IP (or login) is quarantined; the help
  * desk's addresses (AlwaysAllowRecipients) still take its mail */
 static int
 check_quarantined(const struct conf *c, const struct facts *f, struct hit *h)
 {
-	if (trusted(c, f))
-		return 0;
-	if (f->rcpt != NULL && conf_is_always_allowed(c, f->rcpt))
+	if (quarantine_exempt(c, f))
 		return 0;
 	if (f->quarantined == FACT_UNKNOWN)
 		return state_error(c, h,
@@ -144,12 +180,42 @@ check_customer_direct(const struct conf *c, const struct facts *f,
 	return is_customer(c, f) && !trusted(c, f);
 }
 
+/* dynamic_exempt - who is never looked up in DNS as a possible bot: our
+ * relays, the customers' opted-out servers, and the customers, whose
+ * direct SMTP inbound.customer_direct decides */
+static int
+dynamic_exempt(const struct conf *c, const struct facts *f)
+{
+	return !f->ip_known || trusted(c, f) ||
+	    in_set(f, c->customer_servers) || in_set(f, c->customer_networks);
+}
+
+/* needs_dynamic_ip - the DNSBL zones and the reverse name, as
+ * DynamicIPChecks says */
+static unsigned
+needs_dynamic_ip(const struct conf *c, const struct facts *f,
+    enum stage stage)
+{
+	unsigned needs = 0;
+
+	(void)stage;
+	if (dynamic_exempt(c, f))
+		return 0;
+	if ((c->dynamic_checks & DYNAMIC_DNSBL) != 0 && c->n_dnsbls > 0)
+		needs |= NEED_DNSBL;
+	if ((c->dynamic_checks & (DYNAMIC_GENERIC | DYNAMIC_NO_PTR |
+	    DYNAMIC_UNCONFIRMED)) != 0)
+		needs |= NEED_PTR;
+	if ((c->dynamic_checks & DYNAMIC_UNCONFIRMED) != 0)
+		needs |= NEED_PTR_FORWARD;
+	return needs;
+}
+
 /* check_dynamic_ip - DNSBL-listed or generic/dynamic reverse DNS */
 static int
 check_dynamic_ip(const struct conf *c, const struct facts *f, struct hit *h)
 {
-	if (trusted(c, f) || in_set(f, c->customer_servers) ||
-	    f->dynamic != FACT_YES)
+	if (dynamic_exempt(c, f) || f->dynamic != FACT_YES)
 		return 0;
 	if (f->dynamic_why != NULL)
 		snprintf(h->detail, sizeof(h->detail), "%s", f->dynamic_why);
@@ -237,11 +303,40 @@ check_own_domain(const struct conf *c, const struct facts *f, struct hit *h)
 	return 1;
 }
 
+/* spf_exempt - nothing to check: SPF no, our relays, no client address,
+ * or no sender to check (unparsed, or without a domain); <> is checked
+ * through the HELO */
+static int
+spf_exempt(const struct conf *c, const struct facts *f)
+{
+	const struct addr *from = f->mail_from;
+
+	return !c->spf || !f->ip_known || trusted(c, f) || from == NULL ||
+	    (!from->null && from->domain[0] == '\0');
+}
+
+/* needs_spf - the sender's SPF, unless no result would do anything */
+static unsigned
+needs_spf(const struct conf *c, const struct facts *f, enum stage stage)
+{
+	size_t r;
+
+	(void)stage;
+	if (spf_exempt(c, f))
+		return 0;
+	if (c->actions[RULE_INBOUND_SPF_FAIL] != ACTION_OFF)
+		return NEED_SPF;
+	for (r = 0; r < SPF_RESULT_COUNT; r++)
+		if (r != SPF_RESULT_FAIL && c->spf_actions[r] != ACTION_OFF)
+			return NEED_SPF;
+	return 0;
+}
+
 /* check_spf - the SPF result's configured action */
 static int
 check_spf(const struct conf *c, const struct facts *f, struct hit *h)
 {
-	if (!c->spf || !f->spf_checked || trusted(c, f))
+	if (spf_exempt(c, f) || !f->spf_checked)
 		return 0;
 	h->action_set = 1;
 	h->action = f->spf == SPF_RESULT_FAIL ?
@@ -421,6 +516,57 @@ span(unsigned long ms, char *buf, size_t len)
 		snprintf(buf, len, "%lu h", (s + 3599) / 3600);
 }
 
+/* rate_who - who a RateLimit line counts in this session: the login, or
+ * the client address (our relays are not counted); NULL: nobody */
+static const char *
+rate_who(const struct conf *c, const struct facts *f,
+    const struct rate_limit *rl, const char *ip_text)
+{
+	if (rl->scope == RATE_SCOPE_LOGIN)
+		return authenticated(f) ? f->auth_login : NULL;
+	return f->ip_known && !trusted(c, f) ? ip_text : NULL;
+}
+
+/* policy_rate_counters - the RateLimit lines that count at this stage */
+size_t
+policy_rate_counters(const struct conf *c, const struct facts *f,
+    enum stage stage, const char *ip_text, struct rate_fact *out, size_t max)
+{
+	enum rate_what what = stage == STAGE_MAIL ? RATE_MESSAGES :
+	    RATE_RECIPIENTS;
+	size_t i, n = 0;
+
+	if (f->role != ROLE_OUTBOUND || (stage != STAGE_MAIL &&
+	    stage != STAGE_RCPT) ||
+	    c->actions[RULE_OUTBOUND_RATE] == ACTION_OFF)
+		return 0;
+	for (i = 0; i < c->n_rate_limits && n < max; i++) {
+		const struct rate_limit *rl = &c->rate_limits[i];
+		const char *who;
+
+		if (rl->what != what ||
+		    (who = rate_who(c, f, rl, ip_text)) == NULL)
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].limit = rl;
+		out[n].who = who;
+		n++;
+	}
+	return n;
+}
+
+/* needs_rate - the counters of this stage: messages at MAIL, recipients
+ * at RCPT */
+static unsigned
+needs_rate(const struct conf *c, const struct facts *f, enum stage stage)
+{
+	struct rate_fact r[CONF_RATE_LIMITS_MAX];
+
+	if (policy_rate_counters(c, f, stage, "-", r, CONF_RATE_LIMITS_MAX) == 0)
+		return 0;
+	return stage == STAGE_MAIL ? NEED_RATE_MESSAGES : NEED_RATE_RECIPIENTS;
+}
+
 /* check_rate - a login or IP over one of its RateLimit lines */
 static int
 check_rate(const struct conf *c, const struct facts *f, struct hit *h)
@@ -450,26 +596,36 @@ check_rate(const struct conf *c, const struct facts *f, struct hit *h)
 }
 
 /* Evaluation order; each rule runs at its own stage (connect and helo
- * rules at MAIL). */
+ * rules at MAIL). A rule that reads a looked-up fact has its needs. */
 static const struct {
 	enum rule_id id;
 	rule_fn fn;
+	needs_fn needs;		/* NULL: decided on what the MTA said */
 } rule_order[] = {
-	{RULE_INBOUND_CUSTOMER_DIRECT, check_customer_direct},
-	{RULE_INBOUND_QUARANTINED, check_quarantined},
-	{RULE_INBOUND_SUBMISSION_PORT, check_submission_port},
-	{RULE_INBOUND_DYNAMIC_IP, check_dynamic_ip},
-	{RULE_INBOUND_HELO_IMPERSONATION, check_helo_impersonation},
-	{RULE_INBOUND_AUTH, check_inbound_auth},
-	{RULE_INBOUND_OWN_DOMAIN, check_own_domain},
-	{RULE_INBOUND_SPF_FAIL, check_spf},
-	{RULE_INBOUND_RELAY, check_relay},
-	{RULE_OUTBOUND_QUARANTINED, check_quarantined},
-	{RULE_OUTBOUND_OUTSIDER_PORT25, check_outsider_port25},
-	{RULE_OUTBOUND_AUTH_REQUIRED, check_auth_required},
-	{RULE_OUTBOUND_SENDER_MISMATCH, check_sender_mismatch},
-	{RULE_OUTBOUND_HEADER_FROM_MISMATCH, check_header_from_mismatch},
-	{RULE_OUTBOUND_RATE, check_rate},
+	{RULE_INBOUND_CUSTOMER_DIRECT, check_customer_direct, NULL},
+	{RULE_INBOUND_QUARANTINED, check_quarantined, needs_quarantined},
+	{RULE_INBOUND_SUBMISSION_PORT, check_submission_port, NULL},
+	{RULE_INBOUND_DYNAMIC_IP, check_dynamic_ip, needs_dynamic_ip},
+	{RULE_INBOUND_HELO_IMPERSONATION, check_helo_impersonation, NULL},
+	{RULE_INBOUND_AUTH, check_inbound_auth, NULL},
+	{RULE_INBOUND_OWN_DOMAIN, check_own_domain, NULL},
+	{RULE_INBOUND_SPF_FAIL, check_spf, needs_spf},
+	{RULE_INBOUND_RELAY, check_relay, NULL},
+	{RULE_OUTBOUND_QUARANTINED, check_quarantined, needs_quarantined},
+	{RULE_OUTBOUND_OUTSIDER_PORT25, check_outsider_port25, NULL},
+	{RULE_OUTBOUND_AUTH_REQUIRED, check_auth_required, NULL},
+	{RULE_OUTBOUND_SENDER_MISMATCH, check_sender_mismatch, NULL},
+	{RULE_OUTBOUND_HEADER_FROM_MISMATCH, check_header_from_mismatch, NULL},
+	{RULE_OUTBOUND_RATE, check_rate, needs_rate},
+};
+
+#define N_RULES	(sizeof(rule_order) / sizeof(rule_order[0]))
+
+/* What one rule did. */
+enum outcome {
+	OUTCOME_NONE,			/* not decided here, off, or no hit */
+	OUTCOME_REPORT,			/* reported; evaluation goes on */
+	OUTCOME_ENFORCE,		/* refused; evaluation ends */
 };
 
 /* policy_role - the role of a session (DESIGN §2) */
@@ -527,54 +683,142 @@ stage_matches(unsigned rule_stages, enum stage stage)
 	return (rule_stages & STAGE_BIT(stage)) != 0;
 }
 
+/* in_stage - is rule i of rule_order decided for this role and stage,
+ * and not switched off? (SPF's action comes with its result) */
+static int
+in_stage(const struct conf *conf, const struct facts *facts, size_t i,
+    enum stage stage)
+{
+	enum rule_id id = rule_order[i].id;
+	const struct rule_def *def = rule_get(id);
+
+	return def->role == facts->role && stage_matches(def->stages, stage) &&
+	    (conf->actions[id] != ACTION_OFF || id == RULE_INBOUND_SPF_FAIL);
+}
+
+/* evaluate - rule i of rule_order on the facts: its outcome, its
+ * action and what it found */
+static enum outcome
+evaluate(const struct conf *conf, const struct facts *facts, size_t i,
+    struct hit *h, enum action *action_r)
+{
+	enum rule_id id = rule_order[i].id;
+
+	memset(h, 0, sizeof(*h));
+	*action_r = conf->actions[id];
+	if (!rule_order[i].fn(conf, facts, h))
+		return OUTCOME_NONE;
+	if (h->action_set)
+		*action_r = h->action;
+	if (*action_r == ACTION_OFF)
+		return OUTCOME_NONE;
+	if (*action_r == ACTION_REPORT || conf->mode_report)
+		return OUTCOME_REPORT;
+	return OUTCOME_ENFORCE;
+}
+
 /* policy_decide - evaluate every rule of this stage, in order */
 void
 policy_decide(const struct conf *conf, const struct facts *facts,
-    enum stage stage, time_t now, struct decision *decision_r)
+    enum stage stage, struct decision *decision_r)
 {
 	size_t i;
 
-	(void)now;		/* time-bound rules (rate) use it */
 	decision_r->n_reports = 0;
 	memset(&decision_r->final, 0, sizeof(decision_r->final));
 	decision_r->final.rule = RULE_NONE;
 	decision_r->final.action = ACTION_ACCEPT;
 	decision_r->final.would = ACTION_ACCEPT;
 
-	for (i = 0; i < sizeof(rule_order) / sizeof(rule_order[0]); i++) {
+	for (i = 0; i < N_RULES; i++) {
 		enum rule_id id = rule_order[i].id;
 		const struct rule_def *def = rule_get(id);
-		enum action action = conf->actions[id];
+		enum action action, would;
 		struct hit h;
 
-		memset(&h, 0, sizeof(h));
-		if (def->role != facts->role || !stage_matches(def->stages, stage))
+		if (!in_stage(conf, facts, i, stage))
 			continue;
-		if (action == ACTION_OFF && id != RULE_INBOUND_SPF_FAIL)
+		switch (evaluate(conf, facts, i, &h, &action)) {
+		case OUTCOME_NONE:
 			continue;
-		if (!rule_order[i].fn(conf, facts, &h))
-			continue;
-		if (h.action_set)
-			action = h.action;
-		if (action == ACTION_OFF)
-			continue;
-		if (action == ACTION_REPORT || conf->mode_report) {
-			enum action would = action == ACTION_REPORT ?
+		case OUTCOME_REPORT:
+			would = action == ACTION_REPORT ?
 			    def->default_action : action;
-
 			if (would == ACTION_REPORT || would == ACTION_OFF)
 				would = ACTION_REJECT;
 			fill_verdict(&decision_r->reports[decision_r->n_reports++],
 			    id, ACTION_REPORT, would, &h);
 			continue;
+		case OUTCOME_ENFORCE:
+			break;
 		}
 		fill_verdict(&decision_r->final, id, action, action, &h);
+		/* the effects: a bot's address is quarantined, a login that
+		 * sends as others collects a strike (LoginQuarantine) */
 		decision_r->final.quarantine_ip =
-		    id == RULE_INBOUND_CUSTOMER_DIRECT;
+		    id == RULE_INBOUND_CUSTOMER_DIRECT && facts->ip_known;
 		decision_r->final.strike_login = h.strike &&
-		    conf->login_strikes > 0;
+		    conf->login_strikes > 0 && authenticated(facts);
 		return;
 	}
+}
+
+/* policy_needs - what this stage must look up (or note) before
+ * policy_decide() can answer: the NEED_* bits */
+unsigned
+policy_needs(const struct conf *conf, const struct facts *facts,
+    enum stage stage)
+{
+	unsigned needs = 0;
+	enum action action;
+	struct hit h;
+	size_t i;
+
+	/* who logs in from where: an alert for the address reaches them */
+	if (stage == STAGE_MAIL && facts->role == ROLE_OUTBOUND &&
+	    authenticated(facts) && facts->ip_known)
+		needs |= NEED_SEEN_LOGIN;
+	for (i = 0; i < N_RULES; i++) {
+		if (!in_stage(conf, facts, i, stage))
+			continue;
+		if (rule_order[i].needs != NULL)
+			needs |= rule_order[i].needs(conf, facts, stage);
+		else if (evaluate(conf, facts, i, &h, &action) ==
+		    OUTCOME_ENFORCE)
+			break;		/* nothing after it is reached */
+	}
+	return needs;
+}
+
+/* policy_needs_format - the NEED_* bits as words: "spf,dnsbl" or "none" */
+const char *
+policy_needs_format(unsigned needs, char *buf, size_t len)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{NEED_QUARANTINE_IP, "quarantine_ip"},
+		{NEED_QUARANTINE_LOGIN, "quarantine_login"},
+		{NEED_SEEN_LOGIN, "seen_login"},
+		{NEED_RATE_MESSAGES, "rate_messages"},
+		{NEED_RATE_RECIPIENTS, "rate_recipients"},
+		{NEED_DNSBL, "dnsbl"},
+		{NEED_PTR, "ptr"},
+		{NEED_PTR_FORWARD, "ptr_forward"},
+		{NEED_SPF, "spf"},
+	};
+	size_t i, used = 0;
+
+	snprintf(buf, len, "none");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((needs & names[i].bit) == 0)
+			continue;
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+			    used > 0 ? "," : "", names[i].name);
+	}
+	return buf;
 }
 
 /* policy_login_quarantine - do this many strikes quarantine the login? */

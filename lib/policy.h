@@ -2,18 +2,44 @@
  * NAME
  *	policy 3h
  * SUMMARY
- *	the policy engine: facts + configuration + now -> verdict
+ *	the policy engine: facts + configuration -> plan and verdict
  * SYNOPSIS
  *	#include "policy.h"
  *
  *	enum role policy_role(const struct conf *conf,
  *	    const char *daemon_name, unsigned daemon_port);
  *	void policy_decide(const struct conf *conf, const struct facts *facts,
- *	    enum stage stage, time_t now, struct decision *decision_r);
+ *	    enum stage stage, struct decision *decision_r);
+ *	unsigned policy_needs(const struct conf *conf,
+ *	    const struct facts *facts, enum stage stage);
+ *	size_t policy_rate_counters(const struct conf *conf,
+ *	    const struct facts *facts, enum stage stage, const char *ip_text,
+ *	    struct rate_fact *out, size_t max);
+ *	const char *policy_needs_format(unsigned needs, char *buf,
+ *	    size_t len);
+ *	int policy_login_quarantine(const struct conf *conf,
+ *	    unsigned long strikes);
  * DESCRIPTION
- *	A pure function: no libmilter, no Redis, no clock, no logging. The
- *	milter gathers facts, calls policy_decide() at MAIL, RCPT and
- *	end of message, logs each verdict and applies the final one.
+ *	Pure functions: no libmilter, no Redis, no DNS, no clock (the store
+ *	applies the windows of counters and quarantines), no
+ *	logging. The decision plan of a stage has two steps, both here:
+ *
+ *	policy_needs() says what the stage must look up before it can be
+ *	decided (the NEED_* bits: quarantines, counters, DNSBL, reverse
+ *	DNS, SPF), from the same rule table, actions and exemptions that
+ *	policy_decide() uses, given the facts the MTA gave (envelope.h
+ *	builds them). A rule that cannot be reached, because an earlier
+ *	rule of the stage refuses on what the MTA said, needs nothing. The
+ *	milter executes the needs and fills the facts; isolationctl explain
+ *	prints them. policy_rate_counters() lists the RateLimit lines that
+ *	count at a stage, and who they count (the login, or the client
+ *	address, named by ip_text).
+ *
+ *	policy_decide() then gives the verdicts of the stage, and the
+ *	effects of an enforced one (verdict.quarantine_ip,
+ *	verdict.strike_login); policy_login_quarantine() says when the
+ *	strikes counted quarantine the login. The milter logs each verdict,
+ *	executes the effects and applies the final one.
  *
  *	Rules whose facts are known at connect or HELO are decided again at
  *	every MAIL FROM, so that each transaction (also after RSET) is
@@ -117,8 +143,8 @@ struct verdict {
 	char	code[4];		/* "550" */
 	char	ecode[8];		/* "5.7.1" */
 	char	text[512];		/* unsanitised; reply_sanitise() cleans */
-	int	quarantine_ip;		/* enforce: quarantine the client IP */
-	int	strike_login;		/* enforce: a strike against the login */
+	int	quarantine_ip;		/* effect: quarantine the client IP */
+	int	strike_login;		/* effect: a strike against the login */
 };
 
 struct decision {
@@ -130,8 +156,16 @@ struct decision {
 enum role policy_role(const struct conf *conf, const char *daemon_name,
 	    unsigned daemon_port);
 void	policy_decide(const struct conf *conf, const struct facts *facts,
-	    enum stage stage, time_t now, struct decision *decision_r);
+	    enum stage stage, struct decision *decision_r);
+unsigned policy_needs(const struct conf *conf, const struct facts *facts,
+	    enum stage stage);
+size_t	policy_rate_counters(const struct conf *conf,
+	    const struct facts *facts, enum stage stage, const char *ip_text,
+	    struct rate_fact *out, size_t max);
+const char *policy_needs_format(unsigned needs, char *buf, size_t len);
 int	policy_login_quarantine(const struct conf *conf,
 	    unsigned long strikes);
+
+#define NEEDS_TEXT_MAX	128	/* policy_needs_format() of every bit */
 
 #endif

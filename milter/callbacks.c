@@ -6,9 +6,10 @@
  * SYNOPSIS
  *	#include "callbacks.h"
  * DESCRIPTION
- *	Each callback gathers facts, asks the policy engine and applies the
- *	verdict: nothing more. respond() is the only caller of
- *	smfi_setreply(). Whatever goes wrong inside a session (no memory, no
+ *	Each callback gathers facts, asks the policy engine for the stage's
+ *	plan and has it executed (lookups.h), asks the engine for the verdict
+ *	and applies it with its effects: nothing more. apply() and
+ *	internal_error() are the only callers of smfi_setreply(). Whatever goes wrong inside a session (no memory, no
  *	session) becomes a tempfail, never a 5xx and never an exit; so does
  *	a transaction over one of the session's limits (session.h): a login
  *	too long to keep whole at MAIL, too many or too long From: and
@@ -38,8 +39,7 @@ apply(SMFICTX *ctx, struct session *s, enum stage stage,
 	char text[REPLY_TEXT_MAX + 1];
 
 	session_log(s, stage, v);
-	if (v->quarantine_ip || v->strike_login)
-		lookups_quarantine(s, v, time(NULL));
+	lookups_effects(s, v, time(NULL));
 	reply_sanitise(v->text, text, sizeof(text));
 	if (smfi_setreply(ctx, (char *)v->code, (char *)v->ecode,
 	    text) != MI_SUCCESS)
@@ -87,7 +87,7 @@ decide(SMFICTX *ctx, struct session *s, enum stage stage)
 	struct decision d;
 
 	session_facts(s, &facts);
-	policy_decide(s->conf, &facts, stage, time(NULL), &d);
+	policy_decide(s->conf, &facts, stage, &d);
 	return respond(ctx, s, stage, &d);
 }
 
@@ -128,26 +128,27 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 static sfsistat
 cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
-	struct session_origin o;
+	struct envelope_origin o;
 	struct session *s;
 
 	(void)hostname;
-	o.hostaddr = hostaddr;
+	memset(&o, 0, sizeof(o));
 	o.daemon_name = macro_get(ctx, "{daemon_name}");
 	o.daemon_port = macro_get(ctx, "{daemon_port}");
 	o.daemon_addr = macro_get(ctx, "{daemon_addr}");
 	o.mta_version = macro_get(ctx, "v");
 	o.our_hostname = macro_get(ctx, "j");
-	s = session_new(&o);
+	s = session_new(hostaddr, &o);
 	if (s == NULL) {
 		log_warnx("no memory for a new session");
 		return internal_error(ctx);
 	}
 	smfi_setpriv(ctx, s);
 	log_debug("session=%s connect ip=%s daemon=%s port=%u role=%s "
-	    "mta=%s", s->id, s->ip_known ? s->ip_text : "-",
-	    s->daemon_name[0] ? s->daemon_name : "-", s->daemon_port,
-	    role_name(s->role), s->sendmail ? "sendmail" : "other");
+	    "mta=%s", s->id, s->env.ip_known ? s->env.ip_text : "-",
+	    s->env.daemon_name[0] ? s->env.daemon_name : "-",
+	    s->env.daemon_port, role_name(s->env.role),
+	    s->env.sendmail ? "sendmail" : "other");
 	return SMFIS_CONTINUE;
 }
 
@@ -175,7 +176,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	    macro_get(ctx, "{auth_authen}")) < 0)
 		return over_limit(ctx, s, STAGE_MAIL);
 	session_set_queue(s, macro_get(ctx, "i"));
-	lookups_mail(s, time(NULL));
+	lookups_stage(s, STAGE_MAIL, time(NULL));
 	return decide(ctx, s, STAGE_MAIL);
 }
 
@@ -189,7 +190,7 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 		return internal_error(ctx);
 	session_set_rcpt(s, argv ? argv[0] : NULL);
 	session_set_queue(s, macro_get(ctx, "i"));
-	lookups_rcpt(s, time(NULL));
+	lookups_stage(s, STAGE_RCPT, time(NULL));
 	return decide(ctx, s, STAGE_RCPT);
 }
 
@@ -228,8 +229,9 @@ cb_eom(SMFICTX *ctx)
 		session_end_transaction(s);
 		return rc;
 	}
+	(void)lookups_plan(s, STAGE_EOM);	/* nothing to look up: logged */
 	session_facts(s, &facts);
-	policy_decide(s->conf, &facts, STAGE_EOM, time(NULL), &d);
+	policy_decide(s->conf, &facts, STAGE_EOM, &d);
 	rc = respond(ctx, s, STAGE_EOM, &d);
 	if (d.final.action == ACTION_ACCEPT)
 		session_log(s, STAGE_EOM, &d.final);

@@ -9,13 +9,24 @@
  *
  *	int ctl_explain(const struct ctl *ctl, int argc, char **argv);
  * DESCRIPTION
- *	Builds the facts a session would have from the options, the way
- *	milter/session.c builds them from the MTA (the same address parser,
- *	the same role choice, the quarantines read from the store as the
- *	daemon reads them at MAIL, under the same key: an IPv6 client's
- *	IPv6Prefix network), and asks policy_decide() at MAIL, at
- *	RCPT when a recipient is given, and at end of message. Nothing here
- *	decides: the tool only shows what the engine answers.
+ *	Builds the facts a session would have from the options through the
+ *	daemon's own facts builder (envelope.h: the same address parser,
+ *	port syntax, role choice and store key), then, per stage (MAIL,
+ *	RCPT when a recipient is given, end of message), does what the
+ *	daemon does: asks the policy engine for the stage's plan
+ *	(policy_needs()), prints it, executes what can be executed offline,
+ *	and asks policy_decide(). Nothing here decides: the tool shows what
+ *	the engine answers.
+ *
+ *	Offline means: the quarantines are read from the store as the
+ *	daemon reads them (--quarantined says yes without asking); the DNS
+ *	facts are not looked up (--dynamic says the client is listed or has
+ *	a dynamic reverse name, --spf gives the SPF result); counters are
+ *	not counted (outbound.rate never applies) and there is no message
+ *	(outbound.header_from_mismatch has no From: to compare). A fact
+ *	that the plan does not need is not used, given or not, as in the
+ *	daemon, which never looks it up: --dynamic for a customer address,
+ *	--spf for a trusted relay.
  *
  *	Per stage the engine is asked twice. Once with the configuration
  *	as it is: the verdict, and the rules that reported on the way. Once
@@ -23,13 +34,9 @@
  *	reports and evaluation never stops: this shows, in the engine's
  *	own order, the rules that apply but were not reached because an
  *	earlier one refused. The rules of the role decided at that stage
- *	that apply to nothing follow, as "-" or "off".
- *
- *	Offline means: no DNS (inbound.dynamic_ip only with --dynamic, SPF
- *	only with --spf), no counters (outbound.rate never applies) and no
- *	message (outbound.header_from_mismatch has no From: to compare).
- *	A stage that refuses ends the transaction: later stages are not
- *	evaluated, as in a real session.
+ *	that apply to nothing follow, as "-" or "off". A stage that refuses
+ *	ends the transaction: later stages are not evaluated, as in a real
+ *	session.
  * DIAGNOSTICS
  *	Returns CTL_OK when every stage accepts, CTL_NO when one refuses
  *	(reject or tempfail), CTL_ERROR on a bad option value and -1 on a
@@ -44,6 +51,7 @@
 
 #include "addr.h"
 #include "ctl.h"
+#include "envelope.h"
 #include "policy.h"
 
 #define COL_RULE	30		/* "outbound.header_from_mismatch" + 1 */
@@ -86,14 +94,9 @@ static const struct {
 
 /* Everything the facts point into. */
 struct session_view {
+	struct envelope env;		/* what the MTA would say */
 	struct facts f;
-	char	ip_text[IP_TEXT_MAX];
-	char	ip_key[IP_KEY_MAX];	/* the client's key in the store */
-	struct addr from;
-	struct addr rcpt;
-	const char *from_why;		/* why the parser refused it */
-	const char *rcpt_why;
-	int	rcpt_ok;
+	const char *rcpt;		/* --rcpt, set at RCPT */
 	char	quarantine_why[320];
 };
 
@@ -138,12 +141,14 @@ bad_value(const char *opt, const char *value, const char *why)
 	return CTL_ERROR;
 }
 
-/* read_quarantine - the store's answer at MAIL, as the daemon asks it */
+/* read_quarantine - the store's answer, as the daemon asks it */
 static void
-read_quarantine(const struct ctl *ctl, struct session_view *v)
+read_quarantine(const struct ctl *ctl, struct session_view *v,
+    unsigned needs)
 {
+	const char *login = (needs & NEED_QUARANTINE_LOGIN) != 0 ?
+	    v->env.auth : NULL;
 	struct store_check c;
-	const char *login = NULL;
 
 	v->f.quarantined = FACT_NO;
 	if (ctl->store == NULL) {
@@ -152,16 +157,8 @@ read_quarantine(const struct ctl *ctl, struct session_view *v)
 		    "--quarantined to say yes");
 		return;
 	}
-	if (!v->f.ip_known) {
-		snprintf(v->quarantine_why, sizeof(v->quarantine_why),
-		    "not read: no --ip");
-		return;
-	}
-	/* the daemon reads a login's record on the outbound role only */
-	if (v->f.role == ROLE_OUTBOUND && v->f.auth_login != NULL)
-		login = v->f.auth_login;
 	memset(&c, 0, sizeof(c));
-	c.ip = v->ip_key;
+	c.ip = (needs & NEED_QUARANTINE_IP) != 0 ? v->env.ip_key : NULL;
 	c.login = login;
 	if (store_check(ctl->store, &c, ctl->now) < 0) {
 		v->f.quarantined = FACT_UNKNOWN;
@@ -173,63 +170,48 @@ read_quarantine(const struct ctl *ctl, struct session_view *v)
 	if (c.ip_quarantined_r || c.login_quarantined_r)
 		v->f.quarantined = FACT_YES;
 	snprintf(v->quarantine_why, sizeof(v->quarantine_why),
-	    "read from %s: ip %s %s%s%.200s%s%s", store_name(ctl->store),
-	    v->ip_key, c.ip_quarantined_r ? "yes" : "no",
-	    login == NULL ? "" : ", login ", login == NULL ? "" : login,
-	    login == NULL ? "" : " ", login == NULL ? "" :
-	    c.login_quarantined_r ? "yes" : "no");
+	    "read from %s: %s%s%s%s%.200s%s%s", store_name(ctl->store),
+	    c.ip == NULL ? "" : "ip ", c.ip == NULL ? "" : c.ip,
+	    c.ip == NULL ? "" : c.ip_quarantined_r ? " yes" : " no",
+	    login == NULL ? "" : c.ip == NULL ? "login " : ", login ",
+	    login == NULL ? "" : login, login == NULL ? "" : " ",
+	    login == NULL ? "" : c.login_quarantined_r ? "yes" : "no");
 }
 
-/* build_facts - the options as the facts of a session; CTL_OK or error */
+/* build_facts - the options as the envelope of a session; CTL_OK or error */
 static int
 build_facts(const struct ctl *ctl, const struct explain_args *a,
     struct session_view *v)
 {
-	struct facts *f = &v->f;
-	unsigned long port = 0;
-	char *end;
+	struct envelope_origin o;
+	struct ipaddr ip;
+	unsigned port;
+	char why[128];
 
 	memset(v, 0, sizeof(*v));
+	memset(&o, 0, sizeof(o));
 	if (a->ip != NULL) {
-		if (ip_parse(a->ip, &f->ip) < 0 ||
-		    ip_format(&f->ip, v->ip_text, sizeof(v->ip_text)) < 0 ||
-		    ip_store_key(&f->ip, ctl->conf->ipv6_prefix, v->ip_key,
-		    sizeof(v->ip_key)) < 0)
+		if (ip_parse(a->ip, &ip) < 0)
 			return bad_value("--ip", a->ip, "not an IP address");
-		f->ip_known = 1;
+		o.ip = &ip;
 	}
-	if (a->port != NULL && ((port = strtoul(a->port, &end, 10)) == 0 ||
-	    *end != '\0' || port > 65535))
+	if (a->port != NULL && envelope_port(a->port, &port) < 0)
 		return bad_value("--port", a->port, "not a port number");
-	f->daemon_port = (unsigned)port;
-	f->daemon_name = a->daemon;
-	if (a->role == NULL)
-		f->role = policy_role(ctl->conf, a->daemon, f->daemon_port);
-	else if (role_parse(a->role, &f->role) < 0 || f->role == ROLE_AUTO)
+	o.daemon_port = a->port;
+	o.daemon_name = a->daemon;
+	envelope_connect(&v->env, ctl->conf, "explain", &o);
+	if (a->role != NULL && (role_parse(a->role, &v->env.role) < 0 ||
+	    v->env.role == ROLE_AUTO))
 		return bad_value("--role", a->role, "not inbound or outbound");
-	f->helo = a->helo;
-	f->auth_login = a->auth != NULL && *a->auth != '\0' ? a->auth : NULL;
-	if (a->from != NULL && addr_parse(a->from, &v->from, &v->from_why) == 0)
-		f->mail_from = &v->from;
-	f->mail_from_unparsed = a->from != NULL && f->mail_from == NULL;
-	if (a->rcpt != NULL)
-		v->rcpt_ok = addr_parse(a->rcpt, &v->rcpt, &v->rcpt_why) == 0;
-	if (a->spf != NULL) {
-		if (spf_result_parse(a->spf, &f->spf) < 0)
-			return bad_value("--spf", a->spf, "not an SPF result "
-			    "(pass, fail, softfail, neutral, none, temperror, "
-			    "permerror)");
-		f->spf_checked = 1;
-		f->spf_why = "given with --spf";
-	}
-	f->dynamic = a->dynamic != NULL ? FACT_YES : FACT_NO;
-	f->dynamic_why = a->dynamic != NULL ? "given with --dynamic" : NULL;
-	if (a->quarantined != NULL) {
-		f->quarantined = FACT_YES;
-		snprintf(v->quarantine_why, sizeof(v->quarantine_why),
-		    "given with --quarantined");
-	} else
-		read_quarantine(ctl, v);
+	if (a->helo != NULL)
+		envelope_helo(&v->env, a->helo);
+	if (envelope_mail(&v->env, a->from, a->auth, why, sizeof(why)) < 0)
+		return bad_value("--auth", a->auth, why);
+	if (a->spf != NULL && spf_result_parse(a->spf, &v->f.spf) < 0)
+		return bad_value("--spf", a->spf, "not an SPF result "
+		    "(pass, fail, softfail, neutral, none, temperror, "
+		    "permerror)");
+	v->rcpt = a->rcpt;
 	return CTL_OK;
 }
 
@@ -247,35 +229,76 @@ show_fact(const char *name, const char *value, const char *note)
 	fputc('\n', stdout);
 }
 
-/* show_session - the facts, before the table */
+/* show_session - the envelope, before the stages */
 static void
 show_session(const struct ctl *ctl, const struct explain_args *a,
     const struct session_view *v)
 {
-	const struct facts *f = &v->f;
-	const char *q = f->quarantined == FACT_YES ? "yes" :
-	    f->quarantined == FACT_NO ? "no" : "unknown";
+	const struct envelope *e = &v->env;
 
 	printf("session (offline: no DNS, no rate counters, no message)\n");
-	show_fact("role", role_name(f->role), a->role != NULL ? "--role" :
+	show_fact("role", role_name(e->role), a->role != NULL ? "--role" :
 	    "from --daemon and --port, as the daemon chooses");
-	show_fact("client", f->ip_known ? v->ip_text : NULL, NULL);
+	show_fact("client", e->ip_known ? e->ip_text : NULL, e->ip_known &&
+	    strcmp(e->ip_key, e->ip_text) != 0 ? "its IPv6Prefix network in "
+	    "the store" : NULL);
+	if (e->ip_known && strcmp(e->ip_key, e->ip_text) != 0)
+		show_fact("store key", e->ip_key, NULL);
 	show_fact("port", a->port, NULL);
-	show_fact("daemon", f->daemon_name, NULL);
-	show_fact("helo", f->helo, NULL);
-	show_fact("auth", f->auth_login, NULL);
-	show_fact("from", a->from, f->mail_from_unparsed ? v->from_why : NULL);
-	show_fact("rcpt", a->rcpt, a->rcpt != NULL && !v->rcpt_ok ?
-	    v->rcpt_why : NULL);
-	show_fact("quarantined", q, v->quarantine_why);
-	show_fact("spf", f->spf_checked ? spf_result_name(f->spf) : NULL,
-	    !f->spf_checked ? "not checked: --spf RESULT to give one" :
-	    !ctl->conf->spf ? "not used: the configuration says SPF no" : NULL);
-	show_fact("dynamic", f->dynamic == FACT_YES ? "yes" : "no",
-	    f->dynamic == FACT_YES ? NULL : "no DNS: --dynamic to say yes");
+	show_fact("daemon", a->daemon, NULL);
+	show_fact("helo", a->helo, NULL);
+	show_fact("auth", e->auth[0] ? e->auth : NULL, NULL);
+	show_fact("from", a->from, a->from != NULL && !e->from_ok ?
+	    e->from_why : NULL);
 	if (ctl->conf->mode_report)
 		show_fact("mode", "report", "every refusal is logged and "
 		    "the mail accepted");
+}
+
+/* execute - what the daemon would look up at this stage, done offline:
+ * the plan shown, the facts it needs set */
+static void
+execute(const struct ctl *ctl, const struct explain_args *a,
+    struct session_view *v, enum stage stage, unsigned needs)
+{
+	char text[NEEDS_TEXT_MAX];
+	struct facts *f = &v->f;
+
+	printf("  %-12s %s\n", "needs", policy_needs_format(needs, text,
+	    sizeof(text)));
+	if ((needs & (NEED_QUARANTINE_IP | NEED_QUARANTINE_LOGIN)) != 0) {
+		if (a->quarantined != NULL) {
+			f->quarantined = FACT_YES;
+			snprintf(v->quarantine_why, sizeof(v->quarantine_why),
+			    "given with --quarantined");
+		} else
+			read_quarantine(ctl, v, needs);
+		show_fact("quarantined", f->quarantined == FACT_YES ? "yes" :
+		    f->quarantined == FACT_NO ? "no" : "unknown",
+		    v->quarantine_why);
+	}
+	if ((needs & (NEED_DNSBL | NEED_PTR)) != 0) {
+		f->dynamic = a->dynamic != NULL ? FACT_YES : FACT_NO;
+		f->dynamic_why = a->dynamic != NULL ? "given with --dynamic" :
+		    NULL;
+		show_fact("dynamic", a->dynamic != NULL ? "yes" : "no",
+		    a->dynamic != NULL ? "given with --dynamic" :
+		    "no DNS: --dynamic to say yes");
+	} else if (stage == STAGE_MAIL && a->dynamic != NULL)
+		show_fact("dynamic", "not used", "the plan does not look the "
+		    "client up in DNS, so --dynamic changes nothing");
+	if ((needs & NEED_SPF) != 0) {
+		f->spf_checked = a->spf != NULL;
+		f->spf_why = a->spf != NULL ? "given with --spf" : NULL;
+		show_fact("spf", a->spf != NULL ? spf_result_name(f->spf) : NULL,
+		    a->spf != NULL ? "given with --spf" :
+		    "not checked: --spf RESULT to give one");
+	} else if (stage == STAGE_MAIL && a->spf != NULL)
+		show_fact("spf", "not used", "the plan checks no SPF here, so "
+		    "--spf changes nothing");
+	if ((needs & (NEED_RATE_MESSAGES | NEED_RATE_RECIPIENTS)) != 0)
+		show_fact("counters", "not counted", "offline: outbound.rate "
+		    "never applies");
 }
 
 /* decided_at - is a rule decided at this stage? (policy.h: the connect
@@ -320,32 +343,36 @@ find_report(const struct decision *d, enum rule_id id)
 
 /* show_stage - every rule of the role at one stage; 1 if it refused */
 static int
-show_stage(const struct ctl *ctl, const struct facts *f, enum stage stage,
-    const char *ip_key)
+show_stage(const struct ctl *ctl, const struct explain_args *a,
+    struct session_view *v, enum stage stage)
 {
+	const struct facts *f = &v->f;
+	const char *ip_key = v->env.ip_known ? v->env.ip_key : NULL;
 	struct conf survey_conf = *ctl->conf;
 	int shown[RULE_COUNT] = {0};
 	struct decision real, survey;
-	const struct verdict *v;
+	const struct verdict *rv;
 	char note[64];
 	size_t i;
 	int id;
 
-	policy_decide(ctl->conf, f, stage, ctl->now, &real);
+	printf("\nstage %s\n", stage_name(stage));
+	execute(ctl, a, v, stage, policy_needs(ctl->conf, f, stage));
+	policy_decide(ctl->conf, f, stage, &real);
 	/* a shallow copy: policy_decide() only reads the configuration */
 	survey_conf.mode_report = 1;
-	policy_decide(&survey_conf, f, stage, ctl->now, &survey);
+	policy_decide(&survey_conf, f, stage, &survey);
 
-	printf("\nstage %s\n  %-*s %-*s %s\n", stage_name(stage), COL_RULE,
-	    "rule", COL_OUTCOME, "outcome", "reply");
+	printf("  %-*s %-*s %s\n", COL_RULE, "rule", COL_OUTCOME, "outcome",
+	    "reply");
 	for (i = 0; i < survey.n_reports; i++) {
 		id = survey.reports[i].rule;
 		shown[id] = 1;
 		if (real.final.rule == (enum rule_id)id)
 			show_row(rule_name(id), action_name(real.final.action),
 			    &real.final, NULL);
-		else if ((v = find_report(&real, (enum rule_id)id)) != NULL)
-			show_row(rule_name(id), "report", v, NULL);
+		else if ((rv = find_report(&real, (enum rule_id)id)) != NULL)
+			show_row(rule_name(id), "report", rv, NULL);
 		else
 			show_row(rule_name(id), "not reached",
 			    &survey.reports[i], NULL);
@@ -386,6 +413,21 @@ show_stage(const struct ctl *ctl, const struct facts *f, enum stage stage,
 	return 1;
 }
 
+/* refresh_facts - the envelope's facts, keeping what was looked up */
+static void
+refresh_facts(struct session_view *v)
+{
+	struct facts looked = v->f;
+
+	envelope_facts(&v->env, &v->f);
+	v->f.quarantined = looked.quarantined;
+	v->f.dynamic = looked.dynamic;
+	v->f.dynamic_why = looked.dynamic_why;
+	v->f.spf_checked = looked.spf_checked;
+	v->f.spf = looked.spf;
+	v->f.spf_why = looked.spf_why;
+}
+
 /* ctl_explain - explain [options]: the rule chain of a hypothetical session */
 int
 ctl_explain(const struct ctl *ctl, int argc, char **argv)
@@ -405,12 +447,10 @@ ctl_explain(const struct ctl *ctl, int argc, char **argv)
 		if (stages[i] == STAGE_RCPT && a.rcpt == NULL)
 			continue;
 		/* the recipient is known from RCPT on, as in a session */
-		if (stages[i] == STAGE_RCPT) {
-			v.f.rcpt = v.rcpt_ok ? &v.rcpt : NULL;
-			v.f.rcpt_unparsed = !v.rcpt_ok;
-		}
-		if (show_stage(ctl, &v.f, stages[i], v.f.ip_known ?
-		    v.ip_key : NULL))
+		if (stages[i] == STAGE_RCPT)
+			envelope_rcpt(&v.env, a.rcpt);
+		refresh_facts(&v);
+		if (show_stage(ctl, &a, &v, stages[i]))
 			return CTL_NO;
 	}
 	printf("\noutcome: accept\n");

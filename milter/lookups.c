@@ -6,17 +6,11 @@
  * SYNOPSIS
  *	#include "lookups.h"
  * DESCRIPTION
- *	Everything here may block on the network, each lookup within its
- *	own deadline (DNSTimeout; RedisTimeout for the store), so that a
- *	session never waits longer than the MTA's milter timeout.
- *
- *	The store knows a client by ip_store_key(): an IPv4 address as
- *	itself, an IPv6 one by the network of its IPv6Prefix (a /64 by
- *	default), so that a bot rotating through the addresses of its
- *	prefix meets the same quarantine and the same rate counters. The
- *	quarantine, the IP rate counters and the seen note all use that
- *	key; the log lines keep the client's own address in ip=, and the
- *	quarantine line names the key.
+ *	Executes the store part of the decision plan and the effects of a
+ *	verdict (lookups.h); the DNS part is in lookups_dns.c. Every store
+ *	call is bounded by RedisTimeout (or is local, for the embedded
+ *	store), so that a session never waits longer than the MTA's milter
+ *	timeout.
  *
  *	A quarantine's evidence holds client text (HELO, MAIL FROM): each
  *	value escaped as the decision line escapes it, so that a HELO with
@@ -59,74 +53,72 @@ store_outage(int failed, const char *why)
 		    store_name(runtime_store()));
 }
 
-/* ip_key - the client's key in the store, in buf; NULL when unknown */
-static const char *
-ip_key(const struct session *s, char *buf, size_t len)
+/* store_request - the store part of the plan as one round trip */
+static void
+store_request(struct session *s, const struct facts *f, enum stage stage,
+    unsigned needs, struct store_check *q, struct store_counter *counters)
 {
-	if (!s->ip_known)
-		return NULL;
-	if (ip_store_key(&s->ip, s->conf->ipv6_prefix, buf, len) < 0)
-		return s->ip_text;	/* not with a checked IPv6Prefix */
-	return buf;
-}
-
-/* add_counters - the RateLimit lines of one kind of count, as counters
- * (an IP's counted under ipkey, the buffer living as long as v) */
-static size_t
-add_counters(struct session *s, enum rate_what what, struct store_counter *v,
-    char *ipkey, size_t keylen)
-{
-	const struct conf *c = s->conf;
+	const struct envelope *e = &s->env;
 	size_t i, n = 0;
 
-	for (i = 0; i < c->n_rate_limits; i++) {
-		const struct rate_limit *rl = &c->rate_limits[i];
-		const char *who;
-
-		if (rl->what != what)
-			continue;
-		if (rl->scope == RATE_SCOPE_LOGIN)
-			who = s->auth[0] != '\0' ? s->auth : NULL;
-		else
-			who = s->ip_known && !netset_contains(c->trusted_networks,
-			    &s->ip) ? s->ip_text : NULL;
-		if (who == NULL)
-			continue;
-		memset(&v[n], 0, sizeof(v[n]));
-		v[n].kind = rl->scope == RATE_SCOPE_IP ? STORE_IP : STORE_LOGIN;
-		v[n].key = rl->scope == RATE_SCOPE_IP ?
-		    ip_key(s, ipkey, keylen) : who;
-		v[n].what = what == RATE_MESSAGES ? "messages" : "recipients";
-		v[n].window_ms = rl->window_ms;
-		v[n].add = 1;
-		s->rates[n].limit = rl;
-		s->rates[n].who = who;
-		n++;
+	memset(q, 0, sizeof(*q));
+	if ((needs & NEED_QUARANTINE_IP) != 0)
+		q->ip = e->ip_key;
+	if ((needs & NEED_QUARANTINE_LOGIN) != 0)
+		q->login = e->auth;
+	if ((needs & NEED_SEEN_LOGIN) != 0) {
+		q->ip = e->ip_key;
+		q->seen_login = e->auth;
+		q->seen_ttl = (time_t)(s->conf->last_login_ttl_ms / 1000);
 	}
-	return n;
+	if ((needs & (NEED_RATE_MESSAGES | NEED_RATE_RECIPIENTS)) != 0)
+		n = policy_rate_counters(s->conf, f, stage, e->ip_text, s->rates,
+		    CONF_RATE_LIMITS_MAX);
+	for (i = 0; i < n; i++) {
+		const struct rate_limit *rl = s->rates[i].limit;
+
+		memset(&counters[i], 0, sizeof(counters[i]));
+		counters[i].kind = rl->scope == RATE_SCOPE_IP ? STORE_IP :
+		    STORE_LOGIN;
+		counters[i].key = rl->scope == RATE_SCOPE_IP ? e->ip_key :
+		    s->rates[i].who;
+		counters[i].what = rl->what == RATE_MESSAGES ? "messages" :
+		    "recipients";
+		counters[i].window_ms = rl->window_ms;
+		counters[i].add = 1;
+	}
+	q->counters = n > 0 ? counters : NULL;
+	q->n_counters = n;
 }
 
-/* ask_store - one round trip: quarantines to read, counters to add */
+/* ask_store - one round trip: quarantines to read, counters to add, the
+ * login to note; the answers become facts */
 static void
-ask_store(struct session *s, struct store_check *q, time_t now)
+ask_store(struct session *s, unsigned needs, struct store_check *q,
+    time_t now)
 {
 	struct store *st = runtime_store();
+	int quarantine = (needs & (NEED_QUARANTINE_IP |
+	    NEED_QUARANTINE_LOGIN)) != 0;
 	size_t i;
 
 	s->n_rates = 0;
 	s->rates_unknown = 0;
 	if (q->ip == NULL && q->login == NULL && q->n_counters == 0)
 		return;
+	if (quarantine)
+		s->quarantine_done = 1;
 	if (store_check(st, q, now) < 0) {
 		store_outage(1, store_error(st));
-		if (q->ip != NULL || q->login != NULL)
+		if (quarantine)
 			s->quarantined = FACT_UNKNOWN;
 		s->rates_unknown = q->n_counters > 0;
 		return;
 	}
 	store_outage(0, NULL);
-	if (q->ip != NULL || q->login != NULL)
-		s->quarantined = q->ip_quarantined_r || q->login_quarantined_r ?
+	if (quarantine)
+		s->quarantined = ((needs & NEED_QUARANTINE_IP) != 0 &&
+		    q->ip_quarantined_r) || q->login_quarantined_r ?
 		    FACT_YES : FACT_NO;
 	for (i = 0; i < q->n_counters; i++) {
 		s->rates[i].count = q->counters[i].count_r;
@@ -135,94 +127,49 @@ ask_store(struct session *s, struct store_check *q, time_t now)
 	s->n_rates = q->n_counters;
 }
 
-/* lookup_store - quarantine of the client IP (and login), messages counted */
-static void
-lookup_store(struct session *s, time_t now)
+/* lookups_plan - the needs of a stage, as the policy engine plans them */
+unsigned
+lookups_plan(struct session *s, enum stage stage)
 {
-	struct store_counter counters[CONF_RATE_LIMITS_MAX];
-	struct store_check q;
-	char key[IP_KEY_MAX];
-	enum rule_id rule = s->role == ROLE_INBOUND ?
-	    RULE_INBOUND_QUARANTINED : RULE_OUTBOUND_QUARANTINED;
+	char text[NEEDS_TEXT_MAX];
+	struct facts f;
+	unsigned needs;
 
-	memset(&q, 0, sizeof(q));
-	s->quarantined = FACT_NO;
-	if (s->conf->actions[rule] != ACTION_OFF && s->ip_known) {
-		q.ip = ip_key(s, key, sizeof(key));
-		if (s->role == ROLE_OUTBOUND && s->auth[0] != '\0')
-			q.login = s->auth;
-	}
-	/* who logs in from where: an alert for the address reaches them */
-	if (s->role == ROLE_OUTBOUND && s->auth[0] != '\0' && s->ip_known) {
-		q.ip = ip_key(s, key, sizeof(key));
-		q.seen_login = s->auth;
-		q.seen_ttl = (time_t)(s->conf->last_login_ttl_ms / 1000);
-	}
-	if (s->role == ROLE_OUTBOUND &&
-	    s->conf->actions[RULE_OUTBOUND_RATE] != ACTION_OFF) {
-		q.counters = counters;
-		q.n_counters = add_counters(s, RATE_MESSAGES, counters, key,
-		    sizeof(key));
-	}
-	ask_store(s, &q, now);
-}
-
-/* lookups_rcpt - one more recipient, counted */
-void
-lookups_rcpt(struct session *s, time_t now)
-{
-	struct store_counter counters[CONF_RATE_LIMITS_MAX];
-	struct store_check q;
-	char key[IP_KEY_MAX];
-
-	memset(&q, 0, sizeof(q));
-	if (s->role == ROLE_OUTBOUND &&
-	    s->conf->actions[RULE_OUTBOUND_RATE] != ACTION_OFF) {
-		q.counters = counters;
-		q.n_counters = add_counters(s, RATE_RECIPIENTS, counters, key,
-		    sizeof(key));
-	}
-	ask_store(s, &q, now);
-}
-
-/* legacy_needs - the DNS lookups of MAIL (to be replaced by the plan) */
-static unsigned
-legacy_needs(const struct session *s)
-{
-	const struct conf *c = s->conf;
-	unsigned needs = 0;
-
-	if (s->role == ROLE_INBOUND && s->ip_known &&
-	    c->actions[RULE_INBOUND_DYNAMIC_IP] != ACTION_OFF &&
-	    !netset_contains(c->trusted_networks, &s->ip) &&
-	    !netset_contains(c->customer_servers, &s->ip) &&
-	    !netset_contains(c->customer_networks, &s->ip)) {
-		if ((c->dynamic_checks & DYNAMIC_DNSBL) != 0)
-			needs |= NEED_DNSBL;
-		if ((c->dynamic_checks & (DYNAMIC_GENERIC | DYNAMIC_NO_PTR |
-		    DYNAMIC_UNCONFIRMED)) != 0)
-			needs |= NEED_PTR;
-	}
-	if (s->role == ROLE_INBOUND && c->spf && s->ip_known &&
-	    !netset_contains(c->trusted_networks, &s->ip) && s->from_ok &&
-	    (s->from.null || s->from.domain[0] != '\0'))
-		needs |= NEED_SPF;
+	session_facts(s, &f);
+	needs = policy_needs(s->conf, &f, stage);
+	log_debug("session=%s plan stage=%s needs=%s", s->id,
+	    stage_name(stage), policy_needs_format(needs, text, sizeof(text)));
 	return needs;
 }
 
-/* lookups_mail - every fact a MAIL FROM decision needs */
+/* lookups_stage - execute the plan of a stage: one store round trip,
+ * then the DNS lookups */
 void
-lookups_mail(struct session *s, time_t now)
+lookups_stage(struct session *s, enum stage stage, time_t now)
 {
-	lookup_store(s, now);
-	lookups_dns(s, legacy_needs(s));
+	struct store_counter counters[CONF_RATE_LIMITS_MAX];
+	struct store_check q;
+	struct facts f;
+	unsigned needs = lookups_plan(s, stage);
+
+	/* a fact already known is not looked up again: the quarantine once
+	 * per transaction, the client's DNS once per session */
+	if (s->quarantine_done)
+		needs &= ~(unsigned)(NEED_QUARANTINE_IP | NEED_QUARANTINE_LOGIN);
+	if (s->dynamic_done)
+		needs &= ~(unsigned)(NEED_DNSBL | NEED_PTR | NEED_PTR_FORWARD);
+	session_facts(s, &f);
+	store_request(s, &f, stage, needs, &q, counters);
+	ask_store(s, needs, &q, now);
+	if ((needs & (NEED_DNS_MASK | NEED_SPF)) != 0)
+		lookups_dns(s, needs & (NEED_DNS_MASK | NEED_SPF));
 }
 
 /* evidence_field - client text escaped as in the log, at most max octets */
 static const char *
 evidence_field(const char *raw, size_t max, char *buf, size_t len)
 {
-	char esc[4 * sizeof(((struct session *)0)->from_text) + 1];
+	char esc[4 * sizeof(((struct envelope *)0)->from_text) + 1];
 	size_t n, k;
 
 	declog_escape(raw, 0, esc, sizeof(esc));
@@ -256,9 +203,9 @@ put_quarantine(struct session *s, enum store_kind kind, const char *key,
 	snprintf(q.reason, sizeof(q.reason), "%s", why);
 	snprintf(q.evidence, sizeof(q.evidence),
 	    "session=%.23s ip=%.45s port=%u helo=%s from=%s", s->id,
-	    s->ip_known ? s->ip_text : "-", s->daemon_port,
-	    evidence_field(s->helo, EVIDENCE_HELO, helo, sizeof(helo)),
-	    evidence_field(s->from_text, EVIDENCE_FROM, from, sizeof(from)));
+	    s->env.ip_known ? s->env.ip_text : "-", s->env.daemon_port,
+	    evidence_field(s->env.helo, EVIDENCE_HELO, helo, sizeof(helo)),
+	    evidence_field(s->env.from_text, EVIDENCE_FROM, from, sizeof(from)));
 	snprintf(q.node, sizeof(q.node), "%s", runtime_node());
 	q.expires = now + (time_t)(s->conf->quarantine_ttl_ms / 1000);
 	if (store_quarantine_put(st, kind, key, &q, &esc, now, &got) < 0) {
@@ -284,7 +231,7 @@ strike_login(struct session *s, const struct verdict *v, time_t now)
 
 	memset(&strike, 0, sizeof(strike));
 	strike.kind = STORE_LOGIN;
-	strike.key = s->auth;
+	strike.key = s->env.auth;
 	strike.what = "strikes";
 	strike.window_ms = s->conf->login_strikes_window_ms;
 	strike.add = 1;
@@ -297,25 +244,23 @@ strike_login(struct session *s, const struct verdict *v, time_t now)
 	}
 	store_outage(0, NULL);
 	log_info("session=%s login=%s strike %lu of %lu (%s)", s->id,
-	    declog_escape(s->auth, 0, shown, sizeof(shown)), strike.count_r,
+	    declog_escape(s->env.auth, 0, shown, sizeof(shown)), strike.count_r,
 	    s->conf->login_strikes, rule_name(v->rule));
 	if (!policy_login_quarantine(s->conf, strike.count_r))
 		return;
 	snprintf(why, sizeof(why), "%lu refusals within %lus, the last by %s",
 	    strike.count_r, s->conf->login_strikes_window_ms / 1000,
 	    rule_name(v->rule));
-	put_quarantine(s, STORE_LOGIN, s->auth, v, why, now);
+	put_quarantine(s, STORE_LOGIN, s->env.auth, v, why, now);
 }
 
-/* lookups_quarantine - what an enforced refusal records in the store */
+/* lookups_effects - execute the effects of an enforced verdict */
 void
-lookups_quarantine(struct session *s, const struct verdict *v, time_t now)
+lookups_effects(struct session *s, const struct verdict *v, time_t now)
 {
-	char key[IP_KEY_MAX];
-
-	if (v->quarantine_ip && s->ip_known)
-		put_quarantine(s, STORE_IP, ip_key(s, key, sizeof(key)), v,
-		    rule_name(v->rule), now);
-	if (v->strike_login && s->auth[0] != '\0')
+	if (v->quarantine_ip)
+		put_quarantine(s, STORE_IP, s->env.ip_key, v, rule_name(v->rule),
+		    now);
+	if (v->strike_login)
 		strike_login(s, v, now);
 }

@@ -37,7 +37,7 @@ dynamic_dnsbl(struct session *s)
 	int rc, unknown = 0;
 
 	for (i = 0; i < c->n_dnsbls; i++) {
-		rc = dns_dnsbl(&s->ip, c->dnsbls[i].zone,
+		rc = dns_dnsbl(&s->env.ip, c->dnsbls[i].zone,
 		    (unsigned)c->dns_timeout_ms, answers, 8, &n);
 		if (rc < 0) {
 			log_info("session=%s DNSBL %s: temporary failure; not used",
@@ -66,28 +66,28 @@ dynamic_rdns(struct session *s)
 	char name[256];
 	int confirmed, rc;
 
-	rc = dns_ptr_confirmed(&s->ip, (unsigned)s->conf->dns_timeout_ms,
+	rc = dns_ptr_confirmed(&s->env.ip, (unsigned)s->conf->dns_timeout_ms,
 	    name, sizeof(name), &confirmed);
 	if (rc < 0) {
 		log_info("session=%s reverse DNS of %s: temporary failure; not used",
-		    s->id, s->ip_text);
+		    s->id, s->env.ip_text);
 		return FACT_UNKNOWN;
 	}
 	if (rc == 0) {
 		if ((checks & DYNAMIC_NO_PTR) == 0)
 			return FACT_NO;
 		snprintf(s->dynamic_why, sizeof(s->dynamic_why),
-		    "%s has no reverse DNS name", s->ip_text);
+		    "%s has no reverse DNS name", s->env.ip_text);
 		return FACT_YES;
 	}
 	if (!confirmed && (checks & DYNAMIC_UNCONFIRMED) != 0) {
 		snprintf(s->dynamic_why, sizeof(s->dynamic_why),
 		    "reverse name %.160s does not resolve back to %.46s", name,
-		    s->ip_text);
+		    s->env.ip_text);
 		return FACT_YES;
 	}
 	if ((checks & DYNAMIC_GENERIC) != 0 &&
-	    rdns_is_generic(name, &s->ip, &why) == 1) {
+	    rdns_is_generic(name, &s->env.ip, &why) == 1) {
 		snprintf(s->dynamic_why, sizeof(s->dynamic_why),
 		    "generic reverse name %.160s: %.60s", name, why);
 		return FACT_YES;
@@ -123,9 +123,9 @@ lookup_spf(struct session *s)
 	const char *arg = NULL;
 
 	/* the plan asks for SPF only with a sender to check, or <> */
-	if (!s->from.null && addr_format(&s->from, sender, sizeof(sender)) == 0)
+	if (!s->env.from.null && addr_format(&s->env.from, sender, sizeof(sender)) == 0)
 		arg = sender;
-	s->spf = spf_check(runtime_spf(), &s->ip, s->helo[0] ? s->helo : NULL,
+	s->spf = spf_check(runtime_spf(), &s->env.ip, s->env.helo[0] ? s->env.helo : NULL,
 	    arg, s->spf_why, sizeof(s->spf_why));
 	s->spf_checked = 1;
 	log_debug("session=%s spf=%s %s", s->id, spf_result_name(s->spf),

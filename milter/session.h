@@ -12,15 +12,16 @@
  *	recipients, the addresses of From: and Sender:) is cleared at every
  *	MAIL FROM and on abort (RSET).
  *
+ *	What the MTA says about the envelope is kept by the facts builder
+ *	(envelope.h), the one isolationctl explain uses too; the session
+ *	adds what the lookups found and the From: and Sender: addresses.
+ *
  *	Memory per session is bounded: every MTA string is copied into a
  *	fixed buffer; only the current recipient is kept (RateLimit counts
  *	recipients in the store); From: and Sender: count against
  *	SESSION_HDR_ADDRS_MAX addresses and SESSION_HDR_TEXT_MAX octets per
- *	message. What cannot be kept whole is never used cut short: a value
- *	for the log is cut (the log line says so), a HELO too long for its
- *	buffer names no host, an MTA setting too long is not used, and a
- *	login or headers over a limit make the transaction a tempfail
- *	(session->limit says why).
+ *	message. A login or headers over a limit make the transaction a
+ *	tempfail (session->limit says why).
  */
 #ifndef ISO_SESSION_H
 #define ISO_SESSION_H
@@ -29,20 +30,9 @@
 
 #include "addr.h"
 #include "confref.h"
+#include "envelope.h"
 #include "policy.h"
 
-/* What the MTA says at connect. */
-struct session_origin {
-	const struct sockaddr *hostaddr;
-	const char *daemon_name;	/* {daemon_name} */
-	const char *daemon_port;	/* {daemon_port} */
-	const char *daemon_addr;	/* {daemon_addr} */
-	const char *mta_version;	/* v */
-	const char *our_hostname;	/* j */
-};
-
-#define SESSION_TEXT_MAX	512	/* HELO, MAIL FROM, RCPT TO kept for the log */
-#define SESSION_LOGIN_MAX	255	/* octets of a login, decoded */
 #define SESSION_HDR_ADDRS_MAX	100	/* From: and Sender: addresses per message */
 #define SESSION_HDR_TEXT_MAX	(64 * 1024) /* octets of From: and Sender: per message */
 
@@ -50,18 +40,8 @@ struct session {
 	struct confref *ref;
 	const struct conf *conf;	/* ref->conf */
 	char	id[24];
-	enum role role;
-	int	ip_known;
-	struct ipaddr ip;
-	char	ip_text[64];
-	unsigned daemon_port;
-	char	daemon_name[64];
-	int	sendmail;		/* {auth_authen} is xtext */
-	char	our_hostname[256];
-	int	daemon_addr_known;
-	struct ipaddr daemon_addr;
-	char	helo[SESSION_TEXT_MAX];
-	int	helo_cut;		/* did not fit: names no host */
+	struct envelope env;		/* what the MTA said: client, HELO,
+					   sender, login, recipient */
 
 	/* DNS facts about the client, looked up once per session */
 	int	dynamic_done;
@@ -69,15 +49,9 @@ struct session {
 	char	dynamic_why[256];
 
 	/* the transaction */
-	char	auth[SESSION_LOGIN_MAX + 1]; /* "" when not authenticated */
 	char	queue[64];		/* the MTA's queue id, "" until known */
-	char	from_text[SESSION_TEXT_MAX]; /* as given, for the log */
-	int	from_ok;
-	struct addr from;
-	char	rcpt_text[SESSION_TEXT_MAX];
-	int	rcpt_ok;
-	struct addr rcpt;
-	int	quarantined;		/* FACT_*, read at every MAIL */
+	int	quarantine_done;	/* read in this transaction */
+	int	quarantined;		/* FACT_* */
 	struct rate_fact rates[CONF_RATE_LIMITS_MAX]; /* counted this stage */
 	size_t	n_rates;
 	int	rates_unknown;
@@ -92,7 +66,8 @@ struct session {
 	int	internal_error;		/* tempfail at end of message */
 };
 
-struct session *session_new(const struct session_origin *origin);
+struct session *session_new(const struct sockaddr *hostaddr,
+	    const struct envelope_origin *origin);
 void	session_free(struct session *s);
 void	session_set_helo(struct session *s, const char *helo);
 int	session_begin_transaction(struct session *s, const char *from,

@@ -210,7 +210,7 @@ decide_mail(const struct conf *c, const char *login, const char *raw,
 		f.mail_from = &from;
 	else
 		f.mail_from_unparsed = 1;
-	policy_decide(c, &f, STAGE_MAIL, 0, d);
+	policy_decide(c, &f, STAGE_MAIL, d);
 }
 
 START_TEST(test_sender)
@@ -336,7 +336,7 @@ START_TEST(test_header)
 	f.hdr_senders = hs;
 	f.n_hdr_senders = n;
 	f.hdr_unparsed = bad;
-	policy_decide(conf, &f, STAGE_EOM, 0, &d);
+	policy_decide(conf, &f, STAGE_EOM, &d);
 	if (headers[_i].want == OWNED) {
 		ck_assert_msg(d.final.action == ACTION_ACCEPT,
 		    "case %d refused: %s", _i, d.final.text);

@@ -199,7 +199,7 @@ START_TEST(test_decide)
 	f.daemon_port = cases[_i].port;
 	f.auth_login = cases[_i].auth;
 	memset(&d, 0x5a, sizeof(d));
-	policy_decide(c, &f, cases[_i].stage, 1700000000, &d);
+	policy_decide(c, &f, cases[_i].stage, &d);
 	ck_assert_msg(d.final.rule == cases[_i].want_rule, "%s: rule %s",
 	    cases[_i].name, rule_name(d.final.rule));
 	ck_assert_msg(d.final.action == cases[_i].want_action, "%s: action %s",
@@ -425,7 +425,7 @@ START_TEST(test_inbound)
 	f.spf_checked = inbound[_i].spf_checked;
 	f.spf = inbound[_i].spf;
 	f.spf_why = "test";
-	policy_decide(c, &f, inbound[_i].stage, 1700000000, &d);
+	policy_decide(c, &f, inbound[_i].stage, &d);
 	ck_assert_msg(d.final.rule == inbound[_i].want_rule, "%s: rule %s",
 	    inbound[_i].name, rule_name(d.final.rule));
 	ck_assert_msg(d.final.action == inbound[_i].want_action,
@@ -513,7 +513,7 @@ START_TEST(test_rate)
 	f.rates = &r;
 	f.n_rates = rates[_i].unknown ? 0 : 1;
 	f.rates_unknown = rates[_i].unknown;
-	policy_decide(c, &f, rates[_i].stage, 1700000000, &d);
+	policy_decide(c, &f, rates[_i].stage, &d);
 	ck_assert_msg(d.final.rule == rates[_i].want_rule, "%s: rule %s",
 	    rates[_i].name, rule_name(d.final.rule));
 	if (rates[_i].want_rule != RULE_NONE) {
@@ -548,22 +548,22 @@ START_TEST(test_strikes)
 	f.auth_login = "alice@example.net";
 	ck_assert_int_eq(addr_parse("<bob@example.net>", &from, NULL), 0);
 	f.mail_from = &from;
-	policy_decide(c, &f, STAGE_MAIL, 0, &d);
+	policy_decide(c, &f, STAGE_MAIL, &d);
 	ck_assert_int_eq(d.final.rule, RULE_OUTBOUND_SENDER_MISMATCH);
 	ck_assert_int_eq(d.final.strike_login, 1);
-	policy_decide(off, &f, STAGE_MAIL, 0, &d);
+	policy_decide(off, &f, STAGE_MAIL, &d);
 	ck_assert_int_eq(d.final.strike_login, 0);
 
 	ck_assert_int_eq(addr_parse("<alice@example.net>", &from, NULL), 0);
 	f.rates = &r;
 	f.n_rates = 1;
-	policy_decide(c, &f, STAGE_MAIL, 0, &d);
+	policy_decide(c, &f, STAGE_MAIL, &d);
 	ck_assert_int_eq(d.final.rule, RULE_OUTBOUND_RATE);
 	ck_assert_int_eq(d.final.strike_login, 1);
 
 	f.n_rates = 0;
 	f.auth_login = NULL;		/* auth_required: no login to strike */
-	policy_decide(c, &f, STAGE_MAIL, 0, &d);
+	policy_decide(c, &f, STAGE_MAIL, &d);
 	ck_assert_int_eq(d.final.rule, RULE_OUTBOUND_AUTH_REQUIRED);
 	ck_assert_int_eq(d.final.strike_login, 0);
 	conf_free(c);
