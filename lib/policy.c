@@ -471,6 +471,17 @@ check_sender_mismatch(const struct conf *c, const struct facts *f,
 	return 1;
 }
 
+/* needs_header_senders - the From: and Sender: addresses of a message
+ * sent with a login */
+static unsigned
+needs_header_senders(const struct conf *c, const struct facts *f,
+    enum stage stage)
+{
+	(void)c;
+	(void)stage;
+	return authenticated(f) ? NEED_HEADER_SENDERS : 0;
+}
+
 /* check_header_from_mismatch - a From: or Sender: the login does not own */
 static int
 check_header_from_mismatch(const struct conf *c, const struct facts *f,
@@ -615,7 +626,8 @@ static const struct {
 	{RULE_OUTBOUND_OUTSIDER_PORT25, check_outsider_port25, NULL},
 	{RULE_OUTBOUND_AUTH_REQUIRED, check_auth_required, NULL},
 	{RULE_OUTBOUND_SENDER_MISMATCH, check_sender_mismatch, NULL},
-	{RULE_OUTBOUND_HEADER_FROM_MISMATCH, check_header_from_mismatch, NULL},
+	{RULE_OUTBOUND_HEADER_FROM_MISMATCH, check_header_from_mismatch,
+	    needs_header_senders},
 	{RULE_OUTBOUND_RATE, check_rate, needs_rate},
 };
 
@@ -681,6 +693,13 @@ stage_matches(unsigned rule_stages, enum stage stage)
 		return (rule_stages & (STAGE_BIT(STAGE_CONNECT) |
 		    STAGE_BIT(STAGE_HELO) | STAGE_BIT(STAGE_MAIL))) != 0;
 	return (rule_stages & STAGE_BIT(stage)) != 0;
+}
+
+/* policy_decided_at - is a rule decided at this stage? */
+int
+policy_decided_at(enum rule_id id, enum stage stage)
+{
+	return id < RULE_COUNT && stage_matches(rule_get(id)->stages, stage);
 }
 
 /* in_stage - is rule i of rule_order decided for this role and stage,
@@ -807,6 +826,7 @@ policy_needs_format(unsigned needs, char *buf, size_t len)
 		{NEED_PTR, "ptr"},
 		{NEED_PTR_FORWARD, "ptr_forward"},
 		{NEED_SPF, "spf"},
+		{NEED_HEADER_SENDERS, "header_senders"},
 	};
 	size_t i, used = 0;
 

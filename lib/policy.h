@@ -19,6 +19,7 @@
  *	    size_t len);
  *	int policy_login_quarantine(const struct conf *conf,
  *	    unsigned long strikes);
+ *	int policy_decided_at(enum rule_id id, enum stage stage);
  * DESCRIPTION
  *	Pure functions: no libmilter, no Redis, no DNS, no clock (the store
  *	applies the windows of counters and quarantines), no
@@ -39,7 +40,9 @@
  *	effects of an enforced one (verdict.quarantine_ip,
  *	verdict.strike_login); policy_login_quarantine() says when the
  *	strikes counted quarantine the login. The milter logs each verdict,
- *	executes the effects and applies the final one.
+ *	executes the effects and applies the final one. policy_decided_at()
+ *	says whether a rule is decided at a stage (the connect and HELO
+ *	rules at MAIL).
  *
  *	Rules whose facts are known at connect or HELO are decided again at
  *	every MAIL FROM, so that each transaction (also after RSET) is
@@ -85,6 +88,7 @@
 #define NEED_PTR		0x0040	/* DNS: the client's reverse name */
 #define NEED_PTR_FORWARD	0x0080	/* DNS: does that name resolve back? */
 #define NEED_SPF		0x0100	/* DNS: the sender's SPF */
+#define NEED_HEADER_SENDERS	0x0200	/* message: From: and Sender: addresses */
 #define NEED_STORE_MASK		0x001f
 #define NEED_DNS_MASK		0x00e0	/* the client's DNS facts (per session) */
 
@@ -159,6 +163,7 @@ void	policy_decide(const struct conf *conf, const struct facts *facts,
 	    enum stage stage, struct decision *decision_r);
 unsigned policy_needs(const struct conf *conf, const struct facts *facts,
 	    enum stage stage);
+int	policy_decided_at(enum rule_id id, enum stage stage);
 size_t	policy_rate_counters(const struct conf *conf,
 	    const struct facts *facts, enum stage stage, const char *ip_text,
 	    struct rate_fact *out, size_t max);
@@ -166,6 +171,6 @@ const char *policy_needs_format(unsigned needs, char *buf, size_t len);
 int	policy_login_quarantine(const struct conf *conf,
 	    unsigned long strikes);
 
-#define NEEDS_TEXT_MAX	128	/* policy_needs_format() of every bit */
+#define NEEDS_TEXT_MAX	160	/* policy_needs_format() of every bit */
 
 #endif

@@ -52,6 +52,7 @@
 #include "addr.h"
 #include "ctl.h"
 #include "envelope.h"
+#include "hdraddr.h"
 #include "policy.h"
 
 #define COL_RULE	30		/* "outbound.header_from_mismatch" + 1 */
@@ -70,6 +71,7 @@ struct explain_args {
 	const char *spf;
 	const char *quarantined;	/* flags: non-NULL when given */
 	const char *dynamic;
+	const char *header_from;
 };
 
 static const struct {
@@ -88,6 +90,7 @@ static const struct {
 	{"--spf", offsetof(struct explain_args, spf), 0},
 	{"--quarantined", offsetof(struct explain_args, quarantined), 1},
 	{"--dynamic", offsetof(struct explain_args, dynamic), 1},
+	{"--header-from", offsetof(struct explain_args, header_from), 0},
 };
 
 #define N_OPTS	(sizeof(explain_opts) / sizeof(explain_opts[0]))
@@ -97,6 +100,9 @@ struct session_view {
 	struct envelope env;		/* what the MTA would say */
 	struct facts f;
 	const char *rcpt;		/* --rcpt, set at RCPT */
+	struct header_sender hdr[HDRADDR_MAX]; /* --header-from */
+	size_t	n_hdr;
+	char	hdr_bad[160];
 	char	quarantine_why[320];
 };
 
@@ -212,6 +218,23 @@ build_facts(const struct ctl *ctl, const struct explain_args *a,
 		    "(pass, fail, softfail, neutral, none, temperror, "
 		    "permerror)");
 	v->rcpt = a->rcpt;
+	if (a->header_from != NULL) {
+		struct addr found[HDRADDR_MAX];
+		const char *bad = NULL;
+		size_t i;
+
+		/* as the daemon reads a From: header */
+		if (hdraddr_parse(a->header_from, found, HDRADDR_MAX, &v->n_hdr,
+		    &bad) < 0 || v->n_hdr == 0) {
+			snprintf(v->hdr_bad, sizeof(v->hdr_bad), "unreadable "
+			    "From: header (%s)", bad != NULL ? bad : "no mailbox");
+			v->n_hdr = 0;
+		}
+		for (i = 0; i < v->n_hdr; i++) {
+			v->hdr[i].field = "From";
+			v->hdr[i].addr = found[i];
+		}
+	}
 	return CTL_OK;
 }
 
@@ -299,18 +322,14 @@ execute(const struct ctl *ctl, const struct explain_args *a,
 	if ((needs & (NEED_RATE_MESSAGES | NEED_RATE_RECIPIENTS)) != 0)
 		show_fact("counters", "not counted", "offline: outbound.rate "
 		    "never applies");
-}
-
-/* decided_at - is a rule decided at this stage? (policy.h: the connect
- * and HELO rules are decided at MAIL) */
-static int
-decided_at(const struct rule_def *def, enum stage stage)
-{
-	unsigned mask = STAGE_BIT(stage);
-
-	if (stage == STAGE_MAIL)
-		mask |= STAGE_BIT(STAGE_CONNECT) | STAGE_BIT(STAGE_HELO);
-	return (def->stages & mask) != 0;
+	if ((needs & NEED_HEADER_SENDERS) != 0) {
+		f->hdr_senders = v->hdr;
+		f->n_hdr_senders = v->n_hdr;
+		f->hdr_unparsed = v->hdr_bad[0] ? v->hdr_bad : NULL;
+		show_fact("header from", a->header_from, a->header_from == NULL ?
+		    "no message: --header-from to give one" : v->hdr_bad[0] ?
+		    v->hdr_bad : NULL);
+	}
 }
 
 /* show_row - one rule: its id, what it did, and the reply */
@@ -380,7 +399,8 @@ show_stage(const struct ctl *ctl, const struct explain_args *a,
 	for (id = 0; id < RULE_COUNT; id++) {
 		const struct rule_def *def = rule_get((enum rule_id)id);
 
-		if (shown[id] || def->role != f->role || !decided_at(def, stage))
+		if (shown[id] || def->role != f->role ||
+		    !policy_decided_at((enum rule_id)id, stage))
 			continue;
 		snprintf(note, sizeof(note), "Action.%s off", def->id);
 		if (ctl->conf->actions[id] == ACTION_OFF)

@@ -583,7 +583,7 @@ static const struct command commands[] = {
 	{"explain", ctl_explain, 0, "explain [--ip ADDR] [--port N] [--daemon NAME] "
 	    "[--helo NAME]\n[--auth LOGIN] [--from ADDR] [--rcpt ADDR] "
 	    "[--role inbound|outbound]\n[--quarantined] [--spf RESULT] "
-	    "[--dynamic]"},
+	    "[--dynamic] [--header-from VALUE]"},
 };
 
 #define N_COMMANDS	(sizeof(commands) / sizeof(commands[0]))

@@ -140,9 +140,15 @@ session_add_header(struct session *s, const char *name, const char *value)
 		field = "Sender";
 	else
 		return 0;
-	/* only an authenticated outbound sender's headers are checked */
-	if (s->env.role != ROLE_OUTBOUND || s->env.auth[0] == '\0' ||
-	    s->hdr_bad[0] != '\0' || s->limit[0] != '\0')
+	/* kept only when the plan of the end of message needs them */
+	if (s->hdr_wanted == 0) {
+		struct facts f;
+
+		session_facts(s, &f);
+		s->hdr_wanted = (policy_needs(s->conf, &f, STAGE_EOM) &
+		    NEED_HEADER_SENDERS) != 0 ? 1 : -1;
+	}
+	if (s->hdr_wanted < 0 || s->hdr_bad[0] != '\0' || s->limit[0] != '\0')
 		return 0;
 	len = strlen(value);
 	log_debug("session=%s %s: header of %zu octets", s->id, field, len);
@@ -185,6 +191,7 @@ session_end_transaction(struct session *s)
 	s->rates_unknown = 0;
 	s->spf_checked = 0;
 	s->spf_why[0] = '\0';
+	s->hdr_wanted = 0;
 	s->n_hdr = 0;
 	s->hdr_octets = 0;
 	s->hdr_bad[0] = '\0';

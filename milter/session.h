@@ -58,6 +58,7 @@ struct session {
 	int	spf_checked;
 	enum spf_result spf;
 	char	spf_why[256];
+	int	hdr_wanted;		/* the plan needs them: 1, no: -1, 0: ask */
 	struct header_sender *hdr;	/* From: and Sender: addresses */
 	size_t	n_hdr;
 	size_t	hdr_octets;		/* of From: and Sender: so far */

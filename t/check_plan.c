@@ -27,7 +27,6 @@ static const char base_conf[] =
     "CustomerServers 10.9.9.9\n"
     "TrustedNetworks 192.0.2.0/24\n"
     "DNSBL zen.test\n"
-    "SPF yes\n"
     "DaemonRoles MTA=inbound MSA=outbound\n"
     "RateLimit login messages 100/1h\n"
     "RateLimit ip recipients 500/1h\n";
@@ -82,8 +81,8 @@ static const struct {
 	{"customer, customer_direct report: SPF, never DNS",
 	"Action.inbound.customer_direct report\n", "MTA", "10.1.2.3", "25",
 	NULL, "<a@b.test>", NULL, SPF},
-	{"customer server: like an outsider", NULL, "MTA", "10.9.9.9", "25",
-	NULL, "<a@b.test>", NULL, DNS | SPF},
+	{"customer server: an outside server, never a bot: SPF, no DNS",
+	NULL, "MTA", "10.9.9.9", "25", NULL, "<a@b.test>", NULL, SPF},
 	{"on 587 of the MX: refused before any lookup", NULL, "MTA",
 	"198.51.100.7", "587", NULL, "<a@b.test>", NULL, 0},
 	{"on 587 of the MX, Mode report: everything", "Mode report\n",
@@ -257,9 +256,9 @@ START_TEST(test_needs_format)
 	ck_assert_str_eq(policy_needs_format(0, buf, sizeof(buf)), "none");
 	ck_assert_str_eq(policy_needs_format(NEED_SPF | NEED_QUARANTINE_IP,
 	    buf, sizeof(buf)), "quarantine_ip,spf");
-	ck_assert_str_eq(policy_needs_format(0x1ff, buf, sizeof(buf)),
+	ck_assert_str_eq(policy_needs_format(0x3ff, buf, sizeof(buf)),
 	    "quarantine_ip,quarantine_login,seen_login,rate_messages,"
-	    "rate_recipients,dnsbl,ptr,ptr_forward,spf");
+	    "rate_recipients,dnsbl,ptr,ptr_forward,spf,header_senders");
 	ck_assert_str_eq(policy_needs_format(NEED_DNSBL, buf, 4), "dns");
 }
 END_TEST
