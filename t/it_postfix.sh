@@ -100,6 +100,24 @@ h_expect "Mode report: Postfix's own restrictions still hold" \
 	"554 5.7.1" 'rule=outbound\.auth_required action=report would=reject ip=127\.0\.3\.11 ' \
 	-- pf-sub 127.0.3.11 --from alice@example.net --to friend@other.test
 
+# queue=: the milter's lines and Postfix's maillog name the same message.
+h_milter_start
+h_expect "queue=: the accept line carries the MTA's queue id" 250 \
+	'stage=eom rule=- action=accept ip=127\.0\.1\.18 .* queue=[0-9A-Za-z]+( |$)' \
+	-- pf-mx 127.0.1.18 --from someone@outside.test --to bob@example.net,carol@example.net
+QID=$(sed -nE 's/^250 2\.0\.0 Ok: queued as ([0-9A-Za-z]+).*/\1/p' <<<"$H_REPLY")
+LINE_QID=$(h_log_since | sed -nE 's/.*stage=eom rule=- action=accept ip=127\.0\.1\.18 .* queue=([0-9A-Za-z]+).*/\1/p')
+if [ -n "$QID" ] && [ "$QID" = "$LINE_QID" ] &&
+	grep -Eq ": $QID: client=.*\[127\.0\.1\.18\]" "$H_DIR/postfix/maillog"; then
+	h_ok "queue=$QID is the id of Postfix's reply and of its maillog line"
+else
+	h_not_ok "queue= is Postfix's queue id" "reply: $H_REPLY; milter's queue=$LINE_QID; maillog:
+$(grep -F "127.0.1.18" "$H_DIR/postfix/maillog" | tail -n 3 | sed 's/^/#     /')"
+fi
+h_expect "queue=: a refusal at a later RCPT carries it too" "550 5.7.1" \
+	'stage=rcpt rule=inbound\.relay action=reject ip=127\.0\.1\.19 .* queue=[0-9A-Za-z]+( |$)' \
+	-- pf-mx 127.0.1.19 --from someone@outside.test --to bob@example.net,friend@other.test
+
 # The milter down: Postfix tempfails (milter_default_action = tempfail).
 h_milter_stop
 h_expect "milter down: the MX tempfails, never accepts unchecked" 4 "" \
