@@ -6,22 +6,29 @@
  * SYNOPSIS
  *	#include "conf.h"
  * DESCRIPTION
- *	The key table below has one row per key: its name, the kind of
- *	value, the field it sets and its default. Defaults go through the
- *	same parsers as the file, so a default can never be a value the file
- *	would refuse. A key set twice is refused, except the list keys
- *	(several lines add up) and the one-per-line keys RateLimit and DNSBL;
- *	the first line of a list key replaces its default.
+ *	The key table below has one row per key: its name, its kind of
+ *	value, the field it sets, its default and bounds. A kind (struct
+ *	kind, conf_value.h) is one row of function pointers: how a value is
+ *	parsed, or a list item; how the first line of a list forgets the
+ *	default; whether lines add up. Nothing here looks a key up by its
+ *	name but the reader of the file: the checks that span keys (ties)
+ *	name the fields they tie.
+ *
+ *	Defaults go through the same parsers as the file, so a default can
+ *	never be a value the file would refuse. A key set twice is refused,
+ *	except the list keys (several lines add up) and the one-per-line
+ *	keys RateLimit, DNSBL and SPFAction; the first line of a list key
+ *	replaces its default.
  * DIAGNOSTICS
  *	"file:line: message" for every problem found; parsing goes on after
- *	an error so that one run reports them all.
+ *	an error so that one run reports them all. Out of memory is such a
+ *	problem ("Key: out of memory"): the configuration is refused, the
+ *	process goes on.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <limits.h>
-#include <pwd.h>
-#include <grp.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,129 +39,159 @@
 #include "conf.h"
 #include "conf_value.h"
 #include "textfile.h"
-#include "xalloc.h"
 
-enum kind {
-	K_STRING,		/* char *, non-empty */
-	K_STRING_EMPTY,		/* char *, may be empty */
-	K_SOCKET,
-	K_USER,
-	K_PATH,			/* char *, a file that must be readable */
-	K_BOOL,
-	K_DURATION,		/* unsigned long milliseconds */
-	K_INT,
-	K_FACILITY,
-	K_LOGLEVEL,
-	K_MODE,
-	K_ROLE,
-	K_DEFAULT_ROLE,
-	K_DAEMON_ROLES,
-	K_PORTS,
-	K_DOMAINS,
-	K_NETWORKS,
-	K_HOSTPORTS,
-	K_NULL_SENDER,
-	K_PORT25,
-	K_STATE_ERROR,
-	K_RATE_LIMIT,
-	K_LOGIN_QUARANTINE,
-	K_DNSBL,
-	K_SPF_ACTION,
-	K_DYNAMIC_CHECKS,
-	K_SIZE,			/* unsigned long long octets: 512M, 1G */
-	K_RECIPIENTS,		/* AlwaysAllowRecipients */
-	K_SUPPORT,
-	K_ESCALATION,
-	K_ALERT_LIMIT,
-	K_COMMAND,		/* char *: a command line run without a shell */
-	K_SECRET,
-	K_UMASK,		/* unsigned: an octal mode mask */
-	K_GROUP,		/* char *: an existing group */
-	K_PASSWORD,		/* char *: the value, or file:/path holding it */
-};
+static conf_parse_fn set_string, set_delimiter, set_path, set_bool,
+	    set_duration, set_int, set_choice, set_facility, set_log_level,
+	    set_role, set_default_role;
 
-struct key {
-	const char *name;
-	enum kind kind;
-	size_t	offset;
-	const char *def;	/* NULL: unset */
-	long	min;		/* K_INT, K_DURATION (ms) */
-	long	max;
-};
+/* The kinds of value: parse the whole value, or each item of a list. */
+static const struct kind
+	k_string = {set_string, NULL, NULL, 0},
+	k_delimiter = {set_delimiter, NULL, NULL, KIND_EMPTY},
+	k_path = {set_path, NULL, NULL, 0},
+	k_bool = {set_bool, NULL, NULL, 0},
+	k_duration = {set_duration, NULL, NULL, 0},
+	k_int = {set_int, NULL, NULL, 0},
+	k_choice = {set_choice, NULL, NULL, 0},
+	k_facility = {set_facility, NULL, NULL, 0},
+	k_log_level = {set_log_level, NULL, NULL, 0},
+	k_role = {set_role, NULL, NULL, 0},
+	k_default_role = {set_default_role, NULL, NULL, 0},
+	k_socket = {conf_set_socket, NULL, NULL, 0},
+	k_user = {conf_set_user, NULL, NULL, 0},
+	k_group = {conf_set_group, NULL, NULL, 0},
+	k_umask = {conf_set_umask, NULL, NULL, 0},
+	k_size = {conf_set_size, NULL, NULL, 0},
+	k_redis_server = {conf_set_redis_server, NULL, NULL, 0},
+	k_password = {conf_set_password, NULL, NULL, 0},
+	k_count_window = {conf_set_count_window, NULL, NULL, 0},
+	k_support = {conf_set_support, NULL, NULL, 0},
+	k_escalation = {conf_set_escalation, NULL, NULL, 0},
+	k_command = {conf_set_command, NULL, NULL, 0},
+	k_secret = {conf_set_release_secret, NULL, NULL, 0},
+	k_daemon_roles = {NULL, conf_add_daemon_role, conf_clear_daemon_roles,
+	    KIND_LIST},
+	k_ports = {NULL, conf_add_port, conf_clear_ports, KIND_LIST},
+	k_domains = {NULL, conf_add_domain, conf_clear_strings, KIND_LIST},
+	k_networks = {NULL, conf_add_network, conf_clear_networks, KIND_LIST},
+	k_hostports = {NULL, conf_add_hostport, conf_clear_strings, KIND_LIST},
+	k_dynamic_checks = {NULL, conf_add_dynamic_check, conf_clear_bits,
+	    KIND_LIST},
+	k_recipients = {NULL, conf_add_allowed_rcpt, conf_clear_strings,
+	    KIND_LIST},
+	k_rate_limit = {conf_set_rate_limit, NULL, NULL, KIND_LIST},
+	k_dnsbl = {conf_set_dnsbl, NULL, NULL, KIND_LIST},
+	k_spf_action = {conf_set_spf_action, NULL, NULL, KIND_LIST};
+
+/* k_choice: the first word sets 0, the second 1 */
+static const char *const mode_words[] = {"enforce", "report"};
+static const char *const null_words[] = {"allow", "reject"};
+static const char *const port25_words[] = {"auth", "open"};
+static const char *const state_words[] = {"continue", "tempfail"};
 
 #define F(field) offsetof(struct conf, field)
+#define DAY_MS	(86400L * 1000)
 
+/* name, kind, field, default, min, max, second field, words */
 static const struct key keys[] = {
-	{"Socket", K_SOCKET, F(socket), CONF_DEFAULT_SOCKET, 0, 0},
-	{"UMask", K_UMASK, F(socket_umask), "007", 0, 0777},
-	{"SocketGroup", K_GROUP, F(socket_group), NULL, 0, 0},
-	{"PidFile", K_STRING, F(pidfile), NULL, 0, 0},
-	{"UserID", K_USER, F(userid), NULL, 0, 0},
-	{"CoreDumps", K_BOOL, F(core_dumps), "no", 0, 0},
-	{"Syslog", K_BOOL, F(syslog), "yes", 0, 0},
-	{"SyslogFacility", K_FACILITY, F(syslog_facility), "mail", 0, 0},
-	{"LogLevel", K_LOGLEVEL, F(log_level), "info", 0, 0},
-	{"Mode", K_MODE, F(mode_report), "enforce", 0, 0},
-	{"Role", K_ROLE, F(role), "auto", 0, 0},
-	{"DefaultRole", K_DEFAULT_ROLE, F(default_role), "inbound", 0, 0},
-	{"DaemonRoles", K_DAEMON_ROLES, 0,
-	"ORIGINATING=outbound MSA=outbound INBOUND=inbound MTA=inbound", 0, 0},
-	{"SubmissionPorts", K_PORTS, 0, "587 465", 0, 0},
-	{"LocalDomains", K_DOMAINS, F(local_domains), "", 0, 0},
-	{"CustomerNetworks", K_NETWORKS, F(customer_networks), "", 0, 0},
-	{"CustomerServers", K_NETWORKS, F(customer_servers), "", 0, 0},
-	{"TrustedNetworks", K_NETWORKS, F(trusted_networks),
-	"127.0.0.0/8 ::1/128", 0, 0},
-	{"IPv6Prefix", K_INT, F(ipv6_prefix), "64", 32, 128},
-	{"SenderLoginMap", K_PATH, F(sender_login_map), NULL, 0, 0},
-	{"LoginIsAddress", K_BOOL, F(login_is_address), "yes", 0, 0},
-	{"SubaddressDelimiter", K_STRING_EMPTY, F(subaddress_delimiter), "+",
-	0, 0},
-	{"NullSender", K_NULL_SENDER, F(null_sender_reject), "allow", 0, 0},
-	{"CustomerPort25", K_PORT25, F(customer_port25_open), "auth", 0, 0},
-	{"RateLimit", K_RATE_LIMIT, 0, NULL, 0, 0},
-	{"LoginQuarantine", K_LOGIN_QUARANTINE, 0, "10/1h", 0, 0},
-	{"QuarantineTTL", K_DURATION, F(quarantine_ttl_ms), "24h",
-	1000, 365L * 86400 * 1000},
-	{"OnStateError", K_STATE_ERROR, F(on_state_error_tempfail),
-	"continue", 0, 0},
-	{"RedisServer", K_STRING, F(redis_server), NULL, 0, 0},
-	{"RedisSentinels", K_HOSTPORTS, F(redis_sentinels), NULL, 0, 0},
-	{"RedisMasterName", K_STRING, F(redis_master_name), NULL, 0, 0},
-	{"RedisPassword", K_PASSWORD, F(redis_password), NULL, 0, 0},
-	{"RedisUser", K_STRING, F(redis_user), NULL, 0, 0},
-	{"RedisDatabase", K_INT, F(redis_database), "0", 0, 15},
-	{"RedisPrefix", K_STRING, F(redis_prefix), "iso:", 0, 0},
-	{"RedisTimeout", K_DURATION, F(redis_timeout_ms), "250ms", 1, 60000},
-	{"DNSBL", K_DNSBL, 0, NULL, 0, 0},
-	{"SPF", K_BOOL, F(spf), "yes", 0, 0},
-	{"SPFAction", K_SPF_ACTION, 0, NULL, 0, 0},
-	{"DynamicIPChecks", K_DYNAMIC_CHECKS, F(dynamic_checks),
-	"dnsbl generic no_ptr", 0, 0},
-	{"DNSTimeout", K_DURATION, F(dns_timeout_ms), "5s", 1000, 20000},
-	{"StateFile", K_PATH, F(state_file), CONF_DEFAULT_STATE_FILE, 0, 0},
-	{"StateFileSize", K_SIZE, F(state_file_size), "1G", 0, 0},
-	{"EventLogSize", K_INT, F(event_log_size), "100000", 100, 10000000},
-	{"AlwaysAllowRecipients", K_RECIPIENTS, F(always_allow),
-	"postmaster@ abuse@", 0, 0},
-	{"SupportContact", K_SUPPORT, F(support_contact), NULL, 0, 0},
-	{"QuarantineEscalation", K_ESCALATION, 0, "off", 0, 0},
-	{"LastLoginTTL", K_DURATION, F(last_login_ttl_ms), "30d", 60000,
-	365L * 86400 * 1000},
-	{"AlertTemplate", K_PATH, F(alert_template_path), NULL, 0, 0},
-	{"AlertSendmail", K_COMMAND, F(alert_sendmail),
-	"/usr/sbin/sendmail -t -i", 0, 0},
-	{"AlertContacts", K_PATH, F(alert_contacts_path), NULL, 0, 0},
-	{"AlertLimit", K_ALERT_LIMIT, 0, "5/1d", 0, 0},
-	{"EventCommand", K_COMMAND, F(event_command), NULL, 0, 0},
-	{"EventCommandTimeout", K_DURATION, F(event_command_timeout_ms), "30s",
-	1000, 600000},
-	{"ReleaseSecret", K_SECRET, 0, NULL, 0, 0},
-	{"SelfReleaseInterval", K_DURATION, F(self_release_interval_ms), "7d",
-	0, 365L * 86400 * 1000},
+	{"Socket", &k_socket, F(socket), CONF_DEFAULT_SOCKET, 0, 0, 0, NULL},
+	{"UMask", &k_umask, F(socket_umask), "007", 0, 0777, 0, NULL},
+	{"SocketGroup", &k_group, F(socket_group), NULL, 0, 0, 0, NULL},
+	{"PidFile", &k_string, F(pidfile), NULL, 0, 0, 0, NULL},
+	{"UserID", &k_user, F(userid), NULL, 0, 0, 0, NULL},
+	{"CoreDumps", &k_bool, F(core_dumps), "no", 0, 0, 0, NULL},
+	{"Syslog", &k_bool, F(syslog), "yes", 0, 0, 0, NULL},
+	{"SyslogFacility", &k_facility, F(syslog_facility), "mail", 0, 0, 0,
+	NULL},
+	{"LogLevel", &k_log_level, F(log_level), "info", 0, 0, 0, NULL},
+	{"Mode", &k_choice, F(mode_report), "enforce", 0, 0, 0, mode_words},
+	{"Role", &k_role, F(role), "auto", 0, 0, 0, NULL},
+	{"DefaultRole", &k_default_role, F(default_role), "inbound", 0, 0, 0,
+	NULL},
+	{"DaemonRoles", &k_daemon_roles, F(daemon_roles),
+	"ORIGINATING=outbound MSA=outbound INBOUND=inbound MTA=inbound", 0, 0,
+	0, NULL},
+	{"SubmissionPorts", &k_ports, F(submission_ports), "587 465", 0, 0, 0,
+	NULL},
+	{"LocalDomains", &k_domains, F(local_domains), "", 0, 0, 0, NULL},
+	{"CustomerNetworks", &k_networks, F(customer_networks), "", 0, 0, 0,
+	NULL},
+	{"CustomerServers", &k_networks, F(customer_servers), "", 0, 0, 0,
+	NULL},
+	{"TrustedNetworks", &k_networks, F(trusted_networks),
+	"127.0.0.0/8 ::1/128", 0, 0, 0, NULL},
+	{"IPv6Prefix", &k_int, F(ipv6_prefix), "64", 32, 128, 0, NULL},
+	{"SenderLoginMap", &k_path, F(sender_login_map), NULL, 0, 0, 0, NULL},
+	{"LoginIsAddress", &k_bool, F(login_is_address), "yes", 0, 0, 0, NULL},
+	{"SubaddressDelimiter", &k_delimiter, F(subaddress_delimiter), "+", 0,
+	0, 0, NULL},
+	{"NullSender", &k_choice, F(null_sender_reject), "allow", 0, 0, 0,
+	null_words},
+	{"CustomerPort25", &k_choice, F(customer_port25_open), "auth", 0, 0, 0,
+	port25_words},
+	{"RateLimit", &k_rate_limit, F(rate_limits), NULL, 0, 0, 0, NULL},
+	{"LoginQuarantine", &k_count_window, F(login_strikes), "10/1h", 0, 0,
+	F(login_strikes_window_ms), NULL},
+	{"QuarantineTTL", &k_duration, F(quarantine_ttl_ms), "24h", 1000,
+	365 * DAY_MS, 0, NULL},
+	{"OnStateError", &k_choice, F(on_state_error_tempfail), "continue", 0,
+	0, 0, state_words},
+	{"RedisServer", &k_redis_server, F(redis_server), NULL, 0, 0, 0, NULL},
+	{"RedisSentinels", &k_hostports, F(redis_sentinels), NULL, 0, 0, 0,
+	NULL},
+	{"RedisMasterName", &k_string, F(redis_master_name), NULL, 0, 0, 0,
+	NULL},
+	{"RedisPassword", &k_password, F(redis_password), NULL, 0, 0, 0, NULL},
+	{"RedisUser", &k_string, F(redis_user), NULL, 0, 0, 0, NULL},
+	{"RedisDatabase", &k_int, F(redis_database), "0", 0, 15, 0, NULL},
+	{"RedisPrefix", &k_string, F(redis_prefix), "iso:", 0, 0, 0, NULL},
+	{"RedisTimeout", &k_duration, F(redis_timeout_ms), "250ms", 1, 60000,
+	0, NULL},
+	{"DNSBL", &k_dnsbl, F(dnsbls), NULL, 0, 0, 0, NULL},
+	{"SPF", &k_bool, F(spf), "yes", 0, 0, 0, NULL},
+	{"SPFAction", &k_spf_action, F(spf_actions), NULL, 0, 0, 0, NULL},
+	{"DynamicIPChecks", &k_dynamic_checks, F(dynamic_checks),
+	"dnsbl generic no_ptr", 0, 0, 0, NULL},
+	{"DNSTimeout", &k_duration, F(dns_timeout_ms), "5s", 1000, 20000, 0,
+	NULL},
+	{"StateFile", &k_path, F(state_file), CONF_DEFAULT_STATE_FILE, 0, 0, 0,
+	NULL},
+	{"StateFileSize", &k_size, F(state_file_size), "1G", 0, 0, 0, NULL},
+	{"EventLogSize", &k_int, F(event_log_size), "100000", 100, 10000000, 0,
+	NULL},
+	{"AlwaysAllowRecipients", &k_recipients, F(always_allow),
+	"postmaster@ abuse@", 0, 0, 0, NULL},
+	{"SupportContact", &k_support, F(support_contact), NULL, 0, 0, 0, NULL},
+	{"QuarantineEscalation", &k_escalation, F(esc_factor), "off", 0, 0, 0,
+	NULL},
+	{"LastLoginTTL", &k_duration, F(last_login_ttl_ms), "30d", 60000,
+	365 * DAY_MS, 0, NULL},
+	{"AlertTemplate", &k_path, F(alert_template_path), NULL, 0, 0, 0, NULL},
+	{"AlertSendmail", &k_command, F(alert_sendmail),
+	"/usr/sbin/sendmail -t -i", 0, 0, 0, NULL},
+	{"AlertContacts", &k_path, F(alert_contacts_path), NULL, 0, 0, 0, NULL},
+	{"AlertLimit", &k_count_window, F(alert_limit), "5/1d", 0, 0,
+	F(alert_limit_window_ms), NULL},
+	{"EventCommand", &k_command, F(event_command), NULL, 0, 0, 0, NULL},
+	{"EventCommandTimeout", &k_duration, F(event_command_timeout_ms), "30s",
+	1000, 600000, 0, NULL},
+	{"ReleaseSecret", &k_secret, F(release_secret), NULL, 0, 0, 0, NULL},
+	{"SelfReleaseInterval", &k_duration, F(self_release_interval_ms), "7d",
+	0, 365 * DAY_MS, 0, NULL},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* Keys given in the file that need another, or exclude another. */
+static const struct {
+	size_t	key;
+	size_t	other;
+	int	excludes;		/* 0: key needs other */
+} ties[] = {
+	{F(redis_sentinels), F(redis_master_name), 0},
+	{F(redis_server), F(redis_sentinels), 1},
+	{F(redis_user), F(redis_password), 0},
+};
 
 static const struct {
 	const char *name;
@@ -171,6 +208,158 @@ struct parse_state {
 	int	seen_line[NKEYS];
 	int	seen_action[RULE_COUNT];
 };
+
+/* set_string - a string, replacing any earlier value */
+static void
+set_string(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	conf_set_text(CONF_FIELD(conf, key, char *), value, w, key);
+}
+
+/* set_delimiter - one character, or empty to disable */
+static void
+set_delimiter(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	if (strlen(value) > 1) {
+		conf_err(w, "%s: one character, or empty to disable", key->name);
+		return;
+	}
+	set_string(conf, key, value, w);
+}
+
+/* set_path - an absolute path, short enough for a "-lock" beside it */
+static void
+set_path(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	if (value[0] != '/') {
+		conf_err(w, "%s: \"%s\" is not an absolute path", key->name,
+		    value);
+		return;
+	}
+	if (strlen(value) + sizeof("-lock") > PATH_MAX) {
+		conf_err(w, "%s: the path is longer than %zu octets", key->name,
+		    PATH_MAX - sizeof("-lock"));
+		return;
+	}
+	set_string(conf, key, value, w);
+}
+
+/* set_bool - yes or no into an int */
+static void
+set_bool(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	if (conf_parse_bool(value, CONF_FIELD(conf, key, int)) < 0)
+		conf_err(w, "%s: \"%s\" is not yes or no", key->name, value);
+}
+
+/* set_duration - milliseconds within the key's bounds */
+static void
+set_duration(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	unsigned long n;
+
+	if (conf_parse_duration(value, &n) < 0) {
+		conf_err(w, "%s: \"%s\" is not a duration (a number with ms, s, m, h or d)",
+		    key->name, value);
+		return;
+	}
+	if (n < (unsigned long)key->min || n > (unsigned long)key->max) {
+		conf_err(w, "%s: %s is out of range (%ldms to %ldms)",
+		    key->name, value, key->min, key->max);
+		return;
+	}
+	*CONF_FIELD(conf, key, unsigned long) = n;
+}
+
+/* set_int - a number within the key's bounds into an int */
+static void
+set_int(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	unsigned long n;
+
+	if (conf_parse_ulong(value, (unsigned long)key->min,
+	    (unsigned long)key->max, &n) < 0) {
+		conf_err(w, "%s: \"%s\" is not a number from %ld to %ld",
+		    key->name, value, key->min, key->max);
+		return;
+	}
+	*CONF_FIELD(conf, key, int) = (int)n;
+}
+
+/* set_choice - one of the key's two words into an int: 0 or 1 */
+static void
+set_choice(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (strcasecmp(value, key->words[i]) == 0) {
+			*CONF_FIELD(conf, key, int) = i;
+			return;
+		}
+	}
+	conf_err(w, "%s: \"%s\" is not %s or %s", key->name, value,
+	    key->words[0], key->words[1]);
+}
+
+/* set_facility - a syslog facility */
+static void
+set_facility(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++) {
+		if (strcasecmp(value, facilities[i].name) == 0) {
+			*CONF_FIELD(conf, key, int) = facilities[i].value;
+			return;
+		}
+	}
+	conf_err(w, "%s: \"%s\" is not a syslog facility (mail, daemon, local0..local7)",
+	    key->name, value);
+}
+
+/* set_log_level - error ... debug */
+static void
+set_log_level(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	if (log_level_parse(value, CONF_FIELD(conf, key, enum log_level)) < 0)
+		conf_err(w, "%s: \"%s\" is not error, warning, notice, info or debug",
+		    key->name, value);
+}
+
+/* set_role - auto, inbound or outbound */
+static void
+set_role(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	if (role_parse(value, CONF_FIELD(conf, key, enum role)) < 0)
+		conf_err(w, "%s: \"%s\" is not auto, inbound or outbound",
+		    key->name, value);
+}
+
+/* set_default_role - inbound or outbound */
+static void
+set_default_role(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	enum role role;
+
+	if (role_parse(value, &role) < 0 || role == ROLE_AUTO) {
+		conf_err(w, "%s: \"%s\" is not inbound or outbound", key->name,
+		    value);
+		return;
+	}
+	*CONF_FIELD(conf, key, enum role) = role;
+}
 
 /* next_item - split a list on commas and white space */
 static char *
@@ -193,140 +382,46 @@ next_item(char **cursor)
 	return start;
 }
 
-typedef void (*item_fn)(struct conf *, const char *, void *, const char *,
-			const struct where *);
-
-/* for_each_item - call fn per list item, expanding file:/path items */
+/* file_items - the items of a file:/path list item, one per line */
 static void
-for_each_item(struct conf *conf, const struct key *key, const char *value,
-    const struct where *w, item_fn fn)
-{
-	char *copy = xstrdup(value), *cursor = copy, *item;
-
-	while ((item = next_item(&cursor)) != NULL) {
-		struct strlist errs = {0};
-		struct where fw;
-		char *text, *at, *line;
-
-		if (strncmp(item, "file:", 5) != 0) {
-			fn(conf, key->name, (char *)conf + key->offset, item, w);
-			continue;
-		}
-		if ((text = textfile_read(item + 5, &errs)) == NULL) {
-			conf_err(w, "%s: %s", key->name, errs.v[0]);
-			strlist_clear(&errs);
-			continue;
-		}
-		fw.file = item + 5;
-		fw.line = 0;
-		fw.errors = w->errors;
-		for (at = text; (line = textfile_line(&at)) != NULL;) {
-			fw.line++;
-			if (*line != '\0' && *line != '#')
-				fn(conf, key->name, (char *)conf + key->offset, line,
-				    &fw);
-		}
-		free(text);
-	}
-	free(copy);
-}
-
-/* set_word - one of a fixed set of words into an int field */
-static void
-set_word(struct conf *conf, const struct key *key, const char *value,
-    const struct where *w, const char *const *words, const int *values,
-    size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (strcasecmp(value, words[i]) == 0) {
-			*(int *)((char *)conf + key->offset) = values[i];
-			return;
-		}
-	}
-	if (n == 2)
-		conf_err(w, "%s: \"%s\" is not %s or %s", key->name, value, words[0],
-		    words[1]);
-	else
-		conf_err(w, "%s: \"%s\" is not valid", key->name, value);
-}
-
-/* set_string - a string field, replacing any earlier value */
-static void
-set_string(struct conf *conf, const struct key *key, const char *value)
-{
-	char **field = (char **)((char *)conf + key->offset);
-
-	free(*field);
-	*field = xstrdup(value);
-}
-
-/* set_user - UserID: an existing user, optionally user:group */
-static void
-set_user(struct conf *conf, const struct key *key, const char *value,
+file_items(struct conf *conf, const struct key *key, const char *path,
     const struct where *w)
 {
-	char user[256];
-	const char *colon = strchr(value, ':');
-	size_t len = colon ? (size_t)(colon - value) : strlen(value);
+	struct strlist errs = {0};
+	struct where fw = {path, 0, w->errors, w->bad};
+	char *text, *at, *line;
 
-	if (len == 0 || len >= sizeof(user)) {
-		conf_err(w, "%s: expected USER or USER:GROUP", key->name);
+	if ((text = textfile_read(path, &errs)) == NULL) {
+		conf_err(w, "%s: %s", key->name, errs.n ? errs.v[0] : path);
+		strlist_clear(&errs);
 		return;
 	}
-	memcpy(user, value, len);
-	user[len] = '\0';
-	if (getpwnam(user) == NULL) {
-		conf_err(w, "%s: no such user \"%s\"", key->name, user);
-		return;
+	for (at = text; (line = textfile_line(&at)) != NULL;) {
+		fw.line++;
+		if (*line != '\0' && *line != '#')
+			key->kind->item(conf, key, line, &fw);
 	}
-	if (colon != NULL && getgrnam(colon + 1) == NULL) {
-		conf_err(w, "%s: no such group \"%s\"", key->name, colon + 1);
-		return;
-	}
-	set_string(conf, key, value);
+	free(text);
 }
 
-/* clear_list - forget a list's earlier (default) value */
+/* for_each_item - the kind's item parser per list item */
 static void
-clear_list(struct conf *conf, const struct key *key)
+for_each_item(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
 {
-	switch (key->kind) {
-	case K_DOMAINS:
-	case K_HOSTPORTS:
-	case K_RECIPIENTS:
-		strlist_clear((struct strlist *)((char *)conf + key->offset));
-		break;
-	case K_NETWORKS:{
-			struct netset **set = (struct netset **)((char *)conf +
-			    key->offset);
+	char *copy, *cursor, *item;
 
-			netset_free(*set);
-			*set = NULL;
-			break;
-		}
-	case K_DYNAMIC_CHECKS:
-		conf->dynamic_checks = 0;
-		break;
-	case K_PORTS:
-		free(conf->submission_ports);
-		conf->submission_ports = NULL;
-		conf->n_submission_ports = 0;
-		break;
-	case K_DAEMON_ROLES:{
-			size_t i;
-
-			for (i = 0; i < conf->n_daemon_roles; i++)
-				free(conf->daemon_roles[i].name);
-			free(conf->daemon_roles);
-			conf->daemon_roles = NULL;
-			conf->n_daemon_roles = 0;
-			break;
-		}
-	default:
-		break;
+	if ((copy = conf_strndup(value, strlen(value))) == NULL) {
+		conf_oom(w, key);
+		return;
 	}
+	for (cursor = copy; (item = next_item(&cursor)) != NULL;) {
+		if (strncmp(item, "file:", 5) == 0)
+			file_items(conf, key, item + 5, w);
+		else
+			key->kind->item(conf, key, item, w);
+	}
+	free(copy);
 }
 
 /* apply - parse one value for one key into conf */
@@ -334,202 +429,10 @@ static void
 apply(struct conf *conf, const struct key *key, const char *value,
     const struct where *w)
 {
-	static const char *const mode_words[] = {"enforce", "report"};
-	static const char *const null_words[] = {"allow", "reject"};
-	static const char *const port25_words[] = {"auth", "open"};
-	static const char *const state_words[] = {"continue", "tempfail"};
-	static const int zero_one[] = {0, 1};
-	void *field = (char *)conf + key->offset;
-	unsigned long n;
-	const char *why;
-	size_t i;
-
-	switch (key->kind) {
-	case K_STRING:
-		if (*value == '\0') {
-			conf_err(w, "%s: missing value", key->name);
-			return;
-		}
-		set_string(conf, key, value);
-		return;
-	case K_STRING_EMPTY:
-		set_string(conf, key, value);
-		return;
-	case K_SOCKET:
-		if ((why = conf_valid_socket(value)) != NULL) {
-			conf_err(w, "%s: \"%s\": %s", key->name, value, why);
-			return;
-		}
-		set_string(conf, key, value);
-		return;
-	case K_USER:
-		set_user(conf, key, value, w);
-		return;
-	case K_PATH:
-		if (value[0] != '/') {
-			conf_err(w, "%s: \"%s\" is not an absolute path", key->name,
-			    value);
-			return;
-		}
-		set_string(conf, key, value);
-		return;
-	case K_BOOL:
-		if (conf_parse_bool(value, (int *)field) < 0)
-			conf_err(w, "%s: \"%s\" is not yes or no", key->name, value);
-		return;
-	case K_DURATION:
-		if (conf_parse_duration(value, &n) < 0) {
-			conf_err(w, "%s: \"%s\" is not a duration (a number with ms, s, m, h or d)",
-			    key->name, value);
-			return;
-		}
-		if (n < (unsigned long)key->min || n > (unsigned long)key->max) {
-			conf_err(w, "%s: %s is out of range (%ldms to %ldms)",
-			    key->name, value, key->min, key->max);
-			return;
-		}
-		*(unsigned long *)field = n;
-		return;
-	case K_INT:
-		if (conf_parse_ulong(value, (unsigned long)key->min,
-		    (unsigned long)key->max, &n) < 0) {
-			conf_err(w, "%s: \"%s\" is not a number from %ld to %ld",
-			    key->name, value, key->min, key->max);
-			return;
-		}
-		*(int *)field = (int)n;
-		return;
-	case K_FACILITY:
-		for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++) {
-			if (strcasecmp(value, facilities[i].name) == 0) {
-				*(int *)field = facilities[i].value;
-				return;
-			}
-		}
-		conf_err(w, "%s: \"%s\" is not a syslog facility (mail, daemon, local0..local7)",
-		    key->name, value);
-		return;
-	case K_LOGLEVEL:
-		if (log_level_parse(value, (enum log_level *)field) < 0)
-			conf_err(w, "%s: \"%s\" is not error, warning, notice, info or debug",
-			    key->name, value);
-		return;
-	case K_MODE:
-		set_word(conf, key, value, w, mode_words, zero_one, 2);
-		return;
-	case K_NULL_SENDER:
-		set_word(conf, key, value, w, null_words, zero_one, 2);
-		return;
-	case K_PORT25:
-		set_word(conf, key, value, w, port25_words, zero_one, 2);
-		return;
-	case K_STATE_ERROR:
-		set_word(conf, key, value, w, state_words, zero_one, 2);
-		return;
-	case K_ROLE:
-		if (role_parse(value, (enum role *)field) < 0)
-			conf_err(w, "%s: \"%s\" is not auto, inbound or outbound",
-			    key->name, value);
-		return;
-	case K_DEFAULT_ROLE:
-		if (role_parse(value, (enum role *)field) < 0 ||
-		    *(enum role *)field == ROLE_AUTO) {
-			*(enum role *)field = ROLE_INBOUND;
-			conf_err(w, "%s: \"%s\" is not inbound or outbound",
-			    key->name, value);
-		}
-		return;
-	case K_DAEMON_ROLES:
-		for_each_item(conf, key, value, w, conf_add_daemon_role);
-		return;
-	case K_PORTS:
-		for_each_item(conf, key, value, w, conf_add_port);
-		return;
-	case K_DOMAINS:
-		for_each_item(conf, key, value, w, conf_add_domain);
-		return;
-	case K_NETWORKS:
-		for_each_item(conf, key, value, w, conf_add_network);
-		return;
-	case K_HOSTPORTS:
-		for_each_item(conf, key, value, w, conf_add_hostport);
-		return;
-	case K_RATE_LIMIT:
-		conf_set_rate_limit(conf, value, w);
-		return;
-	case K_LOGIN_QUARANTINE:
-		conf_set_login_quarantine(conf, value, w);
-		return;
-	case K_DNSBL:
-		conf_set_dnsbl(conf, value, w);
-		return;
-	case K_SPF_ACTION:
-		conf_set_spf_action(conf, value, w);
-		return;
-	case K_DYNAMIC_CHECKS:
-		for_each_item(conf, key, value, w, conf_add_dynamic_check);
-		return;
-	case K_SIZE:
-		conf_set_size((unsigned long long *)field, key->name, value, w);
-		return;
-	case K_RECIPIENTS:
-		for_each_item(conf, key, value, w, conf_add_allowed_rcpt);
-		return;
-	case K_SUPPORT:
-		conf_set_support(conf, value, w);
-		return;
-	case K_ESCALATION:
-		conf_set_escalation(conf, value, w);
-		return;
-	case K_ALERT_LIMIT:
-		conf_set_alert_limit(conf, value, w);
-		return;
-	case K_COMMAND:
-		conf_set_command((char **)field, key->name, value, w);
-		return;
-	case K_SECRET:
-		conf_set_release_secret(conf, value, w);
-		return;
-	case K_UMASK:
-		if (conf_parse_octal(value, (unsigned long)key->max, &n) < 0) {
-			conf_err(w, "%s: \"%s\" is not an octal mask from 000 to %lo",
-			    key->name, value, (unsigned long)key->max);
-			return;
-		}
-		*(unsigned *)field = (unsigned)n;
-		return;
-	case K_GROUP:
-		if (getgrnam(value) == NULL) {
-			conf_err(w, "%s: no such group \"%s\"", key->name, value);
-			return;
-		}
-		set_string(conf, key, value);
-		return;
-	case K_PASSWORD:
-		conf_set_password((char **)field, key->name, value, w);
-		return;
-	}
-}
-
-/* is_list - keys whose lines add up */
-static int
-is_list(const struct key *key)
-{
-	switch (key->kind) {
-	case K_DAEMON_ROLES:
-	case K_PORTS:
-	case K_DOMAINS:
-	case K_NETWORKS:
-	case K_HOSTPORTS:
-	case K_RATE_LIMIT:
-	case K_DNSBL:
-	case K_SPF_ACTION:
-	case K_DYNAMIC_CHECKS:
-	case K_RECIPIENTS:
-		return 1;
-	default:
-		return 0;
-	}
+	if (key->kind->item != NULL)
+		for_each_item(conf, key, value, w);
+	else
+		key->kind->parse(conf, key, value, w);
 }
 
 /* parse_action_key - Action.<rule id> */
@@ -564,6 +467,7 @@ parse_line(struct conf *conf, struct parse_state *ps, char *line,
     const struct where *w)
 {
 	char *name = line, *value;
+	const struct key *key;
 	size_t i;
 
 	value = name;
@@ -585,26 +489,28 @@ parse_line(struct conf *conf, struct parse_state *ps, char *line,
 		conf_err(w, "unknown key \"%s\"", name);
 		return;
 	}
-	if (*value == '\0' && keys[i].kind != K_STRING_EMPTY && !is_list(&keys[i])) {
-		conf_err(w, "%s: missing value", keys[i].name);
+	key = &keys[i];
+	if (*value == '\0' &&
+	    (key->kind->flags & (KIND_LIST | KIND_EMPTY)) == 0) {
+		conf_err(w, "%s: missing value", key->name);
 		return;
 	}
-	if (ps->seen_line[i] && !is_list(&keys[i])) {
-		conf_err(w, "%s is already set at line %d", keys[i].name,
+	if (ps->seen_line[i] && (key->kind->flags & KIND_LIST) == 0) {
+		conf_err(w, "%s is already set at line %d", key->name,
 		    ps->seen_line[i]);
 		return;
 	}
-	if (!ps->seen_line[i])
-		clear_list(conf, &keys[i]);
+	if (!ps->seen_line[i] && key->kind->clear != NULL)
+		key->kind->clear(conf, key);
 	ps->seen_line[i] = w->line;
-	apply(conf, &keys[i], value, w);
+	apply(conf, key, value, w);
 }
 
 /* apply_defaults - every default through the same parsers */
 static void
-apply_defaults(struct conf *conf, struct strlist *errors)
+apply_defaults(struct conf *conf, struct strlist *errors, int *bad)
 {
-	struct where w = {"(defaults)", 0, errors};
+	struct where w = {"(defaults)", 0, errors, bad};
 	size_t i;
 	int r;
 
@@ -620,34 +526,58 @@ apply_defaults(struct conf *conf, struct strlist *errors)
 	conf->spf_actions[SPF_RESULT_PERMERROR] = ACTION_REPORT;
 }
 
-/* check_whole - rules that span keys */
-static void
-check_whole(struct conf *conf, const struct parse_state *ps,
-    const struct where *file)
+/* key_at - the row of the key that sets the field at offset; NULL: none */
+static const struct key *
+key_at(size_t offset)
 {
-	struct where w = *file;
 	size_t i;
 
-	for (i = 0; i < NKEYS; i++) {
-		if (strcmp(keys[i].name, "RedisSentinels") == 0 &&
-		    ps->seen_line[i] && conf->redis_master_name == NULL) {
-			w.line = ps->seen_line[i];
-			conf_err(&w, "RedisSentinels needs RedisMasterName");
-		}
-		if (strcmp(keys[i].name, "RedisServer") == 0 &&
-		    ps->seen_line[i] && conf->redis_sentinels.n > 0) {
-			w.line = ps->seen_line[i];
-			conf_err(&w, "RedisServer and RedisSentinels exclude each other");
-		}
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].offset == offset)
+			return &keys[i];
+	return NULL;
+}
+
+/* check_ties - keys that need, or exclude, another key of the file */
+static void
+check_ties(const struct parse_state *ps, const struct where *file)
+{
+	const struct key *key, *other;
+	struct where w = *file;
+	size_t i;
+	int seen;
+
+	for (i = 0; i < sizeof(ties) / sizeof(ties[0]); i++) {
+		if ((key = key_at(ties[i].key)) == NULL ||
+		    (other = key_at(ties[i].other)) == NULL ||
+		    (w.line = ps->seen_line[key - keys]) == 0)
+			continue;
+		seen = ps->seen_line[other - keys] != 0;
+		if (ties[i].excludes && seen)
+			conf_err(&w, "%s and %s exclude each other", key->name,
+			    other->name);
+		else if (!ties[i].excludes && !seen)
+			conf_err(&w, "%s needs %s", key->name, other->name);
 	}
-	if (conf->subaddress_delimiter != NULL &&
-	    strlen(conf->subaddress_delimiter) > 1) {
-		w.line = 0;
-		for (i = 0; i < NKEYS; i++)
-			if (strcmp(keys[i].name, "SubaddressDelimiter") == 0)
-				w.line = ps->seen_line[i];
-		conf_err(&w, "SubaddressDelimiter: one character, or empty to disable");
+}
+
+/* conf_new - an empty configuration; NULL after an error */
+static struct conf *
+conf_new(const char *name, const struct where *w)
+{
+	struct conf *conf;
+
+	if ((conf = conf_realloc(NULL, sizeof(*conf))) == NULL) {
+		conf_err(w, "out of memory");
+		return NULL;
 	}
+	memset(conf, 0, sizeof(*conf));
+	if ((conf->path = conf_strndup(name, strlen(name))) == NULL) {
+		conf_err(w, "out of memory");
+		free(conf);
+		return NULL;
+	}
+	return conf;
 }
 
 /* conf_parse - build a configuration from text; NULL on any error */
@@ -656,28 +586,32 @@ conf_parse(const char *name, const char *text, struct strlist *errors)
 {
 	struct conf *conf;
 	struct parse_state ps;
-	struct where w = {name, 0, errors};
+	int bad = 0;
+	struct where w = {name, 0, errors, &bad};
 	size_t before = errors->n;
-	char *copy = xstrdup(text), *at = copy, *line;
+	char *copy, *at, *line;
 
-	if ((conf = calloc(1, sizeof(*conf))) == NULL)
-		fatalx("out of memory");
+	if ((conf = conf_new(name, &w)) == NULL)
+		return NULL;
+	if ((copy = conf_strndup(text, strlen(text))) == NULL) {
+		conf_err(&w, "out of memory");
+		conf_free(conf);
+		return NULL;
+	}
 	memset(&ps, 0, sizeof(ps));
-	conf->path = xstrdup(name);
-	apply_defaults(conf, errors);
-	while ((line = textfile_line(&at)) != NULL) {
+	apply_defaults(conf, errors, &bad);
+	for (at = copy; (line = textfile_line(&at)) != NULL;) {
 		w.line++;
 		if (*line != '\0' && *line != '#')
 			parse_line(conf, &ps, line, &w);
 	}
 	free(copy);
 	w.line = 0;
-	check_whole(conf, &ps, &w);
-	if (errors->n == before && conf->sender_login_map != NULL)
+	check_ties(&ps, &w);
+	if (conf->sender_login_map != NULL)
 		conf->sender_map = sendermap_load(conf->sender_login_map, errors);
-	if (errors->n == before)
-		conf_load_incident_files(conf, errors);
-	if (errors->n != before) {
+	conf_load_incident_files(conf, errors);
+	if (bad || errors->n != before) {
 		conf_free(conf);
 		return NULL;
 	}

@@ -14,19 +14,38 @@
  *	One "Key value" per line, # comments, keys case-insensitive, list
  *	values separated by commas or white space, a list item "file:/path"
  *	read one entry per line. Durations take ms, s, m, h, d. The key
- *	table in conf.c (one row per key: name, kind, default) is the single
- *	list of keys; the man page and etc/isolation-milter.conf mirror it.
+ *	table in conf.c (one row per key: name, kind of value, field,
+ *	default) is the single list of keys; the man page and
+ *	etc/isolation-milter.conf mirror it.
+ *
+ *	Every check of a value is made here, when the file is read: what
+ *	isolation-milter -n accepts, the daemon accepts at start-up and on
+ *	SIGHUP, and the reverse. That includes what only looks at this host
+ *	without changing it: users and groups (UserID, SocketGroup, resolved
+ *	to ids kept in struct conf), the files the configuration names
+ *	(file: lists, SenderLoginMap, AlertTemplate, AlertContacts, secret
+ *	files). What depends on the moment the daemon starts (a socket in
+ *	use, the StateFile's folder, a Redis server that answers) is left to
+ *	the daemon.
  *
  *	A struct conf is immutable once built: the daemon swaps whole
  *	configurations on SIGHUP and sessions keep the one they started on.
  *	The SenderLoginMap file is read as part of the configuration, so a
  *	reload rereads it and a broken map keeps the old configuration.
+ *
+ *	conf_parse_hostport() takes "host:port" or "[v6]:port" (port
+ *	1-65535, host 1 to CONF_HOST_MAX - 1 octets): RedisServer's and
+ *	RedisSentinels' syntax, for the Redis connection code to share.
  * DIAGNOSTICS
  *	conf_load() and conf_parse() return NULL when anything is wrong and
- *	append every problem to errors as "file:line: message".
+ *	append every problem to errors as "file:line: message"; running out
+ *	of memory is one of them ("Key: out of memory"), never an exit.
+ *	conf_parse_hostport() returns 0, or -1 with its outputs untouched.
  */
 #ifndef ISO_CONF_H
 #define ISO_CONF_H
+
+#include <sys/types.h>
 
 #include "alert.h"
 #include "contacts.h"
@@ -45,6 +64,7 @@
 
 #define CONF_RATE_LIMITS_MAX	16	/* RateLimit lines */
 #define CONF_TOOL_TIMEOUT_MS	5000	/* isolationctl's Redis timeout, at least */
+#define CONF_HOST_MAX		256	/* a host name of HOST:PORT, with its NUL */
 
 enum rate_scope { RATE_SCOPE_IP, RATE_SCOPE_LOGIN };
 enum rate_what { RATE_MESSAGES, RATE_RECIPIENTS };
@@ -81,8 +101,11 @@ struct conf {
 	char   *socket;
 	unsigned socket_umask;		/* UMask: the unix socket's mode is 0777 & ~it */
 	char   *socket_group;		/* SocketGroup; NULL: the daemon's */
+	gid_t	socket_gid;		/* SocketGroup, resolved when read */
 	char   *pidfile;
 	char   *userid;
+	uid_t	user_uid;		/* UserID, resolved when read */
+	gid_t	user_gid;
 	int	core_dumps;		/* CoreDumps: the daemon may dump core */
 	int	syslog;
 	int	syslog_facility;
@@ -178,5 +201,7 @@ void	conf_escalation(const struct conf *conf, struct store_escalation *e);
 
 int	conf_parse_duration(const char *text, unsigned long *ms_r);
 int	conf_parse_bool(const char *text, int *bool_r);
+int	conf_parse_hostport(const char *text, char *host, size_t hostlen,
+	    unsigned *port_r);
 
 #endif

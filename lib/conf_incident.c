@@ -6,12 +6,13 @@
  * SYNOPSIS
  *	#include "conf_value.h"
  * DESCRIPTION
- *	The value parsers of StateFileSize, AlwaysAllowRecipients,
- *	SupportContact, QuarantineEscalation, AlertLimit, AlertSendmail,
- *	EventCommand, ReleaseSecret and RedisPassword (file:/path), and the files read with the
- *	configuration (AlertTemplate, AlertContacts), kept apart from the key
- *	table in conf.c. A reload rereads the files, so a broken template
- *	keeps the running configuration as a broken SenderLoginMap does.
+ *	The value parsers of LoginQuarantine and AlertLimit (N/window or
+ *	off), SupportContact, QuarantineEscalation, AlertSendmail,
+ *	EventCommand, ReleaseSecret and RedisPassword (file:/path), and the
+ *	files read with the configuration (AlertTemplate, AlertContacts),
+ *	kept apart from the key table in conf.c. A reload rereads the files,
+ *	so a broken template keeps the running configuration as a broken
+ *	SenderLoginMap does.
  *
  *	ReleaseSecret reads its secret from a file only, so that the
  *	configuration itself can be shown and shared; a file that others
@@ -34,7 +35,6 @@
 #include <unistd.h>
 
 #include "conf_value.h"
-#include "xalloc.h"
 
 #define RELEASE_SECRET_MIN	16
 #define RELEASE_SECRET_MAX	4096
@@ -42,71 +42,54 @@
 #define COMMAND_MAX		1024
 #define PASSWORD_MAX		512
 
-/* conf_add_allowed_rcpt - "local@" (every LocalDomain) or "local@domain" */
+/* conf_set_count_window - N/window, or off: the count at offset (0: off),
+ * the window at offset2 */
 void
-conf_add_allowed_rcpt(struct conf *conf, const char *name, void *field,
-    const char *item, const struct where *w)
+conf_set_count_window(struct conf *conf, const struct key *key,
+    const char *value, const struct where *w)
 {
-	const char *at = strrchr(item, '@');
-	char entry[320];
-	size_t i, len = strlen(item);
+	unsigned long n, window;
 
-	(void)name;
-	(void)field;
-	if (at == NULL || at == item || len >= sizeof(entry) ||
-	    (at[1] != '\0' && !conf_valid_domain(at + 1))) {
-		conf_err(w, "AlwaysAllowRecipients: \"%s\" is not local@ or "
-		    "local@domain", item);
+	if (strcasecmp(value, "off") == 0) {
+		*CONF_FIELD(conf, key, unsigned long) = 0;
 		return;
 	}
-	for (i = 0; i < (size_t)(at - item); i++) {
-		unsigned char c = (unsigned char)item[i];
-
-		if (c <= ' ' || c >= 127 || strchr("\"<>()[],;:\\@", c) != NULL) {
-			conf_err(w, "AlwaysAllowRecipients: \"%s\": the local "
-			    "part must be plain ASCII", item);
-			return;
-		}
-	}
-	for (i = 0; i < len; i++)
-		entry[i] = (char)tolower((unsigned char)item[i]);
-	entry[len] = '\0';
-	if (entry[len - 1] == '.')
-		entry[len - 1] = '\0';
-	if (!strlist_contains_nocase(&conf->always_allow, entry))
-		strlist_add(&conf->always_allow, entry);
+	if (conf_count_window(key->name, value, &n, &window, w) < 0)
+		return;
+	*CONF_FIELD(conf, key, unsigned long) = n;
+	*(unsigned long *)((char *)conf + key->offset2) = window;
 }
 
 /* conf_set_support - SupportContact: one line of printable ASCII */
 void
-conf_set_support(struct conf *conf, const char *value, const struct where *w)
+conf_set_support(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
 {
 	const char *p;
 
 	if (strlen(value) > SUPPORT_MAX) {
-		conf_err(w, "SupportContact: longer than %d characters",
+		conf_err(w, "%s: longer than %d characters", key->name,
 		    SUPPORT_MAX);
 		return;
 	}
 	for (p = value; *p; p++)
 		if ((unsigned char)*p < ' ' || (unsigned char)*p > '~') {
-			conf_err(w, "SupportContact: only printable ASCII goes "
-			    "into an SMTP reply");
+			conf_err(w, "%s: only printable ASCII goes into an SMTP "
+			    "reply", key->name);
 			return;
 		}
-	free(conf->support_contact);
-	conf->support_contact = xstrdup(value);
+	conf_set_text(CONF_FIELD(conf, key, char *), value, w, key);
 }
 
 /* escalation_duration - one duration of QuarantineEscalation; 0 ok, -1 */
 static int
 escalation_duration(const char *text, const char *what, unsigned long *ms_r,
-    const struct where *w)
+    const struct where *w, const struct key *key)
 {
 	if (conf_parse_duration(text, ms_r) < 0 || *ms_r < 3600UL * 1000 ||
 	    *ms_r > 365UL * 86400 * 1000) {
-		conf_err(w, "QuarantineEscalation: %s \"%s\" is not a duration "
-		    "from 1h to 365d", what, text);
+		conf_err(w, "%s: %s \"%s\" is not a duration from 1h to 365d",
+		    key->name, what, text);
 		return -1;
 	}
 	return 0;
@@ -114,8 +97,8 @@ escalation_duration(const char *text, const char *what, unsigned long *ms_r,
 
 /* conf_set_escalation - "off", or "Nx up to MAX [within WINDOW]" */
 void
-conf_set_escalation(struct conf *conf, const char *value,
-    const struct where *w)
+conf_set_escalation(struct conf *conf, const struct key *key,
+    const char *value, const struct where *w)
 {
 	char factor[16], up[8], to[8], max[32], within[16], window[32], extra[2];
 	unsigned long f, max_ms, window_ms = 30UL * 86400 * 1000;
@@ -133,73 +116,57 @@ conf_set_escalation(struct conf *conf, const char *value,
 	    tolower((unsigned char)factor[flen - 1]) != 'x' ||
 	    strcasecmp(up, "up") != 0 || strcasecmp(to, "to") != 0 ||
 	    (n == 6 && strcasecmp(within, "within") != 0)) {
-		conf_err(w, "QuarantineEscalation: expected off or \"Nx up to "
-		    "MAX [within WINDOW]\", e.g. \"2x up to 7d\"");
+		conf_err(w, "%s: expected off or \"Nx up to MAX [within "
+		    "WINDOW]\", e.g. \"2x up to 7d\"", key->name);
 		return;
 	}
 	factor[flen - 1] = '\0';
 	if (conf_parse_ulong(factor, 2, 10, &f) < 0) {
-		conf_err(w, "QuarantineEscalation: the factor must be 2x to 10x");
+		conf_err(w, "%s: the factor must be 2x to 10x", key->name);
 		return;
 	}
-	if (escalation_duration(max, "the longest quarantine", &max_ms, w) < 0 ||
-	    (n == 6 && escalation_duration(window, "the window", &window_ms,
-	    w) < 0))
+	if (escalation_duration(max, "the longest quarantine", &max_ms, w,
+	    key) < 0 || (n == 6 && escalation_duration(window, "the window",
+	    &window_ms, w, key) < 0))
 		return;
 	conf->esc_factor = (unsigned)f;
 	conf->esc_max_ms = max_ms;
 	conf->esc_window_ms = window_ms;
 }
 
-/* conf_set_alert_limit - AlertLimit N/window, or off */
-void
-conf_set_alert_limit(struct conf *conf, const char *value,
-    const struct where *w)
-{
-	unsigned long n, window;
-
-	if (strcasecmp(value, "off") == 0) {
-		conf->alert_limit = 0;
-		return;
-	}
-	if (conf_count_window("AlertLimit", value, &n, &window, w) < 0)
-		return;
-	conf->alert_limit = n;
-	conf->alert_limit_window_ms = window;
-}
-
 /* conf_set_command - a command line: an absolute program, no shell */
 void
-conf_set_command(char **field, const char *name, const char *value,
+conf_set_command(struct conf *conf, const struct key *key, const char *value,
     const struct where *w)
 {
 	const char *p;
 
 	if (strlen(value) > COMMAND_MAX) {
-		conf_err(w, "%s: longer than %d characters", name, COMMAND_MAX);
+		conf_err(w, "%s: longer than %d characters", key->name,
+		    COMMAND_MAX);
 		return;
 	}
 	for (p = value; *p; p++)
 		if ((unsigned char)*p < ' ' && *p != '\t') {
 			conf_err(w, "%s: control character in the command",
-			    name);
+			    key->name);
 			return;
 		}
 	if (value[0] != '/') {
 		conf_err(w, "%s: \"%s\" does not start with an absolute path "
-		    "(the command runs without a shell)", name, value);
+		    "(the command runs without a shell)", key->name, value);
 		return;
 	}
-	free(*field);
-	*field = xstrdup(value);
+	conf_set_text(CONF_FIELD(conf, key, char *), value, w, key);
 }
 
 /* read_private - a file others may not read; NULL after an error. Its
  * content, trailing white space dropped, is min to max octets long */
 static unsigned char *
-read_private(const char *name, const char *path, size_t min, size_t max,
+read_private(const struct key *key, const char *path, size_t min, size_t max,
     size_t *len_r, const struct where *w)
 {
+	const char *name = key->name;
 	unsigned char *buf;
 	struct stat st;
 	ssize_t n;
@@ -220,7 +187,11 @@ read_private(const char *name, const char *path, size_t min, size_t max,
 		close(fd);
 		return NULL;
 	}
-	buf = xmalloc(max + 2);
+	if ((buf = conf_realloc(NULL, max + 2)) == NULL) {
+		conf_oom(w, key);
+		close(fd);
+		return NULL;
+	}
 	n = read(fd, buf, max + 1);
 	close(fd);
 	while (n > 0 && isspace(buf[n - 1]))
@@ -238,94 +209,60 @@ read_private(const char *name, const char *path, size_t min, size_t max,
 
 /* conf_set_release_secret - ReleaseSecret file:/path */
 void
-conf_set_release_secret(struct conf *conf, const char *value,
-    const struct where *w)
+conf_set_release_secret(struct conf *conf, const struct key *key,
+    const char *value, const struct where *w)
 {
 	unsigned char *secret;
 	size_t len;
 
 	if (strncmp(value, "file:/", 6) != 0) {
-		conf_err(w, "ReleaseSecret: expected file:/absolute/path (the "
-		    "secret itself never goes into the configuration)");
+		conf_err(w, "%s: expected file:/absolute/path (the secret "
+		    "itself never goes into the configuration)", key->name);
 		return;
 	}
-	if ((secret = read_private("ReleaseSecret", value + 5,
-	    RELEASE_SECRET_MIN, RELEASE_SECRET_MAX, &len, w)) == NULL)
+	if ((secret = read_private(key, value + 5, RELEASE_SECRET_MIN,
+	    RELEASE_SECRET_MAX, &len, w)) == NULL)
 		return;
+	if (conf_set_text(&conf->release_secret_path, value + 5, w, key) < 0) {
+		explicit_bzero(secret, len);
+		free(secret);
+		return;
+	}
+	if (conf->release_secret != NULL)
+		explicit_bzero(conf->release_secret, conf->release_secret_len);
 	free(conf->release_secret);
-	free(conf->release_secret_path);
 	conf->release_secret = secret;
 	conf->release_secret_len = len;
-	conf->release_secret_path = xstrdup(value + 5);
 }
 
 /* conf_set_password - a password, or file:/path of a file holding it */
 void
-conf_set_password(char **field, const char *name, const char *value,
+conf_set_password(struct conf *conf, const struct key *key, const char *value,
     const struct where *w)
 {
+	char **field = CONF_FIELD(conf, key, char *);
 	unsigned char *text;
 	size_t len;
 
 	if (strncmp(value, "file:", 5) != 0) {
-		free(*field);
-		*field = xstrdup(value);
+		conf_set_text(field, value, w, key);
 		return;
 	}
 	if (value[5] != '/') {
-		conf_err(w, "%s: file:%s is not an absolute path", name, value + 5);
+		conf_err(w, "%s: file:%s is not an absolute path", key->name,
+		    value + 5);
 		return;
 	}
-	if ((text = read_private(name, value + 5, 1, PASSWORD_MAX, &len,
+	if ((text = read_private(key, value + 5, 1, PASSWORD_MAX, &len,
 	    w)) == NULL)
 		return;
 	if (memchr(text, '\0', len) != NULL || strchr((char *)text, '\n')) {
-		conf_err(w, "%s: %s must hold one line", name, value + 5);
+		conf_err(w, "%s: %s must hold one line", key->name, value + 5);
 		free(text);
 		return;
 	}
 	free(*field);
 	*field = (char *)text;
-}
-
-/* conf_set_size - octets with K, M, G or T (powers of 1024): 1M to 1T */
-void
-conf_set_size(unsigned long long *field, const char *name, const char *value,
-    const struct where *w)
-{
-	unsigned long long n, unit = 1;
-	char *end;
-
-	errno = 0;
-	n = strtoull(value, &end, 10);
-	switch (toupper((unsigned char)*end)) {
-	case 'K':
-		unit = 1ULL << 10;
-		end++;
-		break;
-	case 'M':
-		unit = 1ULL << 20;
-		end++;
-		break;
-	case 'G':
-		unit = 1ULL << 30;
-		end++;
-		break;
-	case 'T':
-		unit = 1ULL << 40;
-		end++;
-		break;
-	default:
-		break;
-	}
-	if (errno != 0 || end == value || !isdigit((unsigned char)value[0]) ||
-	    *end != '\0' || n > (1ULL << 40) / unit || n * unit < (1ULL << 20) ||
-	    n * unit > (1ULL << 40)) {
-		conf_err(w, "%s: \"%s\" is not a size from 1M to 1T (e.g. 512M, "
-		    "2G)", name, value);
-		return;
-	}
-	*field = n * unit;
 }
 
 /* conf_load_incident_files - AlertTemplate and AlertContacts */

@@ -2,13 +2,21 @@
  * NAME
  *	conf_value 3
  * SUMMARY
- *	the configuration's value parsers
+ *	the configuration's errors, memory, and values with a syntax
  * SYNOPSIS
  *	#include "conf_value.h"
-#include "dns.h"
  * DESCRIPTION
- *	See conf_value.h. conf_parse_bool() and conf_parse_duration() are
- *	public (conf.h): other modules parse the same syntax.
+ *	See conf_value.h. conf_parse_bool(), conf_parse_duration() and
+ *	conf_parse_hostport() are public (conf.h): other modules parse the
+ *	same syntax.
+ *
+ *	Every value that the daemon would only find wrong when it starts is
+ *	refused here, so that isolation-milter -n refuses it too: a Socket
+ *	that libmilter or the socket checks could not take (a unix path
+ *	longer than sun_path, a host or port longer than the daemon's
+ *	buffers), a RedisServer that is not HOST:PORT or unix:/path, a user
+ *	or group that does not exist (resolved here, once; the daemon uses
+ *	the ids found), a StateFileSize this system cannot map.
  * DIAGNOSTICS
  *	Every refusal names the key and what was expected.
  */
@@ -16,31 +24,112 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "conf_value.h"
-#include "dns.h"
-#include "xalloc.h"
 
-/* conf_err - record "file:line: message" */
+#define SOCKET_PORT_MAX	7	/* digits the daemon's socket check holds */
+#define SUN_PATH_MAX	(sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+
+/* push - append s, taken over, to list; 0 ok, -1 out of memory */
+static int
+push(struct strlist *list, char *s)
+{
+	char **v;
+	size_t cap;
+
+	if (list->n == list->cap) {
+		cap = list->cap ? list->cap * 2 : 8;
+		if ((v = conf_realloc(list->v, cap * sizeof(*v))) == NULL)
+			return -1;
+		list->v = v;
+		list->cap = cap;
+	}
+	list->v[list->n++] = s;
+	return 0;
+}
+
+/* conf_err - record "file:line: message"; without memory, only that it failed */
 void
 conf_err(const struct where *w, const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], num[16] = "", *text;
 	va_list ap;
+	int n;
 
+	*w->bad = 1;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (w->line > 0)
-		strlist_addf(w->errors, "%s:%d: %s", w->file, w->line, msg);
-	else
-		strlist_addf(w->errors, "%s: %s", w->file, msg);
+		snprintf(num, sizeof(num), ":%d", w->line);
+	n = snprintf(NULL, 0, "%s%s: %s", w->file, num, msg);
+	if (n < 0 || (text = conf_realloc(NULL, (size_t)n + 1)) == NULL)
+		return;
+	snprintf(text, (size_t)n + 1, "%s%s: %s", w->file, num, msg);
+	if (push(w->errors, text) < 0)
+		free(text);
+}
+
+/* conf_oom - the value of key could not be kept: out of memory */
+void
+conf_oom(const struct where *w, const struct key *key)
+{
+	conf_err(w, "%s: out of memory", key->name);
+}
+
+/* conf_strndup - a copy of n octets of s; NULL when out of memory */
+char *
+conf_strndup(const char *s, size_t n)
+{
+	char *p;
+
+	if ((p = conf_realloc(NULL, n + 1)) == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* conf_strlist_add - append a copy of s; 0 ok, -1 out of memory */
+int
+conf_strlist_add(struct strlist *list, const char *s)
+{
+	char *copy;
+
+	if ((copy = conf_strndup(s, strlen(s))) == NULL)
+		return -1;
+	if (push(list, copy) < 0) {
+		free(copy);
+		return -1;
+	}
+	return 0;
+}
+
+/* conf_set_text - replace a string field with a copy of value; 0 ok, -1 */
+int
+conf_set_text(char **field, const char *value, const struct where *w,
+    const struct key *key)
+{
+	char *copy;
+
+	if ((copy = conf_strndup(value, strlen(value))) == NULL) {
+		conf_oom(w, key);
+		return -1;
+	}
+	free(*field);
+	*field = copy;
+	return 0;
 }
 
 /* conf_parse_bool - yes/no/true/false/on/off/1/0; 0 ok, -1 invalid */
@@ -120,120 +209,27 @@ conf_parse_ulong(const char *text, unsigned long min, unsigned long max,
 	return 0;
 }
 
-/* conf_parse_octal - an octal number up to max (UMask 027); 0 ok, -1 bad */
+/* conf_parse_hostport - "host:port" or "[v6]:port"; 0 ok, -1 not */
 int
-conf_parse_octal(const char *text, unsigned long max, unsigned long *n_r)
+conf_parse_hostport(const char *text, char *host, size_t hostlen,
+    unsigned *port_r)
 {
-	unsigned long n;
-	char *end;
-
-	if (strspn(text, "01234567") != strlen(text) || *text == '\0' ||
-	    strlen(text) > 4)
-		return -1;
-	n = strtoul(text, &end, 8);
-	if (n > max)
-		return -1;
-	*n_r = n;
-	return 0;
-}
-
-/* conf_valid_domain - a DNS name of LDH labels (UTF-8 bytes allowed) */
-int
-conf_valid_domain(const char *d)
-{
-	size_t len = strlen(d), label = 0;
-	const unsigned char *p;
-
-	if (len == 0 || len > 253)
-		return 0;
-	for (p = (const unsigned char *)d; *p; p++) {
-		if (*p == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!(isalnum(*p) || *p == '-' || *p == '_' || *p >= 0x80))
-			return 0;
-		if (++label > 63)
-			return 0;
-	}
-	return label > 0;
-}
-
-/* conf_valid_socket - unix:PATH, local:PATH, inet:PORT@HOST, inet6:PORT@HOST */
-const char *
-conf_valid_socket(const char *s)
-{
-	const char *at, *p;
+	const char *colon = strrchr(text, ':'), *start = text, *end = colon;
 	unsigned long port;
-	char buf[16];
+	size_t len;
 
-	if (strncmp(s, "unix:", 5) == 0 || strncmp(s, "local:", 6) == 0) {
-		p = strchr(s, ':') + 1;
-		if (*p != '/')
-			return "a unix socket needs an absolute path (unix:/run/isolation-milter/milter.sock)";
-		return NULL;
+	if (colon == NULL || conf_parse_ulong(colon + 1, 1, 65535, &port) < 0)
+		return -1;
+	if (*start == '[' && end > start + 1 && end[-1] == ']') {
+		start++;
+		end--;
 	}
-	if (strncmp(s, "inet:", 5) == 0)
-		p = s + 5;
-	else if (strncmp(s, "inet6:", 6) == 0)
-		p = s + 6;
-	else
-		return "expected unix:PATH, inet:PORT@HOST or inet6:PORT@HOST";
-	at = strchr(p, '@');
-	if (at == NULL || at[1] == '\0')
-		return "expected PORT@HOST after inet: (inet:8895@127.0.0.1)";
-	if ((size_t)(at - p) >= sizeof(buf))
-		return "bad port number";
-	memcpy(buf, p, (size_t)(at - p));
-	buf[at - p] = '\0';
-	if (conf_parse_ulong(buf, 1, 65535, &port) < 0)
-		return "bad port number (1-65535)";
-	return NULL;
-}
-
-/* conf_set_dnsbl - one DNSBL line: zone[=filter], the filter compiled
- * here by the parser that matching uses (dns.h) */
-void
-conf_set_dnsbl(struct conf *conf, const char *value, const struct where *w)
-{
-	const char *eq = strchr(value, '='), *why = NULL;
-	char *zone = eq ? strndup(value, (size_t)(eq - value)) : strdup(value);
-	struct dnsbl_filter *filter = NULL;
-	struct dnsbl *v;
-	size_t i;
-
-	if (zone == NULL) {
-		conf_err(w, "DNSBL: out of memory");
-		return;
-	}
-	for (i = 0; zone[i]; i++)
-		zone[i] = (char)tolower((unsigned char)zone[i]);
-	if (i > 0 && zone[i - 1] == '.')
-		zone[i - 1] = '\0';
-	if (!conf_valid_domain(zone)) {
-		conf_err(w, "DNSBL: \"%s\" is not a zone name", zone);
-		free(zone);
-		return;
-	}
-	if (eq != NULL && (filter = dnsbl_filter_parse(eq + 1, &why)) == NULL) {
-		conf_err(w, "DNSBL: bad answer filter \"%s\": %s (expected e.g. 127.0.0.2, 127.0.0.[10..11] or 127.0.0.[2;4;8..10])",
-		    eq + 1, why);
-		free(zone);
-		return;
-	}
-	v = realloc(conf->dnsbls, (conf->n_dnsbls + 1) * sizeof(*v));
-	if (v == NULL) {
-		conf_err(w, "DNSBL: out of memory");
-		free(filter);
-		free(zone);
-		return;
-	}
-	v[conf->n_dnsbls].zone = zone;
-	v[conf->n_dnsbls].filter = filter;
-	conf->n_dnsbls++;
-	conf->dnsbls = v;
+	if ((len = (size_t)(end - start)) == 0 || len >= hostlen)
+		return -1;
+	memcpy(host, start, len);
+	host[len] = '\0';
+	*port_r = (unsigned)port;
+	return 0;
 }
 
 /* conf_count_window - "N/window": 1 to 100000000 within 1s to 7d; 0 ok, -1 */
@@ -262,89 +258,215 @@ conf_count_window(const char *name, const char *text, unsigned long *n_r,
 	return 0;
 }
 
-/* conf_set_login_quarantine - LoginQuarantine N/window, or off */
+/* conf_valid_domain - a DNS name of LDH labels (UTF-8 bytes allowed) */
+int
+conf_valid_domain(const char *d)
+{
+	size_t len = strlen(d), label = 0;
+	const unsigned char *p;
+
+	if (len == 0 || len > 253)
+		return 0;
+	for (p = (const unsigned char *)d; *p; p++) {
+		if (*p == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!(isalnum(*p) || *p == '-' || *p == '_' || *p >= 0x80))
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return label > 0;
+}
+
+/* valid_socket - unix:PATH, local:PATH, inet:PORT@HOST, inet6:PORT@HOST;
+ * NULL ok, else why not */
+static const char *
+valid_socket(const char *s)
+{
+	const char *at, *p, *host;
+	unsigned long port;
+	char buf[SOCKET_PORT_MAX + 1];
+	size_t len;
+
+	if (strncmp(s, "unix:", 5) == 0 || strncmp(s, "local:", 6) == 0) {
+		p = strchr(s, ':') + 1;
+		if (*p != '/')
+			return "a unix socket needs an absolute path (unix:/run/isolation-milter/milter.sock)";
+		if (strlen(p) > SUN_PATH_MAX)
+			return "the path of a unix socket is too long";
+		return NULL;
+	}
+	if (strncmp(s, "inet:", 5) == 0)
+		p = s + 5;
+	else if (strncmp(s, "inet6:", 6) == 0)
+		p = s + 6;
+	else
+		return "expected unix:PATH, inet:PORT@HOST or inet6:PORT@HOST";
+	at = strchr(p, '@');
+	if (at == NULL || at[1] == '\0')
+		return "expected PORT@HOST after inet: (inet:8895@127.0.0.1)";
+	if ((size_t)(at - p) >= sizeof(buf))
+		return "bad port number";
+	memcpy(buf, p, (size_t)(at - p));
+	buf[at - p] = '\0';
+	if (conf_parse_ulong(buf, 1, 65535, &port) < 0)
+		return "bad port number (1-65535)";
+	host = at + 1;
+	len = strlen(host);
+	if (host[0] == '[' && len >= 2 && host[len - 1] == ']')
+		len -= 2;
+	if (len == 0 || len >= CONF_HOST_MAX)
+		return "the host is empty or too long";
+	return NULL;
+}
+
+/* conf_set_socket - Socket */
 void
-conf_set_login_quarantine(struct conf *conf, const char *value,
+conf_set_socket(struct conf *conf, const struct key *key, const char *value,
     const struct where *w)
 {
-	unsigned long n, window;
+	const char *why;
 
-	if (strcasecmp(value, "off") == 0) {
-		conf->login_strikes = 0;
+	if ((why = valid_socket(value)) != NULL) {
+		conf_err(w, "%s: \"%s\": %s", key->name, value, why);
 		return;
 	}
-	if (conf_count_window("LoginQuarantine", value, &n, &window, w) < 0)
-		return;
-	conf->login_strikes = n;
-	conf->login_strikes_window_ms = window;
+	conf_set_text(CONF_FIELD(conf, key, char *), value, w, key);
 }
 
-/* conf_set_rate_limit - one RateLimit line: <ip|login> <messages|recipients> N/window */
+/* conf_set_redis_server - HOST:PORT, [v6]:PORT or unix:/path */
 void
-conf_set_rate_limit(struct conf *conf, const char *value, const struct where *w)
+conf_set_redis_server(struct conf *conf, const struct key *key,
+    const char *value, const struct where *w)
 {
-	char scope[16], what[16], spec[64], extra[2];
-	struct rate_limit rl, *v;
+	char host[CONF_HOST_MAX];
+	unsigned port;
 
-	if (sscanf(value, "%15s %15s %63s %1s", scope, what, spec, extra) != 3) {
-		conf_err(w, "RateLimit: expected <ip|login> <messages|recipients> N/window, e.g. \"login recipients 500/1h\"");
+	if (strncmp(value, "unix:", 5) == 0) {
+		if (value[5] != '/' || strlen(value + 5) > SUN_PATH_MAX) {
+			conf_err(w, "%s: \"%s\" is not unix:/absolute/path (or "
+			    "the path is too long)", key->name, value);
+			return;
+		}
+	} else if (conf_parse_hostport(value, host, sizeof(host), &port) < 0) {
+		conf_err(w, "%s: \"%s\" is not HOST:PORT (port 1-65535) or "
+		    "unix:/path", key->name, value);
 		return;
 	}
-	if (strcasecmp(scope, "ip") == 0)
-		rl.scope = RATE_SCOPE_IP;
-	else if (strcasecmp(scope, "login") == 0)
-		rl.scope = RATE_SCOPE_LOGIN;
-	else {
-		conf_err(w, "RateLimit: \"%s\" is not ip or login", scope);
-		return;
-	}
-	if (strcasecmp(what, "messages") == 0)
-		rl.what = RATE_MESSAGES;
-	else if (strcasecmp(what, "recipients") == 0)
-		rl.what = RATE_RECIPIENTS;
-	else {
-		conf_err(w, "RateLimit: \"%s\" is not messages or recipients", what);
-		return;
-	}
-	if (conf_count_window("RateLimit", spec, &rl.limit, &rl.window_ms, w) < 0)
-		return;
-	if (conf->n_rate_limits == CONF_RATE_LIMITS_MAX) {
-		conf_err(w, "RateLimit: more than %d lines", CONF_RATE_LIMITS_MAX);
-		return;
-	}
-	v = realloc(conf->rate_limits, (conf->n_rate_limits + 1) * sizeof(*v));
-	if (v == NULL)
-		fatalx("out of memory");
-	v[conf->n_rate_limits++] = rl;
-	conf->rate_limits = v;
+	conf_set_text(CONF_FIELD(conf, key, char *), value, w, key);
 }
 
-/* conf_set_spf_action - one SPFAction line: <result> <action> */
+/* conf_set_user - UserID: an existing user, optionally user:group,
+ * resolved to the ids the daemon becomes */
 void
-conf_set_spf_action(struct conf *conf, const char *value, const struct where *w)
+conf_set_user(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
 {
-	char result[32], action[32], extra[2];
-	enum spf_result r;
-	enum action a;
+	const char *colon = strchr(value, ':');
+	size_t len = colon ? (size_t)(colon - value) : strlen(value);
+	struct passwd *pw;
+	struct group *gr = NULL;
+	char user[256];
 
-	if (sscanf(value, "%31s %31s %1s", result, action, extra) != 2) {
-		conf_err(w, "SPFAction: expected <result> <action>, e.g. \"softfail report\"");
+	if (len == 0 || len >= sizeof(user)) {
+		conf_err(w, "%s: expected USER or USER:GROUP", key->name);
 		return;
 	}
-	if (spf_result_parse(result, &r) < 0) {
-		conf_err(w, "SPFAction: \"%s\" is not none, neutral, pass, softfail, temperror or permerror",
-		    result);
+	memcpy(user, value, len);
+	user[len] = '\0';
+	if ((pw = getpwnam(user)) == NULL) {
+		conf_err(w, "%s: no such user \"%s\"", key->name, user);
 		return;
 	}
-	if (r == SPF_RESULT_FAIL) {
-		conf_err(w, "SPFAction: the action for fail is Action.inbound.spf_fail");
+	conf->user_uid = pw->pw_uid;
+	conf->user_gid = pw->pw_gid;
+	if (colon != NULL && (gr = getgrnam(colon + 1)) == NULL) {
+		conf_err(w, "%s: no such group \"%s\"", key->name, colon + 1);
 		return;
 	}
-	if (action_parse(action, &a) < 0) {
-		conf_err(w, "SPFAction: \"%s\" is not reject, tempfail, report or off",
-		    action);
-		return;
-	}
-	conf->spf_actions[r] = a;
+	if (gr != NULL)
+		conf->user_gid = gr->gr_gid;
+	conf_set_text(CONF_FIELD(conf, key, char *), value, w, key);
 }
 
+/* conf_set_group - SocketGroup: an existing group, resolved */
+void
+conf_set_group(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	struct group *gr;
+
+	if ((gr = getgrnam(value)) == NULL) {
+		conf_err(w, "%s: no such group \"%s\"", key->name, value);
+		return;
+	}
+	conf->socket_gid = gr->gr_gid;
+	conf_set_text(CONF_FIELD(conf, key, char *), value, w, key);
+}
+
+/* conf_set_umask - an octal mask from 000 to key->max (UMask 027) */
+void
+conf_set_umask(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	size_t len = strlen(value);
+	unsigned long n;
+
+	if (len == 0 || len > 4 || strspn(value, "01234567") != len ||
+	    (n = strtoul(value, NULL, 8)) > (unsigned long)key->max) {
+		conf_err(w, "%s: \"%s\" is not an octal mask from 000 to %lo",
+		    key->name, value, (unsigned long)key->max);
+		return;
+	}
+	*CONF_FIELD(conf, key, unsigned) = (unsigned)n;
+}
+
+/* conf_set_size - octets with K, M, G or T (powers of 1024): 1M to 1T,
+ * and no more than this system can map */
+void
+conf_set_size(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	unsigned long long n, unit = 1;
+	char *end;
+
+	errno = 0;
+	n = strtoull(value, &end, 10);
+	switch (toupper((unsigned char)*end)) {
+	case 'K':
+		unit = 1ULL << 10;
+		end++;
+		break;
+	case 'M':
+		unit = 1ULL << 20;
+		end++;
+		break;
+	case 'G':
+		unit = 1ULL << 30;
+		end++;
+		break;
+	case 'T':
+		unit = 1ULL << 40;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (errno != 0 || end == value || !isdigit((unsigned char)value[0]) ||
+	    *end != '\0' || n > (1ULL << 40) / unit || n * unit < (1ULL << 20) ||
+	    n * unit > (1ULL << 40)) {
+		conf_err(w, "%s: \"%s\" is not a size from 1M to 1T (e.g. 512M, "
+		    "2G)", key->name, value);
+		return;
+	}
+	if (n * unit > (unsigned long long)SIZE_MAX) {
+		conf_err(w, "%s: %s is more than this system can map", key->name,
+		    value);
+		return;
+	}
+	*CONF_FIELD(conf, key, unsigned long long) = n * unit;
+}

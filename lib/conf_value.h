@@ -2,78 +2,97 @@
  * NAME
  *	conf_value 3h
  * SUMMARY
- *	the configuration's value parsers (private to conf.c)
+ *	the configuration's kinds of value (private to lib/conf*)
  * SYNOPSIS
  *	#include "conf_value.h"
  * DESCRIPTION
- *	The parsers of values that have a syntax of their own (sockets,
- *	domains, durations, DNSBL filters, RateLimit, SPFAction), kept apart
- *	from the key table and the file reader in conf.c. Errors go through
- *	conf_err() as "file:line: message".
+ *	A key (struct key, one row of the table in conf.c) names its kind
+ *	of value (struct kind): how a value is parsed and stored, whether
+ *	its lines add up, how its first line forgets the default. A kind
+ *	parses either the whole value (parse) or, for a list, one item at
+ *	a time (item), conf.c splitting the list and reading file:/path
+ *	items. Every parser stores into the field the key names (offset,
+ *	and offset2 for kinds that fill two) or into the fields of the
+ *	one key that uses it, and reports through conf_err().
+ *
+ *	Allocation goes through conf_realloc() (conf_alloc.c), the one
+ *	allocator of lib/conf*: running out of memory is an error of the
+ *	value being read ("Key: out of memory"), never an exit, so that a
+ *	reload that runs out keeps the running configuration.
  */
 #ifndef ISO_CONF_VALUE_H
 #define ISO_CONF_VALUE_H
 
 #include "conf.h"
 
-/* Where a value came from, for messages. */
+/* Where a value came from, for messages; bad is set by any error. */
 struct where {
 	const char *file;
 	int	line;
 	struct strlist *errors;
+	int    *bad;
 };
 
+struct key;
+
+typedef void conf_parse_fn(struct conf *conf, const struct key *key,
+	    const char *value, const struct where *w);
+typedef void conf_clear_fn(struct conf *conf, const struct key *key);
+
+#define KIND_LIST	0x01	/* several lines add up; may be empty */
+#define KIND_EMPTY	0x02	/* one line, may be empty */
+
+struct kind {
+	conf_parse_fn *parse;	/* the whole value; NULL: item by item */
+	conf_parse_fn *item;	/* one list item (KIND_LIST) */
+	conf_clear_fn *clear;	/* the first line of a list forgets this */
+	int	flags;
+};
+
+struct key {
+	const char *name;
+	const struct kind *kind;
+	size_t	offset;		/* the field set */
+	const char *def;	/* NULL: unset */
+	long	min;		/* numbers, durations (ms) */
+	long	max;
+	size_t	offset2;	/* a second field (N/window: the window) */
+	const char *const *words;	/* two words: the first sets 0 */
+};
+
+#define CONF_FIELD(conf, key, type)	((type *)((char *)(conf) + (key)->offset))
+
+/* conf_alloc.c */
+void   *conf_realloc(void *p, size_t n);
+
+/* conf_value.c: errors, memory, and scalar values */
 void	conf_err(const struct where *w, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+void	conf_oom(const struct where *w, const struct key *key);
+char   *conf_strndup(const char *s, size_t n);
+int	conf_strlist_add(struct strlist *list, const char *s);
+int	conf_set_text(char **field, const char *value, const struct where *w,
+	    const struct key *key);
 int	conf_parse_ulong(const char *text, unsigned long min,
 	    unsigned long max, unsigned long *n_r);
 int	conf_count_window(const char *name, const char *text,
 	    unsigned long *n_r, unsigned long *window_r,
 	    const struct where *w);
 int	conf_valid_domain(const char *d);
-int	conf_parse_octal(const char *text, unsigned long max,
-	    unsigned long *n_r);
-const char *conf_valid_socket(const char *s);
-void	conf_set_dnsbl(struct conf *conf, const char *value,
-	    const struct where *w);
-void	conf_set_login_quarantine(struct conf *conf, const char *value,
-	    const struct where *w);
-void	conf_set_rate_limit(struct conf *conf, const char *value,
-	    const struct where *w);
-void	conf_set_spf_action(struct conf *conf, const char *value,
-	    const struct where *w);
+conf_parse_fn conf_set_socket, conf_set_user, conf_set_group,
+	    conf_set_redis_server, conf_set_umask, conf_set_size;
 
-/* conf_list.c: one list item each (name: the key's; field: its list) */
-void	conf_add_domain(struct conf *conf, const char *name, void *field,
-	    const char *item, const struct where *w);
-void	conf_add_network(struct conf *conf, const char *name, void *field,
-	    const char *item, const struct where *w);
-void	conf_add_hostport(struct conf *conf, const char *name, void *field,
-	    const char *item, const struct where *w);
-void	conf_add_port(struct conf *conf, const char *name, void *field,
-	    const char *item, const struct where *w);
-void	conf_add_daemon_role(struct conf *conf, const char *name, void *field,
-	    const char *item, const struct where *w);
-void	conf_add_dynamic_check(struct conf *conf, const char *name,
-	    void *field, const char *item, const struct where *w);
+/* conf_list.c: list items, and the keys whose lines add up */
+conf_parse_fn conf_add_domain, conf_add_network, conf_add_hostport,
+	    conf_add_port, conf_add_daemon_role, conf_add_dynamic_check,
+	    conf_add_allowed_rcpt;
+conf_parse_fn conf_set_dnsbl, conf_set_rate_limit, conf_set_spf_action;
+conf_clear_fn conf_clear_strings, conf_clear_networks, conf_clear_bits,
+	    conf_clear_ports, conf_clear_daemon_roles;
 
 /* conf_incident.c: the keys of the embedded store and the incident loop */
-void	conf_add_allowed_rcpt(struct conf *conf, const char *name,
-	    void *field, const char *item, const struct where *w);
-void	conf_set_support(struct conf *conf, const char *value,
-	    const struct where *w);
-void	conf_set_escalation(struct conf *conf, const char *value,
-	    const struct where *w);
-void	conf_set_alert_limit(struct conf *conf, const char *value,
-	    const struct where *w);
-void	conf_set_command(char **field, const char *name, const char *value,
-	    const struct where *w);
-void	conf_set_release_secret(struct conf *conf, const char *value,
-	    const struct where *w);
-void	conf_set_password(char **field, const char *name, const char *value,
-	    const struct where *w);
-void	conf_set_size(unsigned long long *field, const char *name,
-	    const char *value, const struct where *w);
+conf_parse_fn conf_set_count_window, conf_set_support, conf_set_escalation,
+	    conf_set_command, conf_set_release_secret, conf_set_password;
 void	conf_load_incident_files(struct conf *conf, struct strlist *errors);
 void	conf_free_incident(struct conf *conf);
 

@@ -7,8 +7,9 @@
  *	#include "daemon.h"
  * DESCRIPTION
  *	What main.c does before libmilter runs, apart from libmilter
- *	itself: identity_resolve() decides whom to run as (UserID, else
- *	the user isolation-milter when started as root, else a refusal),
+ *	itself: identity_resolve() decides whom to run as (UserID, which
+ *	the configuration has checked and resolved to ids, else the user
+ *	isolation-milter when started as root, else a refusal),
  *	identity_assume() drops to it for good; the pid file is opened and
  *	flock()ed for the daemon's life (pidfile_open), written after a
  *	daemonize(), and removed at stop if it is still ours; the socket
@@ -54,43 +55,28 @@ static ino_t pidfile_ino;
 int
 identity_resolve(const struct conf *conf, struct identity *id)
 {
-	const char *spec = conf->userid, *colon;
+	const char *spec = conf->userid;
 	struct passwd *pw;
-	struct group *gr;
-	char user[256];
 
-	if (spec == NULL && geteuid() != 0) {
+	if (spec != NULL) {
+		/* checked and resolved with the configuration */
+		id->uid = conf->user_uid;
+		id->gid = conf->user_gid;
+	} else if (geteuid() != 0) {
 		id->uid = geteuid();
 		id->gid = getegid();
 		snprintf(id->name, sizeof(id->name), "uid %lu",
 		    (unsigned long)id->uid);
 		return 0;
-	}
-	if (spec == NULL) {
-		if (getpwnam(DEFAULT_USER) == NULL) {
-			log_msg(LOG_LEVEL_ERROR, "running as root: set UserID to "
-			    "an unprivileged user (useradd --system %s), or "
-			    "UserID root to stay root", DEFAULT_USER);
-			return -1;
-		}
-		spec = DEFAULT_USER;
-	}
-	colon = strchr(spec, ':');
-	snprintf(user, sizeof(user), "%.*s",
-	    (int)(colon ? (size_t)(colon - spec) : strlen(spec)), spec);
-	if ((pw = getpwnam(user)) == NULL) {
-		log_msg(LOG_LEVEL_ERROR, "UserID: no such user %s", user);
+	} else if ((pw = getpwnam(DEFAULT_USER)) == NULL) {
+		log_msg(LOG_LEVEL_ERROR, "running as root: set UserID to an "
+		    "unprivileged user (useradd --system %s), or UserID root to "
+		    "stay root", DEFAULT_USER);
 		return -1;
-	}
-	id->uid = pw->pw_uid;
-	id->gid = pw->pw_gid;
-	if (colon != NULL) {
-		if ((gr = getgrnam(colon + 1)) == NULL) {
-			log_msg(LOG_LEVEL_ERROR, "UserID: no such group %s",
-			    colon + 1);
-			return -1;
-		}
-		id->gid = gr->gr_gid;
+	} else {
+		spec = DEFAULT_USER;
+		id->uid = pw->pw_uid;
+		id->gid = pw->pw_gid;
 	}
 	snprintf(id->name, sizeof(id->name), "%s", spec);
 	if (geteuid() != 0 && id->uid != geteuid()) {

@@ -36,7 +36,9 @@
  *	waits a bounded time for those in flight; the MTA tempfails any
  *	that are cut (milter_default_action = tempfail).
  * DIAGNOSTICS
- *	Configuration errors go to stderr as "file:line: message", exit 1.
+ *	Configuration errors go to stderr as "file:line: message" (and,
+ *	without -n or -f, to syslog), exit 1: -n, the start and SIGHUP run
+ *	the same checks, conf_load()'s.
  *	Start-up failures go to stderr and (without -f) to syslog, exit 1
  *	(2 for usage errors). Warnings at start and at each reload: a
  *	configuration, SenderLoginMap, AlertTemplate or AlertContacts file
@@ -66,6 +68,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,14 +104,23 @@ usage(FILE *fp)
 	    "isolation-milter.conf(5).\n", CONF_DEFAULT_FILE);
 }
 
-/* print_errors - every configuration problem, one per line */
+/* print_errors - every configuration problem, one per line; a daemon
+ * started without -f also logs them (SyslogFacility's default: the file
+ * could not say), for whoever reads syslog only */
 static void
-print_errors(const struct strlist *errors)
+print_errors(const char *path, const struct strlist *errors, int to_syslog)
 {
 	size_t i;
 
-	for (i = 0; i < errors->n; i++)
+	if (to_syslog)
+		log_init("isolation-milter", LOG_TO_SYSLOG, LOG_MAIL);
+	for (i = 0; i < errors->n; i++) {
 		fprintf(stderr, "%s\n", errors->v[i]);
+		if (to_syslog)
+			log_msg(LOG_LEVEL_ERROR, "%s", errors->v[i]);
+	}
+	if (to_syslog)
+		log_msg(LOG_LEVEL_ERROR, "%s is not valid: not starting", path);
 }
 
 /* on_signal - only tell the main loop */
@@ -261,7 +273,6 @@ static int
 open_socket(const struct conf *conf, const struct identity *id)
 {
 	struct sockspec sp;
-	struct group *gr;
 	gid_t gid = id->gid;
 	mode_t old;
 	int rc;
@@ -292,14 +303,9 @@ open_socket(const struct conf *conf, const struct identity *id)
 	}
 	if (sp.family != AF_UNIX || (conf->socket_group == NULL && geteuid() != 0))
 		return 0;
-	if (conf->socket_group != NULL) {
-		if ((gr = getgrnam(conf->socket_group)) == NULL) {
-			log_msg(LOG_LEVEL_ERROR, "SocketGroup: no such group %s",
-			    conf->socket_group);
-			return -1;
-		}
-		gid = gr->gr_gid;
-	}
+	/* checked and resolved with the configuration */
+	if (conf->socket_group != NULL)
+		gid = conf->socket_gid;
 	/* lchown: the folder may belong to UserID, never follow a link */
 	if (lchown(sp.path, (uid_t)-1, gid) < 0) {
 		log_msg(LOG_LEVEL_ERROR, "cannot give the socket %s to group %lu: "
@@ -420,8 +426,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 
+	/* -n and the start run the same checks: those of conf_load() */
 	if ((conf = conf_load(path, &errors)) == NULL) {
-		print_errors(&errors);
+		print_errors(path, &errors, !check && !foreground);
 		strlist_clear(&errors);
 		return 1;
 	}

@@ -4,10 +4,17 @@
  * DESCRIPTION
  *	Tables of configuration texts with the value or the exact
  *	"file:line: message" each must give.
+ *
+ *	The program is linked with ld --wrap=conf_realloc (Makefile.am):
+ *	__wrap_conf_realloc() below stands for the configuration's one
+ *	allocator and fails the call numbered fail_at, so that a test can
+ *	make each allocation of a load fail in turn.
  */
 #include "config.h"
 
 #include <check.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +24,21 @@
 
 #include "conf.h"
 #include "dns.h"
+
+void   *__real_conf_realloc(void *p, size_t n);
+void   *__wrap_conf_realloc(void *p, size_t n);
+
+static unsigned long alloc_calls;	/* conf_realloc calls so far */
+static unsigned long fail_at;		/* the call that fails; 0: none */
+
+/* __wrap_conf_realloc - conf_realloc, failing call number fail_at */
+void *
+__wrap_conf_realloc(void *p, size_t n)
+{
+	if (++alloc_calls == fail_at)
+		return NULL;
+	return __real_conf_realloc(p, n);
+}
 
 /* parse - a text through conf_parse with the errors joined by '|' */
 static struct conf *
@@ -216,52 +238,54 @@ START_TEST(test_release_secret)
 }
 END_TEST
 
+/* every key of the roles, the policy and Redis, set */
+static const char full_text[] =
+	"# a comment\n"
+	"\n"
+	"socket unix:/run/isolation-milter/milter.sock\n"
+	"  PIDFILE   /run/isolation-milter.pid  \n"
+	"Syslog no\n"
+	"SyslogFacility local3\n"
+	"LogLevel DEBUG\n"
+	"Mode report\n"
+	"Role outbound\n"
+	"DefaultRole outbound\n"
+	"DaemonRoles SUB=outbound, MX=inbound\n"
+	"SubmissionPorts 587,2525\n"
+	"LocalDomains Example.NET. example.org\n"
+	"LocalDomains example.com\n"
+	"CustomerNetworks 10.0.0.0/8, 2001:db8::/32\n"
+	"CustomerServers 10.1.2.3\n"
+	"TrustedNetworks 192.0.2.0/24\n"
+	"LoginIsAddress no\n"
+	"SubaddressDelimiter\n"
+	"NullSender reject\n"
+	"CustomerPort25 open\n"
+	"RateLimit login recipients 500/1h\n"
+	"RateLimit ip messages 100/10m\n"
+	"QuarantineTTL 2d\n"
+	"OnStateError tempfail\n"
+	"RedisSentinels 127.0.0.1:26379 127.0.0.1:26380\n"
+	"RedisMasterName mymaster\n"
+	"RedisPassword s3cr#t\n"
+	"RedisUser milter\n"
+	"RedisDatabase 3\n"
+	"RedisPrefix cluster1:\n"
+	"RedisTimeout 1s\n"
+	"DNSBL zen.spamhaus.org=127.0.0.[10..11]\n"
+	"DNSBL bl.example.test\n"
+	"SPF off\n"
+	"SPFAction softfail reject\n"
+	"SPFAction permerror tempfail\n"
+	"DynamicIPChecks dnsbl, unconfirmed\n"
+	"DNSTimeout 1500ms\n"
+	"Action.inbound.spf_fail report\n"
+	"action.OUTBOUND.AUTH_REQUIRED tempfail\n";
+
 START_TEST(test_full)
 {
-	static const char text[] =
-	    "# a comment\n"
-	    "\n"
-	    "socket unix:/run/isolation-milter/milter.sock\n"
-	    "  PIDFILE   /run/isolation-milter.pid  \n"
-	    "Syslog no\n"
-	    "SyslogFacility local3\n"
-	    "LogLevel DEBUG\n"
-	    "Mode report\n"
-	    "Role outbound\n"
-	    "DefaultRole outbound\n"
-	    "DaemonRoles SUB=outbound, MX=inbound\n"
-	    "SubmissionPorts 587,2525\n"
-	    "LocalDomains Example.NET. example.org\n"
-	    "LocalDomains example.com\n"
-	    "CustomerNetworks 10.0.0.0/8, 2001:db8::/32\n"
-	    "CustomerServers 10.1.2.3\n"
-	    "TrustedNetworks 192.0.2.0/24\n"
-	    "LoginIsAddress no\n"
-	    "SubaddressDelimiter\n"
-	    "NullSender reject\n"
-	    "CustomerPort25 open\n"
-	    "RateLimit login recipients 500/1h\n"
-	    "RateLimit ip messages 100/10m\n"
-	    "QuarantineTTL 2d\n"
-	    "OnStateError tempfail\n"
-	    "RedisSentinels 127.0.0.1:26379 127.0.0.1:26380\n"
-	    "RedisMasterName mymaster\n"
-	    "RedisPassword s3cr#t\n"
-	    "RedisUser milter\n"
-	    "RedisDatabase 3\n"
-	    "RedisPrefix cluster1:\n"
-	    "RedisTimeout 1s\n"
-	    "DNSBL zen.spamhaus.org=127.0.0.[10..11]\n"
-	    "DNSBL bl.example.test\n"
-	    "SPF off\n"
-	    "SPFAction softfail reject\n"
-	    "SPFAction permerror tempfail\n"
-	    "DynamicIPChecks dnsbl, unconfirmed\n"
-	    "DNSTimeout 1500ms\n"
-	    "Action.inbound.spf_fail report\n"
-	    "action.OUTBOUND.AUTH_REQUIRED tempfail\n";
 	char errs[1024];
-	struct conf *c = parse(text, errs, sizeof(errs));
+	struct conf *c = parse(full_text, errs, sizeof(errs));
 	struct ipaddr ip, answer;
 	enum role role;
 
@@ -332,6 +356,9 @@ START_TEST(test_full)
 	conf_free(c);
 }
 END_TEST
+
+#define X10(s)	s s s s s s s s s s
+#define X50(s)	X10(s) X10(s) X10(s) X10(s) X10(s)
 
 /* Each bad text and the exact error list it must produce. */
 static const struct {
@@ -491,6 +518,35 @@ static const struct {
 	"test.conf:1: ReleaseSecret: expected file:/absolute/path (the secret itself never goes into the configuration)"},
 	{"ReleaseSecret file:/nonexistent/secret\n",
 	"test.conf:1: ReleaseSecret: /nonexistent/secret: No such file or directory"},
+	/* once refused only when the daemon started; now by -n too */
+	{"RedisServer localhost\n",
+	"test.conf:1: RedisServer: \"localhost\" is not HOST:PORT (port 1-65535) or unix:/path"},
+	{"RedisServer 127.0.0.1:65536\n",
+	"test.conf:1: RedisServer: \"127.0.0.1:65536\" is not HOST:PORT (port 1-65535) or unix:/path"},
+	{"RedisServer :6379\n",
+	"test.conf:1: RedisServer: \":6379\" is not HOST:PORT (port 1-65535) or unix:/path"},
+	{"RedisServer 127.0.0.1:63x9\n", NULL},
+	{"RedisServer []:6379\n", NULL},
+	{"RedisServer unix:run/redis.sock\n",
+	"test.conf:1: RedisServer: \"unix:run/redis.sock\" is not unix:/absolute/path (or the path is too long)"},
+	{"RedisServer unix:/" X10("0123456789ab") "\n",
+	"test.conf:1: RedisServer: \"unix:/" X10("0123456789ab") "\" is not unix:/absolute/path (or the path is too long)"},
+	{"RedisSentinels [::1]:26379 []:26379\nRedisMasterName m\n",
+	"test.conf:1: RedisSentinels: \"[]:26379\" is not HOST:PORT"},
+	{"RedisServer 127.0.0.1:6379\nRedisUser milter\n",
+	"test.conf:2: RedisUser needs RedisPassword"},
+	{"Socket unix:/" X10("0123456789ab") "\n",
+	"test.conf:1: Socket: \"unix:/" X10("0123456789ab") "\": the path of a unix socket is too long"},
+	{"Socket inet:000008895@127.0.0.1\n",
+	"test.conf:1: Socket: \"inet:000008895@127.0.0.1\": bad port number"},
+	{"Socket inet6:8895@[]\n",
+	"test.conf:1: Socket: \"inet6:8895@[]\": the host is empty or too long"},
+	{"UserID nobody:no-such-group-here\n",
+	"test.conf:1: UserID: no such group \"no-such-group-here\""},
+	{"StateFile /" X10(X10(X10("abcde"))) "\n",
+	"test.conf:1: StateFile: the path is longer than 4090 octets"},
+	{"Mode report\nRedisSentinels 127.0.0.1:26379\nRedisServer 127.0.0.1:6379\n",
+	"test.conf:2: RedisSentinels needs RedisMasterName|test.conf:3: RedisServer and RedisSentinels exclude each other"},
 };
 
 START_TEST(test_bad)
@@ -623,6 +679,109 @@ START_TEST(test_sender_map)
 }
 END_TEST
 
+/* What the daemon used to check at start-up only, accepted and resolved */
+START_TEST(test_checked_when_read)
+{
+	static const char text[] =
+	    "Socket unix:/" X10("0123456789") "123456\n"	/* 107 */
+	    "UserID nobody:root\n"
+	    "SocketGroup root\n"
+	    "RedisServer [::1]:6379\n"
+	    "RedisUser milter\n"
+	    "RedisPassword pw\n";
+	char errs[1024];
+	struct passwd *pw = getpwnam("nobody");
+	struct conf *c;
+
+	ck_assert_ptr_nonnull(pw);
+	c = parse(text, errs, sizeof(errs));
+	ck_assert_msg(c != NULL, "%s", errs);
+	ck_assert_uint_eq(c->user_uid, pw->pw_uid);
+	ck_assert_uint_eq(c->user_gid, 0);
+	ck_assert_uint_eq(c->socket_gid, 0);
+	ck_assert_str_eq(c->redis_server, "[::1]:6379");
+	conf_free(c);
+	c = parse("UserID nobody\nRedisServer unix:/run/redis/redis.sock\n", errs,
+	    sizeof(errs));
+	ck_assert_msg(c != NULL, "%s", errs);
+	ck_assert_uint_eq(c->user_uid, pw->pw_uid);
+	ck_assert_uint_eq(c->user_gid, pw->pw_gid);
+	conf_free(c);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	int	want_rc;
+	const char *want_host;
+	unsigned want_port;
+} hostports[] = {
+	{"127.0.0.1:6379", 0, "127.0.0.1", 6379},
+	{"localhost:1", 0, "localhost", 1},
+	{"[::1]:65535", 0, "::1", 65535},
+	{"::1:6379", 0, "::1", 6379},
+	{X50("abcde") "abcde:1", 0, X50("abcde") "abcde", 1},	/* 255 */
+	{X50("abcde") "abcdef:1", -1, "-", 7},
+	{"127.0.0.1", -1, "-", 7},
+	{"127.0.0.1:0", -1, "-", 7},
+	{"127.0.0.1:65536", -1, "-", 7},
+	{"127.0.0.1:", -1, "-", 7},
+	{"127.0.0.1:+1", -1, "-", 7},
+	{"127.0.0.1:63x9", -1, "-", 7},
+	{":6379", -1, "-", 7},
+	{"[]:6379", -1, "-", 7},
+	{"", -1, "-", 7},
+};
+
+START_TEST(test_hostport)
+{
+	char host[CONF_HOST_MAX] = "-";
+	unsigned port = 7;
+
+	ck_assert_int_eq(conf_parse_hostport(hostports[_i].text, host,
+	    sizeof(host), &port), hostports[_i].want_rc);
+	ck_assert_str_eq(host, hostports[_i].want_host);
+	ck_assert_uint_eq(port, hostports[_i].want_port);
+}
+END_TEST
+
+/* Each allocation of a load fails in turn: an error, never an exit */
+START_TEST(test_out_of_memory)
+{
+	char text[4096], errs[4096];
+	struct conf *c;
+	unsigned long n;
+
+	snprintf(text, sizeof(text), "%s"
+	    "UserID nobody\n"
+	    "SocketGroup root\n"
+	    "AlwaysAllowRecipients help@example.net abuse@\n"
+	    "SupportContact call 0800 123\n"
+	    "QuarantineEscalation 3x up to 2d within 10d\n"
+	    "AlertSendmail /usr/lib/sendmail -t -i\n"
+	    "AlertLimit 3/1h\n"
+	    "EventCommand /usr/local/bin/hook\n"
+	    "StateFile /var/tmp/x.lmdb\n", full_text);
+	for (n = 1;; n++) {
+		alloc_calls = 0;
+		fail_at = n;
+		c = parse(text, errs, sizeof(errs));
+		if (alloc_calls < n) {		/* none failed: the whole load */
+			fail_at = 0;
+			ck_assert_msg(c != NULL, "%s", errs);
+			conf_free(c);
+			break;
+		}
+		ck_assert_msg(c == NULL, "allocation %lu failed, the load went on",
+		    n);
+		ck_assert_msg(strstr(errs, "out of memory") != NULL,
+		    "allocation %lu: \"%s\"", n, errs);
+	}
+	/* every kind of value allocates: a count this small misses some */
+	ck_assert_uint_gt(n, 40);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -639,6 +798,14 @@ conf_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("checked when read");
+	tcase_add_test(tc, test_checked_when_read);
+	tcase_add_loop_test(tc, test_hostport, 0,
+	    sizeof(hostports) / sizeof(hostports[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("out of memory");
+	tcase_add_test(tc, test_out_of_memory);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("durations");
 	tcase_add_loop_test(tc, test_duration, 0,

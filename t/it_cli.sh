@@ -44,6 +44,8 @@ expect_run "a missing file is an error" 1 "^$H_DIR/none.conf: cannot open: No su
 	-- "$BIN" -n -c "$H_DIR/none.conf"
 expect_run "the daemon refuses to start on a bad file" 1 "bad.conf:4: unknown key" \
 	-- "$BIN" -f -c "$H_DIR/bad.conf"
+expect_run "... and without -f, before it detaches" 1 "^$H_DIR/bad.conf:4: unknown key" \
+	-- "$BIN" -c "$H_DIR/bad.conf"
 expect_run "-V prints the version" 0 '^isolation-milter [0-9]+\.[0-9]+\.[0-9]+ \(libmilter' -- "$BIN" -V
 expect_run "-h prints the usage" 0 '^usage: isolation-milter \[-c file\] \[-f\] \[-n\] \[-V\] \[-h\]' -- "$BIN" -h
 expect_run "an unknown option is a usage error" 2 '^usage:' -- "$BIN" -x
