@@ -63,6 +63,7 @@ run(void *arg)
 		{STORE_LOGIN, "alice@example.net", "recipients", 3600000, 1, 0, 0},
 	};
 	struct store_check c;
+	struct store_err err;
 	unsigned i;
 
 	for (i = 0; i < w->n; i++) {
@@ -71,8 +72,8 @@ run(void *arg)
 		c.login = "alice@example.net";
 		c.counters = k;
 		c.n_counters = 2;
-		if (store_check(w->st, &c, time(NULL)) < 0) {
-			fprintf(stderr, "store_bench: %s\n", store_error(w->st));
+		if (store_check(w->st, &c, time(NULL), &err) < 0) {
+			fprintf(stderr, "store_bench: %s\n", err.text);
 			w->failed = 1;
 			break;
 		}

@@ -2,22 +2,20 @@
  * NAME
  *	dns 3
  * SUMMARY
- *	the few DNS lookups the inbound rules make, each with a deadline
+ *	the client's DNS facts: DNSBL zones and reverse DNS, under one deadline
  * SYNOPSIS
  *	#include "dns.h"
  * DESCRIPTION
- *	See dns.h. libmilter's worker threads come and go, and a resolver
- *	state is not shared between threads: each thread gets its own
- *	struct __res_state on first use, kept under a pthread key whose
- *	destructor closes it.
- *
- *	The budget: glibc's resolver waits retrans seconds for the first
- *	name server, (retrans << ns) / nscount (at least 1) for server ns,
- *	and goes round the servers retry times. Before each query the
- *	largest setting that fits the time left is chosen, preferring every
- *	server, then a second round (against a lost packet), then longer
- *	waits; when even one 1-second try of each server does not fit, the
- *	query asks fewer servers.
+ *	See dns.h. One resolver (resolver.h) per call carries every query:
+ *	the zones' and the PTR query are asked at once, the forward
+ *	lookups from the PTR answer's callback, so that the slowest
+ *	answer, not the sum of them, is what a stage waits for. While the
+ *	caller works between dns_client_start() and dns_client_finish(),
+ *	the answers wait in the resolver's socket; only retransmissions
+ *	are late. Results are gathered raw (each query's state) and summed
+ *	up when the wait ends; whether the wait may end early is judged
+ *	from the raw states in the same order rdns_dynamic() reads them,
+ *	so that stopping early never changes the outcome or its reason.
  *
  *	A DNSBL answer filter is compiled into one bit per possible value
  *	of each octet: matching is four bit tests, and the parser that
@@ -25,219 +23,59 @@
  */
 #include "config.h"
 
-#include <sys/types.h>
-#include <sys/stat.h>
-#include <netinet/in.h>
+#include <sys/socket.h>
 #include <arpa/nameser.h>
 #include <ctype.h>
-#include <netdb.h>
-#include <pthread.h>
-#include <resolv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include <ares.h>
+
+#include "conf.h"
 #include "dns.h"
+#include "resolver.h"
 
-#define ANSWER_MAX	4096		/* bytes of one answer */
-#define NAME_TEXT_MAX	253	/* a name, without the final dot */
+#define NAME_TEXT_MAX	DNS_NAME_MAX
+#define QNAME_MAX	(64 + NAME_TEXT_MAX + 2)
 
-struct resolver {
-	struct __res_state res;
-	int	nscount;		/* as resolv.conf had it */
-	struct stat conf;		/* resolv.conf when read */
-	int	have_conf;
+static const char why_malformed[] = "a malformed answer";
+static const char why_refused[] =
+    "the list refused to answer (127.255.255.0/24)";
+static const char why_no_resolver[] = "no resolver";
+static const char why_qname[] = "no query name (zone too long)";
+
+enum fwd_state { FWD_PENDING, FWD_YES, FWD_NO, FWD_UNKNOWN };
+
+/* a zone's query */
+struct zone_query {
+	struct dns_client *c;
+	size_t	i;
+	int	pending;
 };
 
-/* one call: its budget and the thread's resolver */
-struct lookup {
-	struct resolver *r;
-	struct timespec start;
-	long	budget_ms;
-	int	queries;		/* started so far */
+/* a PTR name's forward query */
+struct fwd_query {
+	struct dns_client *c;
+	enum fwd_state state;
+	const char *error;
 };
 
-static pthread_key_t resolver_key;
-static pthread_once_t resolver_once = PTHREAD_ONCE_INIT;
-static int resolver_key_ok;
-
-/* resolver_free - a thread ends: close its resolver */
-static void
-resolver_free(void *arg)
-{
-	struct resolver *r = arg;
-
-	res_nclose(&r->res);
-	free(r);
-}
-
-/* resolver_key_make - once per process */
-static void
-resolver_key_make(void)
-{
-	resolver_key_ok = pthread_key_create(&resolver_key, resolver_free) == 0;
-}
-
-/* resolver_load - (re)read resolv.conf into r; -1 when that fails */
-static int
-resolver_load(struct resolver *r, const struct stat *st, int have_st)
-{
-	memset(&r->res, 0, sizeof(r->res));
-	if (res_ninit(&r->res) != 0)
-		return -1;
-	r->nscount = r->res.nscount;
-	r->have_conf = have_st;
-	if (have_st)
-		r->conf = *st;
-	return 0;
-}
-
-/* conf_changed - has resolv.conf changed since r read it? */
-static int
-conf_changed(const struct resolver *r, const struct stat *st, int have_st)
-{
-	if (have_st != r->have_conf)
-		return 1;
-	return have_st && (st->st_dev != r->conf.st_dev ||
-	    st->st_ino != r->conf.st_ino || st->st_size != r->conf.st_size ||
-	    st->st_mtim.tv_sec != r->conf.st_mtim.tv_sec ||
-	    st->st_mtim.tv_nsec != r->conf.st_mtim.tv_nsec);
-}
-
-/* resolver_get - this thread's resolver, or NULL */
-static struct resolver *
-resolver_get(void)
-{
+/* one call, from dns_client_start() to dns_client_finish() */
+struct dns_client {
 	struct resolver *r;
-	struct stat st;
-	int have_st;
-
-	if (pthread_once(&resolver_once, resolver_key_make) != 0 ||
-	    !resolver_key_ok)
-		return NULL;
-	have_st = stat(_PATH_RESCONF, &st) == 0;
-	r = pthread_getspecific(resolver_key);
-	if (r != NULL) {
-		if (!conf_changed(r, &st, have_st))
-			return r;
-		res_nclose(&r->res);
-		if (resolver_load(r, &st, have_st) == 0)
-			return r;
-		free(r);
-		pthread_setspecific(resolver_key, NULL);
-		return NULL;
-	}
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return NULL;
-	if (resolver_load(r, &st, have_st) < 0) {
-		free(r);
-		return NULL;
-	}
-	if (pthread_setspecific(resolver_key, r) != 0) {
-		resolver_free(r);
-		return NULL;
-	}
-	return r;
-}
-
-/* elapsed_ms - since the call started */
-static long
-elapsed_ms(const struct lookup *lk)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)(now.tv_sec - lk->start.tv_sec) * 1000 +
-	    (now.tv_nsec - lk->start.tv_nsec) / 1000000;
-}
-
-/* query_cost - seconds one res_nquery() may wait at most */
-static long
-query_cost(int retrans, int retry, int nscount)
-{
-	long total = 0;
-	int ns, s;
-
-	for (ns = 0; ns < nscount; ns++) {
-		s = retrans << ns;
-		if (ns > 0)
-			s /= nscount;
-		total += s > 0 ? s : 1;
-	}
-	return total * retry;
-}
-
-/* query_fit - set retrans, retry, nscount to fit seconds */
-static void
-query_fit(struct lookup *lk, long seconds)
-{
-	struct __res_state *res = &lk->r->res;
-	int n, retry, retrans;
-
-	if (seconds < 1)
-		seconds = 1;
-	for (n = lk->r->nscount; n > 1; n--)
-		if (query_cost(1, 1, n) <= seconds)
-			break;
-	for (retry = 2; retry > 1; retry--)
-		if (query_cost(1, retry, n) <= seconds)
-			break;
-	for (retrans = RES_MAXRETRANS; retrans > 1; retrans--)
-		if (query_cost(retrans, retry, n) <= seconds)
-			break;
-	res->nscount = n;
-	res->retry = retry;
-	res->retrans = retrans;
-}
-
-/*
- * dns_query - one question within the call's budget: 1 with the answer
- * parsed into msg, 0 NXDOMAIN or no data, -1 temporary failure
- */
-static int
-dns_query(struct lookup *lk, const char *name, ns_type type, unsigned char *buf,
-    ns_msg *msg)
-{
-	struct __res_state *res = &lk->r->res;
-	long left = lk->budget_ms - elapsed_ms(lk);
-	int n;
-
-	if (lk->queries > 0 && left < 1000)
-		return -1;
-	lk->queries++;
-	query_fit(lk, left / 1000);
-	/* TCP waits are not bounded by retrans: keep what UDP brought */
-	res->options |= RES_IGNTC;
-	res->options &= ~(unsigned long)RES_USEVC;
-	memset(buf, 0, NS_HFIXEDSZ);	/* no stale TC bit */
-	n = res_nquery(res, name, ns_c_in, type, buf, ANSWER_MAX);
-	res->nscount = lk->r->nscount;
-	if (n < 0) {
-		/* an empty truncated answer says nothing about the data */
-		if (res->res_h_errno == NO_DATA && (buf[2] & 0x02) != 0)
-			return -1;
-		return res->res_h_errno == HOST_NOT_FOUND ||
-		    res->res_h_errno == NO_DATA ? 0 : -1;
-	}
-	if (n > ANSWER_MAX)
-		n = ANSWER_MAX;
-	if (ns_initparse(buf, n, msg) < 0)
-		return -1;
-	return 1;
-}
-
-/* lookup_start - the thread's resolver and the clock; -1 without one */
-static int
-lookup_start(struct lookup *lk, unsigned timeout_ms)
-{
-	if ((lk->r = resolver_get()) == NULL)
-		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &lk->start);
-	lk->budget_ms = (long)timeout_ms;
-	lk->queries = 0;
-	return 0;
-}
+	struct ipaddr ip;
+	const struct dnsbl *zones;
+	struct dns_listing *listings;
+	struct zone_query *zq;
+	size_t	n_zones;
+	struct dns_rdns *rdns;		/* NULL: not asked */
+	int	forward;
+	int	ptr_pending;
+	char	names[DNS_MAX_PTR][NAME_TEXT_MAX + 1];
+	int	n_names;
+	struct fwd_query fq[DNS_MAX_PTR];
+};
 
 /* dns_reverse_name - the PTR or DNSBL query name of ip */
 int
@@ -299,146 +137,348 @@ usable_name(const char *in, char *out, size_t len)
 	return 0;
 }
 
-/* ptr_names - the usable PTR names of ip: count, or -1 */
+/* listing_lists - does a zone's answer pass its filter? */
 static int
-ptr_names(struct lookup *lk, const struct ipaddr *ip,
-    char names[DNS_MAX_PTR][NAME_TEXT_MAX + 1], size_t len)
+listing_lists(const struct dns_listing *l, const struct dnsbl_filter *f)
 {
-	unsigned char buf[ANSWER_MAX];
-	char qname[128], target[NS_MAXDNAME];
-	ns_msg msg;
-	ns_rr rr;
-	int rc, i, count, n = 0;
+	size_t i;
 
-	if (dns_reverse_name(ip, NULL, qname, sizeof(qname)) < 0)
-		return -1;
-	if ((rc = dns_query(lk, qname, ns_t_ptr, buf, &msg)) <= 0)
-		return rc;
-	count = ns_msg_count(msg, ns_s_an);
-	for (i = 0; i < count && n < DNS_MAX_PTR; i++) {
-		if (ns_parserr(&msg, ns_s_an, i, &rr) < 0)
-			break;
-		if (ns_rr_type(rr) != ns_t_ptr || ns_rr_class(rr) != ns_c_in)
-			continue;
-		if (ns_name_uncompress(ns_msg_base(msg), ns_msg_end(msg),
-		    ns_rr_rdata(rr), target, sizeof(target)) < 0)
-			continue;
-		if (usable_name(target, names[n], len) == 0)
-			n++;
+	for (i = 0; l->rc == 1 && i < l->n; i++)
+		if (dnsbl_filter_match(f, &l->answers[i]) == 1)
+			return 1;
+	return 0;
+}
+
+/* listing_fill - a zone's A records into l: listed, not, or refused */
+static void
+listing_fill(struct dns_listing *l, const unsigned char *answer, int len)
+{
+	struct ares_addrttl got[DNS_MAX_ADDRS];
+	const unsigned char *a;
+	int n = DNS_MAX_ADDRS, i, rc;
+
+	rc = ares_parse_a_reply(answer, len, NULL, got, &n);
+	if (rc == ARES_ENODATA) {
+		l->rc = 0;
+		return;
 	}
-	return n;
+	if (rc != ARES_SUCCESS) {
+		l->rc = -1;
+		l->error = why_malformed;
+		return;
+	}
+	l->rc = 0;
+	for (i = 0; i < n; i++) {
+		a = (const unsigned char *)&got[i].ipaddr;
+		if (a[0] != 127)
+			continue;
+		if (a[1] == 255 && a[2] == 255) {
+			l->rc = -1;
+			l->error = why_refused;
+			l->n = 0;
+			return;
+		}
+		l->rc = 1;
+		if (l->n < DNS_MAX_ANSWERS) {
+			memset(&l->answers[l->n], 0, sizeof(l->answers[0]));
+			l->answers[l->n].family = AF_INET;
+			memcpy(l->answers[l->n++].bytes, a, 4);
+		}
+	}
+}
+
+/* zone_done - a zone answered */
+static void
+zone_done(void *arg, enum resolver_status st, const char *why,
+    const unsigned char *answer, int len)
+{
+	struct zone_query *z = arg;
+	struct dns_listing *l = &z->c->listings[z->i];
+
+	z->pending = 0;
+	switch (st) {
+	case RESOLVER_OK:
+		listing_fill(l, answer, len);
+		break;
+	case RESOLVER_NODATA:
+	case RESOLVER_NXDOMAIN:
+		l->rc = 0;
+		break;
+	default:
+		l->rc = -1;
+		l->error = why;
+		break;
+	}
+}
+
+/* has_addr - does an A or AAAA answer hold ip? 1, 0, or -1 */
+static int
+has_addr(const unsigned char *answer, int len, const struct ipaddr *ip)
+{
+	struct ares_addrttl a4[DNS_MAX_ADDRS];
+	struct ares_addr6ttl a6[DNS_MAX_ADDRS];
+	int n = DNS_MAX_ADDRS, i, rc;
+
+	if (ip->family == AF_INET)
+		rc = ares_parse_a_reply(answer, len, NULL, a4, &n);
+	else
+		rc = ares_parse_aaaa_reply(answer, len, NULL, a6, &n);
+	if (rc == ARES_ENODATA)
+		return 0;
+	if (rc != ARES_SUCCESS)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (ip->family == AF_INET ?
+		    memcmp(&a4[i].ipaddr, ip->bytes, 4) == 0 :
+		    memcmp(&a6[i].ip6addr, ip->bytes, 16) == 0)
+			return 1;
+	return 0;
+}
+
+/* fwd_done - a PTR name's addresses answered */
+static void
+fwd_done(void *arg, enum resolver_status st, const char *why,
+    const unsigned char *answer, int len)
+{
+	struct fwd_query *f = arg;
+	int rc;
+
+	switch (st) {
+	case RESOLVER_OK:
+		rc = has_addr(answer, len, &f->c->ip);
+		f->state = rc > 0 ? FWD_YES : rc == 0 ? FWD_NO : FWD_UNKNOWN;
+		if (rc < 0)
+			f->error = why_malformed;
+		break;
+	case RESOLVER_NODATA:
+	case RESOLVER_NXDOMAIN:
+		f->state = FWD_NO;
+		break;
+	default:
+		f->state = FWD_UNKNOWN;
+		f->error = why;
+		break;
+	}
+}
+
+/* ptr_name - one PTR target: kept when usable and there is room */
+static void
+ptr_name(void *arg, const char *name)
+{
+	struct dns_client *c = arg;
+
+	if (c->n_names < DNS_MAX_PTR &&
+	    usable_name(name, c->names[c->n_names], sizeof(c->names[0])) == 0)
+		c->n_names++;
+}
+
+/* ptr_done - the PTR answer: the names, then their forward queries */
+static void
+ptr_done(void *arg, enum resolver_status st, const char *why,
+    const unsigned char *answer, int len)
+{
+	struct dns_client *c = arg;
+	int i;
+
+	c->ptr_pending = 0;
+	switch (st) {
+	case RESOLVER_OK:
+		if (resolver_ptr_names(answer, len, ptr_name, c) < 0) {
+			c->n_names = 0;
+			c->rdns->rc = -1;
+			c->rdns->error = why_malformed;
+			return;
+		}
+		c->rdns->rc = c->n_names > 0;
+		break;
+	case RESOLVER_NODATA:
+	case RESOLVER_NXDOMAIN:
+		c->rdns->rc = 0;
+		return;
+	default:
+		c->rdns->rc = -1;
+		c->rdns->error = why;
+		return;
+	}
+	for (i = 0; c->forward && i < c->n_names; i++) {
+		c->fq[i].c = c;
+		c->fq[i].state = FWD_PENDING;
+		resolver_query(c->r, c->names[i], c->ip.family == AF_INET ?
+		    ns_t_a : ns_t_aaaa, fwd_done, &c->fq[i]);
+	}
 }
 
 /*
- * name_has_addr - does name have ip among its A or AAAA records?
- * 1 yes, 0 no, -1 temporary failure
+ * enough - may the wait end? When a listing decides (the first zone in
+ * order that lists), or the reverse name does (the first name in order
+ * that resolves back), with every zone answered
  */
 static int
-name_has_addr(struct lookup *lk, const char *name, const struct ipaddr *ip)
+enough(void *arg)
 {
-	unsigned char buf[ANSWER_MAX];
-	ns_type type = ip->family == AF_INET ? ns_t_a : ns_t_aaaa;
-	size_t alen = ip->family == AF_INET ? 4 : 16;
-	ns_msg msg;
-	ns_rr rr;
-	int rc, i, count, seen = 0;
+	struct dns_client *c = arg;
+	size_t i;
+	int k;
 
-	if ((rc = dns_query(lk, name, type, buf, &msg)) <= 0)
-		return rc;
-	count = ns_msg_count(msg, ns_s_an);
-	for (i = 0; i < count && seen < DNS_MAX_ADDRS; i++) {
-		if (ns_parserr(&msg, ns_s_an, i, &rr) < 0)
-			break;
-		/* CNAMEs on the way are skipped */
-		if (ns_rr_type(rr) != type || ns_rr_class(rr) != ns_c_in ||
-		    ns_rr_rdlen(rr) != alen)
-			continue;
-		seen++;
-		if (memcmp(ns_rr_rdata(rr), ip->bytes, alen) == 0)
+	for (i = 0; i < c->n_zones; i++) {
+		if (c->zq[i].pending)
+			return 0;
+		if (listing_lists(&c->listings[i], c->zones[i].filter))
+			return 1;
+	}
+	if (c->rdns == NULL || c->ptr_pending || !c->forward)
+		return 0;
+	for (k = 0; k < c->n_names; k++) {
+		if (c->fq[k].state == FWD_PENDING)
+			return 0;
+		if (c->fq[k].state == FWD_YES)
 			return 1;
 	}
 	return 0;
 }
 
-/* dns_ptr_confirmed - the client's reverse name, and does it map back? */
-int
-dns_ptr_confirmed(const struct ipaddr *ip, unsigned timeout_ms, char *name,
-    size_t len, int *confirmed_r)
+/* rdns_sum - the reverse name and its confirmation, once the wait ended */
+static void
+rdns_sum(struct dns_client *c)
 {
-	char names[DNS_MAX_PTR][NAME_TEXT_MAX + 1];
-	struct lookup lk;
-	int n, i, rc, unknown = 0;
+	struct dns_rdns *d = c->rdns;
+	int k, unknown = 0;
 
-	if (ip == NULL || (ip->family != AF_INET && ip->family != AF_INET6) ||
-	    name == NULL || confirmed_r == NULL ||
-	    lookup_start(&lk, timeout_ms) < 0)
-		return -1;
-	if ((n = ptr_names(&lk, ip, names, len)) <= 0)
-		return n;
-	for (i = 0; i < n; i++) {
-		rc = name_has_addr(&lk, names[i], ip);
-		if (rc == 1) {
-			strcpy(name, names[i]);
-			*confirmed_r = 1;
-			return 1;
+	if (d->rc != 1)
+		return;
+	strcpy(d->name, c->names[0]);
+	if (!c->forward)
+		return;
+	for (k = 0; k < c->n_names; k++) {
+		if (c->fq[k].state == FWD_YES) {
+			strcpy(d->name, c->names[k]);
+			d->confirmed = 1;
+			return;
 		}
-		if (rc < 0)
+		if (c->fq[k].state != FWD_NO && !unknown) {
 			unknown = 1;
+			d->forward_error = c->fq[k].error;
+		}
 	}
-	if (unknown)
-		return -1;
-	strcpy(name, names[0]);
-	*confirmed_r = 0;
-	return 1;
+	d->confirmed = unknown ? -1 : 0;
+	if (!unknown)
+		d->forward_error = NULL;
 }
 
-/* dns_dnsbl - is ip listed in zone? */
-int
-dns_dnsbl(const struct ipaddr *ip, const char *zone, unsigned timeout_ms,
-    struct ipaddr *answers, size_t max, size_t *n_r)
+/* results_init - every result unknown, with why */
+static void
+results_init(struct dns_listing *listings, size_t n_zones,
+    struct dns_rdns *rdns, const char *why)
 {
-	unsigned char buf[ANSWER_MAX];
-	struct ipaddr got[DNS_MAX_ADDRS];
-	char qname[64 + NAME_TEXT_MAX + 2];
-	const unsigned char *a;
-	struct lookup lk;
-	ns_msg msg;
-	ns_rr rr;
-	size_t n = 0;
-	int rc, i, count;
+	size_t i;
 
-	if (ip == NULL || zone == NULL || n_r == NULL ||
-	    (answers == NULL && max > 0) ||
-	    dns_reverse_name(ip, zone, qname, sizeof(qname)) < 0 ||
-	    lookup_start(&lk, timeout_ms) < 0)
-		return -1;
-	if ((rc = dns_query(&lk, qname, ns_t_a, buf, &msg)) <= 0)
-		return rc;
-	count = ns_msg_count(msg, ns_s_an);
-	for (i = 0; i < count && n < DNS_MAX_ADDRS; i++) {
-		if (ns_parserr(&msg, ns_s_an, i, &rr) < 0)
-			break;
-		if (ns_rr_type(rr) != ns_t_a || ns_rr_class(rr) != ns_c_in ||
-		    ns_rr_rdlen(rr) != 4)
-			continue;
-		a = ns_rr_rdata(rr);
-		if (a[0] != 127)
-			continue;
-		if (a[1] == 255 && a[2] == 255)
-			return -1;
-		memset(&got[n], 0, sizeof(got[n]));
-		got[n].family = AF_INET;
-		memcpy(got[n].bytes, a, 4);
-		n++;
+	for (i = 0; i < n_zones; i++) {
+		memset(&listings[i], 0, sizeof(listings[i]));
+		listings[i].rc = -1;
+		listings[i].error = why;
 	}
-	if (n == 0)
-		return 0;
-	if (n > max)
-		n = max;
-	if (n > 0)
-		memcpy(answers, got, n * sizeof(got[0]));
-	*n_r = n;
-	return 1;
+	if (rdns != NULL) {
+		memset(rdns, 0, sizeof(*rdns));
+		rdns->rc = -1;
+		rdns->error = why;
+		rdns->confirmed = -1;
+	}
+}
+
+/* dns_client_start - ask the DNSBL listings and reverse name of ip */
+struct dns_client *
+dns_client_start(const struct ipaddr *ip, const struct dnsbl *zones,
+    size_t n_zones, unsigned what, unsigned timeout_ms,
+    struct dns_listing *listings, struct dns_rdns *rdns, char *err,
+    size_t len)
+{
+	char qname[QNAME_MAX];
+	struct dns_client *c;
+	size_t i;
+
+	if (what & DNS_FORWARD)
+		what |= DNS_PTR;
+	if ((what & DNS_PTR) == 0)
+		rdns = NULL;
+	else if (rdns == NULL) {
+		snprintf(err, len, "no place for the reverse name");
+		return NULL;
+	}
+	if (n_zones > 0 && (zones == NULL || listings == NULL)) {
+		snprintf(err, len, "no DNSBL zones or no place for them");
+		results_init(NULL, 0, rdns, why_no_resolver);
+		return NULL;
+	}
+	results_init(listings, n_zones, rdns, why_no_resolver);
+	if (ip == NULL || (ip->family != AF_INET && ip->family != AF_INET6)) {
+		snprintf(err, len, "no client address");
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL || (n_zones > 0 &&
+	    (c->zq = calloc(n_zones, sizeof(*c->zq))) == NULL)) {
+		free(c);
+		snprintf(err, len, "out of memory");
+		return NULL;
+	}
+	if ((c->r = resolver_new(timeout_ms, err, len)) == NULL) {
+		free(c->zq);
+		free(c);
+		return NULL;
+	}
+	results_init(listings, n_zones, rdns, NULL);
+	c->ip = *ip;
+	c->zones = zones;
+	c->listings = listings;
+	c->n_zones = n_zones;
+	c->rdns = rdns;
+	c->forward = (what & DNS_FORWARD) != 0;
+	for (i = 0; i < n_zones; i++) {
+		c->zq[i].c = c;
+		c->zq[i].i = i;
+		if (dns_reverse_name(ip, zones[i].zone, qname,
+		    sizeof(qname)) < 0) {
+			listings[i].error = why_qname;
+			continue;
+		}
+		c->zq[i].pending = 1;
+		resolver_query(c->r, qname, ns_t_a, zone_done, &c->zq[i]);
+	}
+	if (rdns != NULL && dns_reverse_name(ip, NULL, qname,
+	    sizeof(qname)) == 0) {
+		c->ptr_pending = 1;
+		resolver_query(c->r, qname, ns_t_ptr, ptr_done, c);
+	}
+	return c;
+}
+
+/* dns_client_finish - wait for the answers, fill the results, free c */
+void
+dns_client_finish(struct dns_client *c)
+{
+	if (c == NULL)
+		return;
+	resolver_wait(c->r, enough, c);
+	resolver_free(c->r);
+	if (c->rdns != NULL)
+		rdns_sum(c);
+	free(c->zq);
+	free(c);
+}
+
+/* dns_client - the DNSBL listings and reverse name of ip, at once */
+int
+dns_client(const struct ipaddr *ip, const struct dnsbl *zones,
+    size_t n_zones, unsigned what, unsigned timeout_ms,
+    struct dns_listing *listings, struct dns_rdns *rdns, char *err,
+    size_t len)
+{
+	struct dns_client *c;
+
+	if ((c = dns_client_start(ip, zones, n_zones, what, timeout_ms,
+	    listings, rdns, err, len)) == NULL)
+		return -1;
+	dns_client_finish(c);
+	return 0;
 }
 
 /* One compiled answer filter: the values each octet may take. */

@@ -2,15 +2,19 @@
  * NAME
  *	dns 3h
  * SUMMARY
- *	the few DNS lookups the inbound rules make, each with a deadline
+ *	the client's DNS facts: DNSBL zones and reverse DNS, under one deadline
  * SYNOPSIS
  *	#include "dns.h"
  *
- *	int dns_ptr_confirmed(const struct ipaddr *ip, unsigned timeout_ms,
- *	    char *name, size_t len, int *confirmed_r);
- *	int dns_dnsbl(const struct ipaddr *ip, const char *zone,
- *	    unsigned timeout_ms, struct ipaddr *answers, size_t max,
- *	    size_t *n_r);
+ *	int dns_client(const struct ipaddr *ip, const struct dnsbl *zones,
+ *	    size_t n_zones, unsigned what, unsigned timeout_ms,
+ *	    struct dns_listing *listings, struct dns_rdns *rdns,
+ *	    char *err, size_t len);
+ *	struct dns_client *dns_client_start(const struct ipaddr *ip,
+ *	    const struct dnsbl *zones, size_t n_zones, unsigned what,
+ *	    unsigned timeout_ms, struct dns_listing *listings,
+ *	    struct dns_rdns *rdns, char *err, size_t len);
+ *	void dns_client_finish(struct dns_client *c);
  *	int dns_reverse_name(const struct ipaddr *ip, const char *zone,
  *	    char *buf, size_t len);
  *
@@ -20,42 +24,56 @@
  *	    const struct ipaddr *answer);
  *	const char *dnsbl_filter_text(const struct dnsbl_filter *filter);
  * DESCRIPTION
- *	Lookups use the system resolver (resolv.conf) through a per-thread
- *	resolver state whose timeout and retries are set so that a call never
- *	takes longer than timeout_ms in total. The resolver waits in whole
- *	seconds: a query is started only while a whole second of the budget
- *	remains, except the first of a call, so that a timeout_ms under 1000
- *	still lets one query wait one second. The state is re-read when
- *	resolv.conf changes. Truncated answers are not retried over TCP
- *	(whose waits the resolver does not bound): the records that came
- *	are used, and a truncated answer without any is a temporary failure.
+ *	dns_client() asks, all at once through one resolver (resolver.h),
+ *	the A records of ip under each of the n_zones DNSBL zones (conf.h's
+ *	struct dnsbl) and, when what has DNS_PTR, ip's PTR names; with
+ *	DNS_FORWARD (which implies DNS_PTR) also the A or AAAA records of
+ *	each PTR name as soon as the PTR answer is in. Everything ends
+ *	within timeout_ms: what has not answered by then is unknown. It
+ *	ends sooner when the rest cannot change what rdns.h's
+ *	rdns_dynamic() makes of it: once a zone lists ip with an answer
+ *	that passes the zone's filter and every zone before it has
+ *	answered; or once every zone has answered and a PTR name resolves
+ *	back to ip, every name before it having answered. The queries left
+ *	are then not waited for.
  *
- *	dns_ptr_confirmed() looks up the PTR names of ip and, for each, its
- *	A or AAAA records; the first name that maps back to ip is written to
- *	name with *confirmed_r = 1. When no name confirms, the first PTR name
- *	is written with *confirmed_r = 0. Names are lower case, without the
- *	final dot; only the first DNS_MAX_PTR names, made of letters,
- *	digits, '-', '_' and '.', that fit in len are used, and at most
- *	DNS_MAX_ADDRS addresses of each. Returns 1 when ip has such a PTR
- *	name, 0 when it has none (NXDOMAIN, no data), -1 on a temporary
- *	failure or timeout (nothing written); also -1 when no name confirms
- *	and a forward lookup failed or the budget ran out, since the name
- *	might have confirmed.
+ *	listings[i] is zone i's answer: rc 1 listed (answers[0..n-1], at
+ *	most DNS_MAX_ANSWERS), 0 not listed, -1 unknown. Only answers in
+ *	127.0.0.0/8 list (others come from resolvers that rewrite
+ *	NXDOMAIN); an answer in 127.255.255.0/24 is the list refusing to
+ *	answer (e.g. a query through a public resolver): -1.
  *
- *	dns_dnsbl() queries the A records of the reversed address under zone
- *	(d.c.b.a.zone; nibbles for IPv6). Returns 1 listed (answers written,
- *	at most max, *n_r set), 0 not listed, -1 temporary failure or
- *	timeout. Only answers in 127.0.0.0/8 list (others come from resolvers
- *	that rewrite NXDOMAIN); an answer in 127.255.255.0/24 is the list
- *	refusing to answer (e.g. a query through a public resolver), -1.
+ *	rdns (filled with DNS_PTR, else untouched): rc 1 when ip has a
+ *	usable PTR name, 0 when it has none (NXDOMAIN, no data, no usable
+ *	name), -1 unknown. Usable names are the first DNS_MAX_PTR made of
+ *	letters, digits, '-', '_' and '.', lower case, without the final
+ *	dot. name is the first name that resolves back to ip (confirmed
+ *	1), else the first name; confirmed is 0 when every name's forward
+ *	lookup answered without ip (at most DNS_MAX_ADDRS addresses looked
+ *	at per name), -1 when a forward lookup failed or was not made
+ *	(without DNS_FORWARD).
+ *
+ *	error (listings, rdns) and forward_error (rdns, with confirmed -1)
+ *	say why a result is unknown: a static text ("no answer before the
+ *	deadline", "no usable answer from any name server (SERVFAIL, ...",
+ *	...), or NULL when the lookup was not waited for, or not made.
+ *
+ *	Returns 0; -1 with err when nothing could be asked (bad arguments,
+ *	no resolver): then every result is unknown.
+ *
+ *	dns_client_start() and dns_client_finish() are dns_client() in two
+ *	halves, so that the caller can do other work while the answers
+ *	come in (the milter checks SPF meanwhile): the first sends the
+ *	queries and returns at once (NULL with err as dns_client() returns
+ *	-1), the second waits, fills listings and rdns (which must stay
+ *	valid until then) and frees c. The answers that came in between
+ *	are read then; timeout_ms still counts from the start.
  *
  *	dns_reverse_name() writes the name that a PTR query (zone NULL:
  *	in-addr.arpa or ip6.arpa) or a DNSBL query (zone given, a final dot
  *	ignored) asks for: "4.3.2.1.zone" for 1.2.3.4, 32 nibbles, lowest
  *	first, for IPv6. Returns 0, or -1 when the family is unknown, zone
  *	is empty, or buf is too small (buf untouched).
- *
- *	Outputs are untouched on 0 and -1.
  *
  *	dnsbl_filter_parse() compiles a DNSBL answer filter in Postfix's
  *	reject_rbl_client syntax, once, when the configuration is read:
@@ -71,6 +89,10 @@
  *	dnsbl_filter_match() runs a compiled filter against one answer: 1
  *	when every octet of the (IPv4) answer is among its field's numbers,
  *	else 0; a NULL filter matches any answer.
+ * DIAGNOSTICS
+ *	dns_client() and dns_client_start() put why nothing could be asked
+ *	in err; each result carries its own reason. Nothing is logged here:
+ *	the caller logs, with its session.
  */
 #ifndef ISO_DNS_H
 #define ISO_DNS_H
@@ -79,14 +101,41 @@
 
 #include "netset.h"
 
-#define DNS_MAX_PTR	4	/* PTR names tried by dns_ptr_confirmed() */
+#define DNS_MAX_PTR	4	/* PTR names used */
 #define DNS_MAX_ADDRS	16	/* addresses looked at per name */
+#define DNS_MAX_ANSWERS	8	/* DNSBL answers kept per zone */
+#define DNS_NAME_MAX	253	/* a name, without the final dot */
 
-int	dns_ptr_confirmed(const struct ipaddr *ip, unsigned timeout_ms,
-	    char *name, size_t len, int *confirmed_r);
-int	dns_dnsbl(const struct ipaddr *ip, const char *zone,
-	    unsigned timeout_ms, struct ipaddr *answers, size_t max,
-	    size_t *n_r);
+#define DNS_PTR		0x01	/* the client's reverse name */
+#define DNS_FORWARD	0x02	/* and does it resolve back? */
+
+struct dnsbl;
+struct dns_client;
+
+struct dns_listing {
+	int	rc;			/* 1 listed, 0 not, -1 unknown */
+	const char *error;		/* rc -1: why, or NULL */
+	struct ipaddr answers[DNS_MAX_ANSWERS];
+	size_t	n;
+};
+
+struct dns_rdns {
+	int	rc;			/* 1 a name, 0 none, -1 unknown */
+	const char *error;		/* rc -1: why, or NULL */
+	char	name[DNS_NAME_MAX + 1];
+	int	confirmed;		/* 1 yes, 0 no, -1 unknown */
+	const char *forward_error;	/* confirmed -1: why, or NULL */
+};
+
+int	dns_client(const struct ipaddr *ip, const struct dnsbl *zones,
+	    size_t n_zones, unsigned what, unsigned timeout_ms,
+	    struct dns_listing *listings, struct dns_rdns *rdns, char *err,
+	    size_t len);
+struct dns_client *dns_client_start(const struct ipaddr *ip,
+	    const struct dnsbl *zones, size_t n_zones, unsigned what,
+	    unsigned timeout_ms, struct dns_listing *listings,
+	    struct dns_rdns *rdns, char *err, size_t len);
+void	dns_client_finish(struct dns_client *c);
 int	dns_reverse_name(const struct ipaddr *ip, const char *zone,
 	    char *buf, size_t len);
 

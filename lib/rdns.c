@@ -2,7 +2,8 @@
  * NAME
  *	rdns 3
  * SUMMARY
- *	generic reverse DNS names
+ *	generic (dynamic, consumer) reverse DNS names; what the client's
+ *	DNS facts say
  * SYNOPSIS
  *	#include "rdns.h"
  * DESCRIPTION
@@ -29,6 +30,10 @@
  *	address together with an access label or "static" is. Access
  *	labels in the last two labels (the registered domain, roughly) are
  *	never counted: smtp.home.pl.
+ *
+ *	rdns_dynamic() reads the DNS results in one fixed order (see
+ *	rdns.h) that dns_client() also follows when it stops waiting early,
+ *	so that the reason given never depends on which answer came first.
  */
 #include "config.h"
 
@@ -37,6 +42,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "conf.h"
 #include "rdns.h"
 
 #define NAME_TEXT_MAX	253	/* a name, without the final dot */
@@ -452,5 +458,96 @@ rdns_is_generic(const char *name, const struct ipaddr *ip,
 generic:
 	if (why_r != NULL)
 		*why_r = why;
+	return 1;
+}
+
+/* rdns_listed - the first zone whose answer passes its filter, into why */
+static int
+rdns_listed(const struct dnsbl *zones, const struct dns_listing *listings,
+    size_t n_zones, char *why, size_t len)
+{
+	char text[IP_TEXT_MAX];
+	size_t i, j;
+
+	for (i = 0; i < n_zones; i++) {
+		for (j = 0; listings[i].rc == 1 && j < listings[i].n; j++) {
+			if (dnsbl_filter_match(zones[i].filter,
+			    &listings[i].answers[j]) != 1)
+				continue;
+			if (ip_format(&listings[i].answers[j], text,
+			    sizeof(text)) < 0)
+				snprintf(text, sizeof(text), "?");
+			snprintf(why, len, "listed in %s as %s", zones[i].zone,
+			    text);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* rdns_named - what the reverse name says under checks: 1, 0 or -1 */
+static int
+rdns_named(const struct ipaddr *ip, unsigned checks,
+    const struct dns_rdns *rdns, char *why, size_t len)
+{
+	const char *sign;
+	char text[IP_TEXT_MAX];
+
+	if (ip_format(ip, text, sizeof(text)) < 0)
+		snprintf(text, sizeof(text), "?");
+	if (rdns->rc < 0)
+		return (checks & (DYNAMIC_NO_PTR | DYNAMIC_GENERIC |
+		    DYNAMIC_UNCONFIRMED)) != 0 ? -1 : 0;
+	if (rdns->rc == 0) {
+		if ((checks & DYNAMIC_NO_PTR) == 0)
+			return 0;
+		snprintf(why, len, "%s has no reverse DNS name", text);
+		return 1;
+	}
+	if (rdns->confirmed == 0 && (checks & DYNAMIC_UNCONFIRMED) != 0) {
+		snprintf(why, len,
+		    "reverse name %.160s does not resolve back to %.46s",
+		    rdns->name, text);
+		return 1;
+	}
+	if ((checks & DYNAMIC_GENERIC) != 0 &&
+	    rdns_is_generic(rdns->name, ip, &sign) == 1) {
+		snprintf(why, len, "generic reverse name %.160s: %.60s",
+		    rdns->name, sign);
+		return 1;
+	}
+	return rdns->confirmed < 0 && (checks & DYNAMIC_UNCONFIRMED) != 0 ?
+	    -1 : 0;
+}
+
+/* rdns_dynamic - the inbound.dynamic_ip evidence in the DNS results */
+int
+rdns_dynamic(const struct ipaddr *ip, unsigned checks,
+    const struct dnsbl *zones, const struct dns_listing *listings,
+    size_t n_zones, const struct dns_rdns *rdns, char *why, size_t len)
+{
+	char buf[256];
+	size_t i;
+	int unknown = 0, rc;
+
+	if ((checks & DYNAMIC_DNSBL) != 0 && n_zones > 0) {
+		if (rdns_listed(zones, listings, n_zones, buf, sizeof(buf)))
+			goto yes;
+		for (i = 0; i < n_zones; i++)
+			if (listings[i].rc < 0)
+				unknown = 1;
+	}
+	if (rdns != NULL && ip != NULL) {
+		rc = rdns_named(ip, checks, rdns, buf, sizeof(buf));
+		if (rc > 0)
+			goto yes;
+		if (rc < 0)
+			unknown = 1;
+	}
+	return unknown ? -1 : 0;
+
+yes:
+	if (why != NULL && len > 0)
+		snprintf(why, len, "%s", buf);
 	return 1;
 }

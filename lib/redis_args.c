@@ -16,17 +16,17 @@
 #include <string.h>
 
 #include "redis_args.h"
-#include "store.h"
 
 /* redis_args_new - room for max arguments, the first skip left to the caller */
 int
-redis_args_new(struct redis_args *a, int max, int skip, size_t bytes)
+redis_args_new(struct redis_args *a, int max, int skip, size_t bytes,
+    struct store_err *err)
 {
 	size_t size = (size_t)max * (sizeof(*a->v) + sizeof(*a->len)) + bytes;
 
 	memset(a, 0, sizeof(*a));
 	if ((a->v = malloc(size)) == NULL) {
-		store_set_error("redis: out of memory");
+		store_set_error(err, "redis: out of memory");
 		return -1;
 	}
 	a->len = (size_t *)(a->v + max);

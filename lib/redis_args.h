@@ -7,7 +7,7 @@
  *	#include "redis_args.h"
  *
  *	int redis_args_new(struct redis_args *a, int max, int skip,
- *	    size_t bytes);
+ *	    size_t bytes, struct store_err *err);
  *	void redis_args_ref(struct redis_args *a, const char *s, size_t len);
  *	void redis_args_cat(struct redis_args *a, ...);
  *	void redis_args_num(struct redis_args *a, const char *fmt, ...);
@@ -21,14 +21,16 @@
  *	are; redis_args_cat() adds the concatenation of C strings (NULL
  *	last); redis_args_num() a printf-formatted number.
  * DIAGNOSTICS
- *	redis_args_new() returns -1 with store_set_error() when out of
- *	memory. Built bytes past the room given set a->overflow: the command
- *	must not be sent.
+ *	redis_args_new() returns -1 with "redis: out of memory" in err.
+ *	Built bytes past the room given set a->overflow: the command must
+ *	not be sent.
  */
 #ifndef ISO_REDIS_ARGS_H
 #define ISO_REDIS_ARGS_H
 
 #include <stddef.h>
+
+#include "store.h"
 
 /* one command's arguments; the bytes of those built here follow */
 struct redis_args {
@@ -40,7 +42,8 @@ struct redis_args {
 	int	overflow;		/* a bound was wrong: do not send */
 };
 
-int	redis_args_new(struct redis_args *a, int max, int skip, size_t bytes);
+int	redis_args_new(struct redis_args *a, int max, int skip, size_t bytes,
+	    struct store_err *err);
 void	redis_args_ref(struct redis_args *a, const char *s, size_t len);
 void	redis_args_cat(struct redis_args *a, ...);
 void	redis_args_num(struct redis_args *a, const char *fmt, ...)

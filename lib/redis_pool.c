@@ -97,10 +97,10 @@ why(const redisContext *ctx, char *buf, size_t len)
 	return buf;
 }
 
-/* command - one command; the reply, or NULL with the error set */
+/* command - one command; the reply, or NULL with err set */
 static redisReply *
 command(redisContext *ctx, const char *where, int argc, const char **argv,
-    const size_t *argvlen, int *lost_r)
+    const size_t *argvlen, int *lost_r, struct store_err *err)
 {
 	redisReply *r;
 	char buf[128];
@@ -109,7 +109,7 @@ command(redisContext *ctx, const char *where, int argc, const char **argv,
 		/* 2: the server went away (restart, failover), not a timeout */
 		*lost_r = ctx->err == REDIS_ERR_EOF || (ctx->err == REDIS_ERR_IO &&
 		    (errno == ECONNRESET || errno == EPIPE)) ? 2 : 1;
-		store_set_error("redis %s: %s", where,
+		store_set_error(err, "redis %s: %s", where,
 		    why(ctx, buf, sizeof(buf)));
 		return NULL;
 	}
@@ -117,14 +117,14 @@ command(redisContext *ctx, const char *where, int argc, const char **argv,
 		return r;
 	*lost_r = strstr(r->str, "READONLY") != NULL ||
 	    strstr(r->str, "MASTERDOWN") != NULL;
-	store_set_error("redis %s: %s", where, r->str);
+	store_set_error(err, "redis %s: %s", where, r->str);
 	freeReplyObject(r);
 	return NULL;
 }
 
 /* command_s - command() with up to four C string arguments, NULL last */
 static redisReply *
-command_s(redisContext *ctx, const char *where, ...)
+command_s(redisContext *ctx, struct store_err *err, const char *where, ...)
 {
 	const char *argv[4], *s;
 	size_t len[4];
@@ -137,13 +137,13 @@ command_s(redisContext *ctx, const char *where, ...)
 		len[argc++] = strlen(s);
 	}
 	va_end(ap);
-	return command(ctx, where, argc, argv, len, &lost);
+	return command(ctx, where, argc, argv, len, &lost, err);
 }
 
 /* dial - connect, and set the timeout for every command */
 static redisContext *
 dial(struct redis_pool *p, const struct hostport *hp, const char *path,
-    const char *where)
+    const char *where, struct store_err *err)
 {
 	redisContext *ctx;
 	char buf[128];
@@ -151,19 +151,21 @@ dial(struct redis_pool *p, const struct hostport *hp, const char *path,
 	ctx = path != NULL ? redisConnectUnixWithTimeout(path, p->tv) :
 	    redisConnectWithTimeout(hp->host, hp->port, p->tv);
 	if (ctx == NULL) {
-		store_set_error("redis %s: out of memory", where);
+		store_set_error(err, "redis %s: out of memory", where);
 		return NULL;
 	}
 	if (ctx->err == 0 && redisSetTimeout(ctx, p->tv) == REDIS_OK)
 		return ctx;
-	store_set_error("redis %s: %s", where, why(ctx, buf, sizeof(buf)));
+	store_set_error(err, "redis %s: %s", where,
+	    why(ctx, buf, sizeof(buf)));
 	redisFree(ctx);
 	return NULL;
 }
 
 /* setup - AUTH, SELECT, and behind Sentinel check that it is the master */
 static int
-setup(struct redis_pool *p, redisContext *ctx, const char *where)
+setup(struct redis_pool *p, redisContext *ctx, const char *where,
+    struct store_err *err)
 {
 	redisReply *r;
 	char db[16];
@@ -171,10 +173,10 @@ setup(struct redis_pool *p, redisContext *ctx, const char *where)
 
 	if (p->password != NULL) {
 		if (p->user != NULL)
-			r = command_s(ctx, where, "AUTH", p->user, p->password,
-			    ARGS_END);
+			r = command_s(ctx, err, where, "AUTH", p->user,
+			    p->password, ARGS_END);
 		else
-			r = command_s(ctx, where, "AUTH", p->password,
+			r = command_s(ctx, err, where, "AUTH", p->password,
 			    ARGS_END);
 		if (r == NULL)
 			return -1;
@@ -182,26 +184,28 @@ setup(struct redis_pool *p, redisContext *ctx, const char *where)
 	}
 	if (p->database != 0) {
 		snprintf(db, sizeof(db), "%d", p->database);
-		if ((r = command_s(ctx, where, "SELECT", db, ARGS_END)) == NULL)
+		if ((r = command_s(ctx, err, where, "SELECT", db,
+		    ARGS_END)) == NULL)
 			return -1;
 		freeReplyObject(r);
 	}
 	if (p->n_sentinels == 0)
 		return 0;
-	if ((r = command_s(ctx, where, "ROLE", ARGS_END)) == NULL)
+	if ((r = command_s(ctx, err, where, "ROLE", ARGS_END)) == NULL)
 		return -1;
 	ok = r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
 	    r->element[0]->type == REDIS_REPLY_STRING &&
 	    strcmp(r->element[0]->str, "master") == 0;
 	freeReplyObject(r);
 	if (!ok)
-		store_set_error("redis %s: not a master", where);
+		store_set_error(err, "redis %s: not a master", where);
 	return ok ? 0 : -1;
 }
 
 /* open_at - a set-up connection to hp, or to path when not NULL */
 static redisContext *
-open_at(struct redis_pool *p, const struct hostport *hp, const char *path)
+open_at(struct redis_pool *p, const struct hostport *hp, const char *path,
+    struct store_err *err)
 {
 	char where[HOST_MAX + 32];
 	redisContext *ctx;
@@ -211,8 +215,8 @@ open_at(struct redis_pool *p, const struct hostport *hp, const char *path)
 	else
 		snprintf(where, sizeof(where), "connect %s:%d", hp->host,
 		    hp->port);
-	if ((ctx = dial(p, hp, path, where)) != NULL &&
-	    setup(p, ctx, where) < 0) {
+	if ((ctx = dial(p, hp, path, where, err)) != NULL &&
+	    setup(p, ctx, where, err) < 0) {
 		redisFree(ctx);
 		ctx = NULL;
 	}
@@ -268,7 +272,7 @@ master_addr(const redisReply *r, struct hostport *hp)
 
 /* discover - ask each sentinel in turn for the master, and connect to it */
 static redisContext *
-discover(struct redis_pool *p)
+discover(struct redis_pool *p, struct store_err *err)
 {
 	char where[HOST_MAX + 32];
 	struct hostport m;
@@ -280,21 +284,21 @@ discover(struct redis_pool *p)
 	for (i = 0; i < p->n_sentinels; i++) {
 		snprintf(where, sizeof(where), "sentinel %s:%d",
 		    p->sentinels[i].host, p->sentinels[i].port);
-		if ((ctx = dial(p, &p->sentinels[i], NULL, where)) == NULL)
+		if ((ctx = dial(p, &p->sentinels[i], NULL, where, err)) == NULL)
 			continue;
-		r = command_s(ctx, where, "SENTINEL", "get-master-addr-by-name",
-		    p->master_name, ARGS_END);
+		r = command_s(ctx, err, where, "SENTINEL",
+		    "get-master-addr-by-name", p->master_name, ARGS_END);
 		redisFree(ctx);
 		if (r == NULL)
 			continue;
 		ok = master_addr(r, &m);
 		freeReplyObject(r);
 		if (!ok) {
-			store_set_error("redis %s: no master named %s", where,
-			    p->master_name);
+			store_set_error(err, "redis %s: no master named %s",
+			    where, p->master_name);
 			continue;
 		}
-		if ((ctx = open_at(p, &m, NULL)) == NULL)
+		if ((ctx = open_at(p, &m, NULL, err)) == NULL)
 			continue;
 		pthread_mutex_lock(&p->lock);
 		p->master = m;
@@ -307,18 +311,18 @@ discover(struct redis_pool *p)
 
 /* connect_any - a new connection to the server, or to the master */
 static redisContext *
-connect_any(struct redis_pool *p)
+connect_any(struct redis_pool *p, struct store_err *err)
 {
 	struct hostport m;
 	int have;
 
 	if (p->n_sentinels == 0)
-		return open_at(p, &p->server, p->path);
+		return open_at(p, &p->server, p->path, err);
 	pthread_mutex_lock(&p->lock);
 	have = p->have_master;
 	m = p->master;
 	pthread_mutex_unlock(&p->lock);
-	return have ? open_at(p, &m, NULL) : discover(p);
+	return have ? open_at(p, &m, NULL, err) : discover(p, err);
 }
 
 /* pick - an idle connection, a connected one first; NULL if none (locked) */
@@ -339,9 +343,9 @@ pick(struct redis_pool *p)
 	return idle;
 }
 
-/* redis_pool_get - lend a connected connection; NULL with the error set */
+/* redis_pool_get - lend a connected connection; NULL with err set */
 struct redis_conn *
-redis_pool_get(struct redis_pool *p)
+redis_pool_get(struct redis_pool *p, struct store_err *err)
 {
 	redisContext *stale = NULL;
 	struct redis_conn *c;
@@ -368,14 +372,15 @@ redis_pool_get(struct redis_pool *p)
 	}
 	pthread_mutex_unlock(&p->lock);
 	if (c == NULL) {
-		store_set_error("redis pool: all %u connections busy", p->n);
+		store_set_error(err, "redis pool: all %u connections busy",
+		    p->n);
 		return NULL;
 	}
 	if (stale != NULL)
 		redisFree(stale);
 	c->broken = c->lost = 0;
 	c->reused = c->ctx != NULL;
-	if (c->ctx == NULL && (c->ctx = connect_any(p)) == NULL) {
+	if (c->ctx == NULL && (c->ctx = connect_any(p, err)) == NULL) {
 		c->lost = 1;
 		redis_pool_put(p, c, 1);
 		return NULL;
@@ -383,16 +388,16 @@ redis_pool_get(struct redis_pool *p)
 	return c;
 }
 
-/* redis_pool_cmd - one command on a lent connection */
+/* redis_pool_cmd - one command on a lent connection; NULL with err set */
 redisReply *
 redis_pool_cmd(struct redis_conn *c, const char *where, int argc,
-    const char **argv, const size_t *argvlen)
+    const char **argv, const size_t *argvlen, struct store_err *err)
 {
 	struct redis_pool *p = c->pool;
 	redisReply *r;
 	int lost = 0;
 
-	r = command(c->ctx, where, argc, argv, argvlen, &lost);
+	r = command(c->ctx, where, argc, argv, argvlen, &lost, err);
 	if (r == NULL && lost == 2 && c->reused) {
 		/* An idle connection outlived its server: the others did too,
 		 * and a new one (behind Sentinel: to the new primary) is
@@ -406,11 +411,11 @@ redis_pool_cmd(struct redis_conn *c, const char *where, int argc,
 		redisFree(c->ctx);
 		c->reused = 0;
 		lost = 0;
-		if ((c->ctx = connect_any(p)) == NULL) {
+		if ((c->ctx = connect_any(p, err)) == NULL) {
 			c->broken = c->lost = 1;
 			return NULL;
 		}
-		r = command(c->ctx, where, argc, argv, argvlen, &lost);
+		r = command(c->ctx, where, argc, argv, argvlen, &lost, err);
 	}
 	if (r == NULL) {
 		c->broken = 1;

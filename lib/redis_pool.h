@@ -8,9 +8,11 @@
  *
  *	struct redis_pool *redis_pool_new(const struct store_redis_opts *o,
  *	    char *err, size_t errlen);
- *	struct redis_conn *redis_pool_get(struct redis_pool *p);
+ *	struct redis_conn *redis_pool_get(struct redis_pool *p,
+ *	    struct store_err *err);
  *	redisReply *redis_pool_cmd(struct redis_conn *c, const char *where,
- *	    int argc, const char **argv, const size_t *argvlen);
+ *	    int argc, const char **argv, const size_t *argvlen,
+ *	    struct store_err *err);
  *	void redis_pool_put(struct redis_pool *p, struct redis_conn *c,
  *	    int bad);
  *	void redis_pool_free(struct redis_pool *p);
@@ -35,9 +37,11 @@
  * DIAGNOSTICS
  *	redis_pool_new() returns NULL with a message in err for options
  *	that can never work. redis_pool_get() and redis_pool_cmd() return
- *	NULL with store_set_error() set to "redis WHERE: WHY". The only
- *	error reply redis_pool_cmd() returns is NOSCRIPT, for the caller to
- *	send the script body; it is not held against the connection.
+ *	NULL with "redis WHERE: WHY" in err, the caller's (store.h): a
+ *	connection is lent to one thread at a time, and what failed on it
+ *	is written for that thread only. The only error reply
+ *	redis_pool_cmd() returns is NOSCRIPT, for the caller to load the
+ *	script again; it is not held against the connection.
  */
 #ifndef ISO_REDIS_POOL_H
 #define ISO_REDIS_POOL_H
@@ -53,9 +57,9 @@ struct redis_conn;
 
 struct redis_pool *redis_pool_new(const struct store_redis_opts *o, char *err,
 	    size_t errlen);
-struct redis_conn *redis_pool_get(struct redis_pool *p);
+struct redis_conn *redis_pool_get(struct redis_pool *p, struct store_err *err);
 redisReply *redis_pool_cmd(struct redis_conn *c, const char *where, int argc,
-	    const char **argv, const size_t *argvlen);
+	    const char **argv, const size_t *argvlen, struct store_err *err);
 void	redis_pool_put(struct redis_pool *p, struct redis_conn *c, int bad);
 void	redis_pool_free(struct redis_pool *p);
 

@@ -2,7 +2,7 @@
  * NAME
  *	sha1 3
  * SUMMARY
- *	SHA-1 of a string, in hex, and of octets fed in parts
+ *	SHA-1 of octets fed in parts, for the release codes' HMAC
  * SYNOPSIS
  *	#include "sha1.h"
  * DESCRIPTION
@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "sha1.h"
@@ -110,19 +109,4 @@ sha1_final(struct sha1_ctx *c, unsigned char out[SHA1_SIZE])
 	sha1_update(c, pad, n + 8);
 	for (i = 0; i < SHA1_SIZE; i++)
 		out[i] = (unsigned char)(c->h[i / 4] >> (24 - 8 * (i % 4)));
-}
-
-/* sha1_hex - the SHA-1 of a string in lower-case hex */
-void
-sha1_hex(const char *s, char out[41])
-{
-	unsigned char d[SHA1_SIZE];
-	struct sha1_ctx c;
-	int i;
-
-	sha1_init(&c);
-	sha1_update(&c, s, strlen(s));
-	sha1_final(&c, d);
-	for (i = 0; i < SHA1_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", (unsigned)d[i]);
 }

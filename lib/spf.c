@@ -9,7 +9,8 @@
  *	See spf.h. The DNS layers of a checker, top down: the guard
  *	(spf_input.c: the deadline, the records checked against RFC 7208
  *	before libspf2 compiles them, the lookup limits, the explanation),
- *	then libspf2's resolv layer (spf_new) or zone layer (spf_new_zone).
+ *	then the c-ares layer (spf_new; spf_resolver.c) or libspf2's zone
+ *	layer (spf_new_zone).
  *
  *	libspf2 quirks worked around here:
  *	- SPF_request_query_mailfrom() passes any 127/8 or ::1 client
@@ -38,8 +39,8 @@
  *	record; the SPF_server_t and its DNS layers are only read. State
  *	of one check (the guard's, the error jump) is thread-local.
  *	libspf2's globals are the four log handler pointers, set by
- *	spf_new*() before threads start; its resolv layer keeps resolver
- *	state per thread.
+ *	spf_new*() before threads start. The c-ares layer's resolver is
+ *	the check's own, made and closed in the check's thread.
  */
 #include "config.h"
 
@@ -64,7 +65,6 @@
 #define SPF_RESULT_TEMPERROR	LIBSPF2_RESULT_TEMPERROR
 #define SPF_RESULT_PERMERROR	LIBSPF2_RESULT_PERMERROR
 #include <spf2/spf.h>
-#include <spf2/spf_dns_resolv.h>
 #include <spf2/spf_dns_zone.h>
 #undef SPF_RESULT_INVALID
 #undef SPF_RESULT_NEUTRAL
@@ -78,14 +78,16 @@
 #include "log.h"
 #include "spf.h"
 #include "spf_input.h"
+#include "spf_resolver.h"
 
 #define RECORD_MAX	70000		/* one spf_new_zone() record */
 
 struct spf_checker {
 	SPF_server_t *server;
 	SPF_dns_server_t *dns;		/* the guard; the rest below it */
-	unsigned timeout_ms;		/* 0: no deadline */
+	unsigned timeout_ms;		/* spf_check()'s; 0: no deadline */
 	unsigned long (*clock_ms)(void);
+	int	resolver;		/* the c-ares layer is below */
 };
 
 /* what this thread's running call needs; static, so valid after longjmp */
@@ -100,6 +102,7 @@ static __thread struct spf_call spf_call;
 /* the libspf2 objects of one check, freed whatever happens */
 struct spf_job {
 	const struct spf_checker *spf;
+	long	timeout_ms;		/* negative: no deadline */
 	const struct ipaddr *ip;
 	const char *helo;		/* NULL: none */
 	const char *env_from;
@@ -225,8 +228,7 @@ static int
 spf_checker_finish(struct spf_checker *spf, SPF_dns_server_t *below,
     char *err, size_t len)
 {
-	if ((spf->dns = spf_guard_new(below, spf->timeout_ms,
-	    spf->clock_ms)) == NULL) {
+	if ((spf->dns = spf_guard_new(below, spf->clock_ms)) == NULL) {
 		SPF_dns_free(below);
 		snprintf(err, len, "out of memory");
 		return -1;
@@ -247,19 +249,19 @@ struct spf_build {
 	int	rc;
 };
 
-/* spf_build_resolv - layers for the system resolver */
+/* spf_build_resolver - layers for the milter's resolver */
 static void
-spf_build_resolv(void *arg)
+spf_build_resolver(void *arg)
 {
 	struct spf_build *b = arg;
 	SPF_dns_server_t *below;
 
 	b->rc = -1;
-	if ((below = SPF_dns_resolv_new(NULL, "resolv", 0)) == NULL) {
-		snprintf(b->err, b->len,
-		    "cannot create the DNS resolver layer");
+	if ((below = spf_resolver_new()) == NULL) {
+		snprintf(b->err, b->len, "out of memory");
 		return;
 	}
+	b->spf->resolver = 1;
 	b->rc = spf_checker_finish(b->spf, below, b->err, b->len);
 }
 
@@ -419,11 +421,12 @@ spf_build(void (*fn)(void *), const char *const *records,
 	return NULL;
 }
 
-/* spf_new - a checker on the system resolver */
+/* spf_new - a checker on the milter's resolver */
 struct spf_checker *
 spf_new(unsigned timeout_ms, char *err, size_t len)
 {
-	return spf_build(spf_build_resolv, NULL, timeout_ms, NULL, err, len);
+	return spf_build(spf_build_resolver, NULL, timeout_ms, NULL, err,
+	    len);
 }
 
 /* spf_new_zone - a checker on a fixed list of records */
@@ -446,35 +449,6 @@ spf_free(struct spf_checker *spf)
 	if (spf->dns != NULL)
 		SPF_dns_free(spf->dns);
 	free(spf);
-}
-
-/* spf_resolver_options - bound one resolver query through RES_OPTIONS */
-void
-spf_resolver_options(unsigned timeout_ms)
-{
-	char buf[1024], old[512], *p, *w;
-	unsigned secs = timeout_ms / 2000;
-	const char *env = getenv("RES_OPTIONS");
-	size_t n = 0;
-
-	if (secs < 1)
-		secs = 1;
-	buf[0] = '\0';
-	/* keep the site's own options, drop any timeout or attempts */
-	if (env != NULL && strlen(env) < sizeof(old)) {
-		strcpy(old, env);
-		p = old;
-		while ((w = spf_word(&p)) != NULL) {
-			if (strncmp(w, "timeout:", 8) == 0 ||
-			    strncmp(w, "attempts:", 9) == 0)
-				continue;
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s ",
-			    w);
-		}
-	}
-	snprintf(buf + n, sizeof(buf) - n, "timeout:%u attempts:1", secs);
-	if (setenv("RES_OPTIONS", buf, 1) < 0)
-		log_warn("spf: cannot set RES_OPTIONS");
 }
 
 /*
@@ -503,7 +477,10 @@ spf_run(void *arg)
 	struct in6_addr a6;
 	SPF_errcode_t err;
 
-	spf_guard_begin(job->spf->dns, job->ip);
+	spf_guard_begin(job->spf->dns, job->ip, job->timeout_ms);
+	if (job->spf->resolver)
+		spf_resolver_begin(job->timeout_ms >= 0 ?
+		    (unsigned)job->timeout_ms : SPF_RESOLVER_MAX_MS);
 	job->err = SPF_E_INTERNAL_ERROR;
 	if ((job->req = SPF_request_new(job->spf->server)) == NULL)
 		return;
@@ -625,10 +602,11 @@ spf_explain(const struct spf_job *job, const char *domain,
 	spf_set_why(why, why_len, "%s", comment);
 }
 
-/* spf_check - SPF result for one MAIL FROM */
-enum spf_result
-spf_check(struct spf_checker *spf, const struct ipaddr *ip,
-    const char *helo, const char *sender, char *why, size_t why_len)
+/* spf_evaluate - SPF result for one MAIL FROM, within timeout_ms */
+static enum spf_result
+spf_evaluate(struct spf_checker *spf, long timeout_ms,
+    const struct ipaddr *ip, const char *helo, const char *sender,
+    char *why, size_t why_len)
 {
 	char from[SPF_LOCAL_MAX + 1 + SPF_DOMAIN_MAX + 1], refusal[256];
 	char helo_macro[SPF_HELO_MACRO_MAX + 1];
@@ -651,6 +629,7 @@ spf_check(struct spf_checker *spf, const struct ipaddr *ip,
 	}
 	memset(&job, 0, sizeof(job));
 	job.spf = spf;
+	job.timeout_ms = timeout_ms;
 	job.ip = ip;
 	job.helo = spf_helo_macro(helo, helo_macro, sizeof(helo_macro));
 	if ((job.env_from = spf_identity(helo, sender, from, sizeof(from),
@@ -660,6 +639,8 @@ spf_check(struct spf_checker *spf, const struct ipaddr *ip,
 	domain = strrchr(job.env_from, '@') + 1;
 	guarded = spf_guarded(spf_run, &job);
 	end = spf_guard_end(refusal, sizeof(refusal));
+	if (spf->resolver)
+		spf_resolver_end();
 	n = strlen(domain);
 	if (guarded < 0) {
 		result = SPF_RESULT_TEMPERROR;
@@ -674,9 +655,13 @@ spf_check(struct spf_checker *spf, const struct ipaddr *ip,
 			spf_set_why(why, why_len, "%s: %s", domain, refusal);
 	} else if (end == SPF_GUARD_DEADLINE) {
 		result = SPF_RESULT_TEMPERROR;
-		spf_set_why(why, why_len,
-		    "%s: DNS lookups took longer than %u ms", domain,
-		    spf->timeout_ms);
+		if (timeout_ms == 0)
+			spf_set_why(why, why_len,
+			    "%s: no time was left for DNS lookups", domain);
+		else
+			spf_set_why(why, why_len,
+			    "%s: DNS lookups took longer than %ld ms", domain,
+			    timeout_ms);
 	} else if (job.resp == NULL) {
 		result = SPF_RESULT_TEMPERROR;
 		spf_set_why(why, why_len, "%s: libspf2 refused the request",
@@ -692,4 +677,25 @@ spf_check(struct spf_checker *spf, const struct ipaddr *ip,
 	if (job.req != NULL)
 		SPF_request_free(job.req);
 	return result;
+}
+
+/* spf_check - SPF result for one MAIL FROM, within the checker's time */
+enum spf_result
+spf_check(struct spf_checker *spf, const struct ipaddr *ip,
+    const char *helo, const char *sender, char *why, size_t why_len)
+{
+	long timeout_ms = spf != NULL && spf->timeout_ms > 0 ?
+	    (long)spf->timeout_ms : -1;
+
+	return spf_evaluate(spf, timeout_ms, ip, helo, sender, why, why_len);
+}
+
+/* spf_check_within - SPF result for one MAIL FROM, within timeout_ms */
+enum spf_result
+spf_check_within(struct spf_checker *spf, unsigned timeout_ms,
+    const struct ipaddr *ip, const char *helo, const char *sender,
+    char *why, size_t why_len)
+{
+	return spf_evaluate(spf, (long)timeout_ms, ip, helo, sender, why,
+	    why_len);
 }

@@ -14,10 +14,14 @@
  *	enum spf_result spf_check(struct spf_checker *spf,
  *	    const struct ipaddr *ip, const char *helo, const char *sender,
  *	    char *why, size_t why_len);
- *	void spf_resolver_options(unsigned timeout_ms);
+ *	enum spf_result spf_check_within(struct spf_checker *spf,
+ *	    unsigned timeout_ms, const struct ipaddr *ip, const char *helo,
+ *	    const char *sender, char *why, size_t why_len);
  * DESCRIPTION
  *	One checker (one SPF_server_t) per process, shared by the worker
- *	threads. spf_new() uses the system resolver; spf_new_zone() answers
+ *	threads. spf_new() asks DNS through the milter's resolver
+ *	(resolver.h: c-ares, resolv.conf's name servers; spf_resolver.h);
+ *	spf_new_zone() answers
  *	from a fixed list of records (tests; no network) of the form
  *	"name TYPE data", TYPE one of TXT A AAAA MX PTR, e.g.
  *	"example.com TXT v=spf1 ip4:192.0.2.0/24 -all" or
@@ -27,8 +31,12 @@
  *
  *	spf_check() evaluates MAIL FROM sender (an address or a domain); for
  *	the null sender (NULL or "") it checks postmaster@helo as RFC 7208
- *	says. Every DNS query of one check counts against timeout_ms; once
- *	it is spent, further queries fail and the result is temperror.
+ *	says. Every DNS query of one check counts against the checker's
+ *	timeout_ms; once it is spent, further queries fail and the result
+ *	is temperror. spf_check_within() is spf_check() with timeout_ms
+ *	for this check alone (what a stage has left of its DNSTimeout; 0:
+ *	nothing left, a check that needs DNS is a temperror), so that a
+ *	new DNSTimeout applies without a new checker.
  *	libspf2 evaluates; before it sees a record, the record must pass
  *	spf_record_check() (RFC 7208's grammar and limits, spf_record.h):
  *	a record that does not - the sender's own or one reached through
@@ -47,16 +55,12 @@
  *	routed into log.h; an internal libspf2 error becomes temperror, never
  *	an abort. The check does not give loopback clients the free pass
  *	libspf2 would: 127.0.0.0/8 is evaluated like any other address.
- *	timeout_ms 0 means no deadline.
+ *	A checker's timeout_ms 0 means no deadline (spf_new():
+ *	SPF_RESOLVER_MAX_MS, since a query to a name server must end).
  *
- *	The deadline is checked before each query, so a single query must
- *	be bounded too: spf_resolver_options() sets RES_OPTIONS to
- *	"timeout:N attempts:1", N = timeout_ms / 2000 (at least 1) seconds,
- *	keeping the site's other options. glibc reads RES_OPTIONS when a
- *	thread's resolver state is made, so the daemon calls it once,
- *	before the first resolver use and before threads start (setenv is
- *	not thread-safe). A check then takes at most timeout_ms plus one
- *	query (N seconds per name server in resolv.conf).
+ *	The deadline is checked before each query, and with spf_new() a
+ *	query waits only for what is left of it: a check takes at most
+ *	timeout_ms (and the time libspf2 takes to evaluate).
  *
  *	The result type and its names are in spf_result.h.
  * DIAGNOSTICS
@@ -75,6 +79,8 @@
 #include "netset.h"
 #include "spf_result.h"
 
+#define SPF_RESOLVER_MAX_MS	20000	/* spf_new()'s "no deadline" */
+
 struct spf_checker;
 
 struct spf_checker *spf_new(unsigned timeout_ms, char *err, size_t len);
@@ -84,6 +90,8 @@ struct spf_checker *spf_new_zone(const char *const *records,
 void	spf_free(struct spf_checker *spf);
 enum spf_result spf_check(struct spf_checker *spf, const struct ipaddr *ip,
 	    const char *helo, const char *sender, char *why, size_t why_len);
-void	spf_resolver_options(unsigned timeout_ms);
+enum spf_result spf_check_within(struct spf_checker *spf,
+	    unsigned timeout_ms, const struct ipaddr *ip, const char *helo,
+	    const char *sender, char *why, size_t why_len);
 
 #endif

@@ -44,7 +44,6 @@
 
 /* the layer's own settings (its hook) */
 struct guard_conf {
-	unsigned timeout_ms;		/* 0: no deadline */
 	unsigned long (*clock_ms)(void);
 };
 
@@ -54,6 +53,7 @@ struct guard_call {
 	const struct guard_conf *conf;
 	SPF_request_t *req;
 	SPF_response_t *resp;		/* the check's own response */
+	long	timeout_ms;		/* negative: no deadline */
 	unsigned long start_ms;
 	int	deadline_hit;
 	int	in_exp;			/* fetching the explanation */
@@ -238,11 +238,12 @@ guard_refuse(const char *fmt, ...)
 static int
 guard_time_left(int quiet)
 {
-	if (guard.conf->timeout_ms == 0)
+	if (guard.timeout_ms < 0)
 		return 1;
 	if (guard.deadline_hit)
 		return 0;
-	if (guard.conf->clock_ms() - guard.start_ms < guard.conf->timeout_ms)
+	if (guard.conf->clock_ms() - guard.start_ms <
+	    (unsigned long)guard.timeout_ms)
 		return 1;
 	if (!quiet)
 		guard.deadline_hit = 1;
@@ -260,7 +261,7 @@ guard_answer(SPF_dns_server_t *layer, const char *name, ns_type type,
 /*
  * guard_query - one query below while time is left; every failure but
  * "no such name" and "no data" becomes TRY_AGAIN, an empty success
- * NO_DATA
+ * NO_DATA; a failure once the time is spent is the deadline's
  */
 static SPF_dns_rr_t *
 guard_query(SPF_dns_server_t *layer, const char *name, ns_type type,
@@ -273,12 +274,16 @@ guard_query(SPF_dns_server_t *layer, const char *name, ns_type type,
 		return guard_answer(layer, name, type, TRY_AGAIN);
 	}
 	if ((rr = SPF_dns_lookup(layer->layer_below, name, type, 1)) == NULL)
-		return guard_answer(layer, name, type, TRY_AGAIN);
+		rr = guard_answer(layer, name, type, TRY_AGAIN);
+	if (rr == NULL)
+		return NULL;
 	if (rr->herrno == NETDB_SUCCESS && rr->num_rr == 0)
 		rr->herrno = NO_DATA;
 	else if (rr->herrno != NETDB_SUCCESS && rr->herrno != HOST_NOT_FOUND &&
 	    rr->herrno != NO_DATA)
 		rr->herrno = TRY_AGAIN;
+	if (rr->herrno == TRY_AGAIN && !guard_time_left(quiet))
+		log_debug("spf: %s: no answer before the deadline", name);
 	return rr;
 }
 
@@ -654,8 +659,7 @@ guard_free(SPF_dns_server_t *layer)
 
 /* spf_guard_new - the guard layer over below, or NULL */
 SPF_dns_server_t *
-spf_guard_new(SPF_dns_server_t *below, unsigned timeout_ms,
-    unsigned long (*clock_ms)(void))
+spf_guard_new(SPF_dns_server_t *below, unsigned long (*clock_ms)(void))
 {
 	SPF_dns_server_t *layer;
 	struct guard_conf *conf;
@@ -666,7 +670,6 @@ spf_guard_new(SPF_dns_server_t *below, unsigned timeout_ms,
 		free(layer);
 		return NULL;
 	}
-	conf->timeout_ms = timeout_ms;
 	conf->clock_ms = clock_ms;
 	layer->destroy = guard_free;
 	layer->lookup = guard_lookup;
@@ -680,12 +683,14 @@ spf_guard_new(SPF_dns_server_t *below, unsigned timeout_ms,
 
 /* spf_guard_begin - a check starts in this thread */
 void
-spf_guard_begin(SPF_dns_server_t *layer, const struct ipaddr *ip)
+spf_guard_begin(SPF_dns_server_t *layer, const struct ipaddr *ip,
+    long timeout_ms)
 {
 	memset(&guard, 0, offsetof(struct guard_call, expand));
 	guard.nexpand = 0;
 	guard.layer = layer;
 	guard.conf = layer->hook;
+	guard.timeout_ms = timeout_ms;
 	guard.family = ip->family;
 	memcpy(guard.client, ip->bytes, ip->family == AF_INET ? 4 : 16);
 	guard.start_ms = guard.conf->clock_ms();

@@ -13,9 +13,9 @@
  *	    char *buf, size_t len, char *why, size_t why_len);
  *
  *	SPF_dns_server_t *spf_guard_new(SPF_dns_server_t *below,
- *	    unsigned timeout_ms, unsigned long (*clock_ms)(void));
+ *	    unsigned long (*clock_ms)(void));
  *	void spf_guard_begin(SPF_dns_server_t *guard,
- *	    const struct ipaddr *ip);
+ *	    const struct ipaddr *ip, long timeout_ms);
  *	void spf_guard_request(SPF_request_t *req, SPF_response_t *resp);
  *	enum spf_guard_end spf_guard_end(char *why, size_t len);
  * DESCRIPTION
@@ -32,13 +32,16 @@
  *	looked up with such octets; NULL (no %{h}: permerror) when there
  *	is no HELO or it does not fit.
  *
- *	The guard is the DNS layer libspf2 talks to (the top one; libspf2's
- *	resolv or zone layer below it). It fetches SPF records and
+ *	The guard is the DNS layer libspf2 talks to (the top one; the
+ *	c-ares layer of spf_resolver.h or libspf2's zone layer below it).
+ *	It fetches SPF records and
  *	explanations itself (libspf2's get_spf and get_exp hooks) and sees
  *	every other query, so that during a check:
- *	- every query counts against timeout_ms (0: none): once it is
- *	  spent, queries fail at once (TRY_AGAIN) and the check ends as a
- *	  temperror (SPF_GUARD_DEADLINE);
+ *	- every query counts against the check's timeout_ms (negative:
+ *	  none; 0: already spent): once it is spent, queries fail at once
+ *	  (TRY_AGAIN) and the check ends as a temperror
+ *	  (SPF_GUARD_DEADLINE); so does a query that failed because the
+ *	  time ran out while it waited;
  *	- an SPF record is the one TXT string of the name that
  *	  spf_record_is_spf() accepts (none: none; two: permerror); SPF
  *	  (type 99) records are never asked for (RFC 7208 3.1). It must
@@ -66,8 +69,9 @@
  *	- names are cut from the left to 253 octets (4.8); a name that
  *	  cannot be a DNS name (empty label, label over 63 octets, octets
  *	  outside printable ASCII) is answered "no such name" without a
- *	  query; a space (%_ makes one) is looked up as it is; an include or redirect target is handed back to libspf2
- *	  as cut, so that %{d} never grows past 253 octets;
+ *	  query; a space (%_ makes one) is looked up as it is; an include
+ *	  or redirect target is handed back to libspf2 as cut, so that
+ *	  %{d} never grows past 253 octets;
  *	- a name that ends in SPF_ANY_MARK (see spf_record_prepare()) is
  *	  looked up without it, and an answer with addresses of the
  *	  client's family becomes the client's own address;
@@ -77,14 +81,19 @@
  *	  records, a text that spf_explain_check() refuses - gives an
  *	  empty explanation: it never changes the result.
  *
- *	spf_guard_new() makes the layer over below (NULL: out of memory;
- *	SPF_dns_free() on it frees below too). spf_guard_begin() starts a
- *	check in this thread on guard for client ip, reading the clock
+ *	spf_guard_new() makes the layer over below, reading time from
+ *	clock_ms (NULL: out of memory; SPF_dns_free() on it frees below
+ *	too). spf_guard_begin() starts a check in this thread on guard for
+ *	client ip, with timeout_ms for its queries, reading the clock
  *	once; spf_guard_request() hands over the check's request and
  *	response once made; spf_guard_end() ends it and says how:
  *	SPF_GUARD_OK, SPF_GUARD_REFUSED (permerror; why gets the reason)
  *	or SPF_GUARD_DEADLINE (temperror). Outside a check the layer
  *	passes queries down untouched. The state is thread-local.
+ * DIAGNOSTICS
+ *	A permerror's reason comes back through spf_guard_end(); names
+ *	skipped, explanations not used and the deadline are logged at
+ *	level debug.
  */
 #ifndef ISO_SPF_INPUT_H
 #define ISO_SPF_INPUT_H
@@ -116,10 +125,10 @@ const char *spf_identity(const char *helo, const char *sender, char *buf,
 	    size_t len, char *why, size_t why_len);
 
 struct SPF_dns_server_struct *spf_guard_new(
-	    struct SPF_dns_server_struct *below, unsigned timeout_ms,
+	    struct SPF_dns_server_struct *below,
 	    unsigned long (*clock_ms)(void));
 void	spf_guard_begin(struct SPF_dns_server_struct *guard,
-	    const struct ipaddr *ip);
+	    const struct ipaddr *ip, long timeout_ms);
 void	spf_guard_request(struct SPF_request_struct *req,
 	    struct SPF_response_struct *resp);
 enum spf_guard_end spf_guard_end(char *why, size_t len);

@@ -6,10 +6,13 @@
  * SYNOPSIS
  *	#include "spf_record.h"
  * DESCRIPTION
- *	See spf_record.h. The grammar is RFC 7208's ABNF (sections 4.6.1,
- *	5, 6, 7.1 and 12), read term by term: a record is split on spaces,
- *	each term is a directive or a modifier, and every argument is
- *	parsed to its end. ASCII only: no locale-dependent ctype calls.
+ *	See spf_record.h. spf_record_check() and spf_explain_check() are
+ *	here, spf_record_prepare() in spf_prepare.c; the character classes
+ *	and the CIDR suffix both read are in spf_syntax.h. The grammar is
+ *	RFC 7208's ABNF (sections 4.6.1, 5, 6, 7.1 and 12), read term by
+ *	term: a record is split on spaces, each term is a directive or a
+ *	modifier, and every argument is parsed to its end. ASCII only: no
+ *	locale-dependent ctype calls.
  *
  *	libspf2's compiled size of a term, estimated the way its compiler
  *	lays terms out (1.2.10, spf_compile.c): 4 octets of header for a
@@ -26,6 +29,7 @@
 #include <string.h>
 
 #include "spf_record.h"
+#include "spf_syntax.h"
 
 #define TERM_SHOWN	40	/* octets of a term quoted in why */
 #define LITERAL_RUN_MAX	255	/* libspf2's SPF_MAX_STR_LEN */
@@ -55,13 +59,6 @@ struct mstr {
 	size_t	run;			/* the current run of literal text */
 };
 
-/* an output buffer that remembers it overflowed */
-struct out {
-	char	*buf;
-	size_t	len, used;
-	int	full;
-};
-
 enum mech {
 	MECH_ALL, MECH_INCLUDE, MECH_A, MECH_MX, MECH_PTR, MECH_IP4,
 	MECH_IP6, MECH_EXISTS,
@@ -75,55 +72,6 @@ static const struct {
 	{"mx", MECH_MX}, {"ptr", MECH_PTR}, {"ip4", MECH_IP4},
 	{"ip6", MECH_IP6}, {"exists", MECH_EXISTS},
 };
-
-/* is_alpha - ASCII letter */
-static int
-is_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* is_digit - ASCII digit */
-static int
-is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* is_visible - visible ASCII, 0x21 to 0x7e */
-static int
-is_visible(int c)
-{
-	return c > 0x20 && c < 0x7f;
-}
-
-/* name_char - may be part of a mechanism's or modifier's name */
-static int
-name_char(int c)
-{
-	return is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == '.';
-}
-
-/* lower - ASCII lower case */
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* same_word - s (len octets) is word, in any case */
-static int
-same_word(const char *s, size_t len, const char *word)
-{
-	size_t i;
-
-	if (strlen(word) != len)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (lower((unsigned char)s[i]) != word[i])
-			return 0;
-	return 1;
-}
 
 /* align4 - rounded up as libspf2 aligns its compiled data */
 static size_t
@@ -350,32 +298,6 @@ cidr(struct rec *r, const char *s, size_t len, unsigned max)
 	if (v > max)
 		return rec_fail(r, "CIDR length %u is over %u", v, max);
 	return 0;
-}
-
-/* digits_before - where the run of digits that ends at s + i starts */
-static size_t
-digits_before(const char *s, size_t i)
-{
-	while (i > 0 && is_digit((unsigned char)s[i - 1]))
-		i--;
-	return i;
-}
-
-/*
- * cidr_at - the CIDR length ("/" digits, "//" digits when dbl) that
- * ends s + *end: where its digits start, *end cut to before it; 0 when
- * there is none
- */
-static size_t
-cidr_at(const char *s, size_t *end, int dbl)
-{
-	size_t j = digits_before(s, *end);
-
-	if (j == *end || j == 0 || s[j - 1] != '/' ||
-	    dbl != (j >= 2 && s[j - 2] == '/'))
-		return 0;
-	*end = j - 1 - (size_t)dbl;
-	return j;
 }
 
 /*
@@ -634,186 +556,4 @@ spf_explain_check(const char *text, size_t len, char *why, size_t whylen)
 		return rec_fail(&r, "explanation with %u macros (at most %d)",
 		    m.macros, SPF_EXPLAIN_MACROS_MAX);
 	return 0;
-}
-
-/* out_add - append n octets */
-static void
-out_add(struct out *o, const char *s, size_t n)
-{
-	if (o->full || n >= o->len - o->used) {
-		o->full = 1;
-		return;
-	}
-	memcpy(o->buf + o->used, s, n);
-	o->used += n;
-	o->buf[o->used] = '\0';
-}
-
-/* out_str - append a string */
-static void
-out_str(struct out *o, const char *s)
-{
-	out_add(o, s, strlen(s));
-}
-
-/*
- * out_spec - append a domain-spec (len octets): its final dot dropped,
- * a transformer's "R" as "r"
- */
-static void
-out_spec(struct out *o, const char *s, size_t len)
-{
-	size_t i = 0, j;
-
-	if (len > 0 && s[len - 1] == '.')
-		len--;
-	while (i < len) {
-		if (s[i] != '%' || i + 1 >= len || s[i + 1] != '{') {
-			/* "%%", "%_" and "%-" go out whole */
-			j = s[i] == '%' ? 2 : 1;
-			out_add(o, s + i, j);
-			i += j;
-			continue;
-		}
-		for (j = i + 3; j < len && is_digit((unsigned char)s[j]); j++)
-			;
-		out_add(o, s + i, j - i);
-		if (j < len && s[j] == 'R') {
-			out_add(o, "r", 1);
-			j++;
-		}
-		i = j;
-	}
-}
-
-/* out_term - " " and the qualifier (NUL: none) */
-static void
-out_term(struct out *o, char qualifier)
-{
-	out_add(o, " ", 1);
-	if (qualifier != '\0')
-		out_add(o, &qualifier, 1);
-}
-
-/* prep_host - an a or mx term, its CIDR length for family only */
-static void
-prep_host(struct out *o, char q, const char *name, const char *a,
-    size_t len, int family)
-{
-	size_t rest = len, j;
-	long c4 = -1, c6 = -1, c;
-	char buf[16];
-
-	if ((j = cidr_at(a, &rest, 1)) != 0)
-		c6 = strtol(a + j, NULL, 10);
-	if ((j = cidr_at(a, &rest, 0)) != 0)
-		c4 = strtol(a + j, NULL, 10);
-	c = family == AF_INET ? c4 : c6;
-	out_term(o, q);
-	out_str(o, name);
-	if (c == 0) {
-		out_add(o, ":", 1);
-		if (rest > 0)
-			out_spec(o, a + 1, rest - 1);
-		else
-			out_str(o, "%{d}");
-		out_add(o, (const char []){SPF_ANY_MARK}, 1);
-		return;
-	}
-	if (rest > 0) {
-		out_add(o, ":", 1);
-		out_spec(o, a + 1, rest - 1);
-	}
-	if (c > 0) {
-		snprintf(buf, sizeof(buf), "%s%d",
-		    family == AF_INET ? "/" : "//", (int)(c & 0xff));
-		out_str(o, buf);
-	}
-}
-
-/* prep_ip - an ip4 or ip6 term; /0 as the two halves of the space */
-static unsigned
-prep_ip(struct out *o, char q, const char *t, size_t len, int ip6)
-{
-	if (len < 2 || t[len - 2] != '/' || t[len - 1] != '0') {
-		out_term(o, q);
-		out_add(o, t, len);
-		return 1;
-	}
-	out_term(o, q);
-	out_str(o, ip6 ? "ip6:::/1" : "ip4:0.0.0.0/1");
-	out_term(o, q);
-	out_str(o, ip6 ? "ip6:8000::/1" : "ip4:128.0.0.0/1");
-	return 2;
-}
-
-/* spf_record_prepare - the record as libspf2 should compile it */
-int
-spf_record_prepare(const char *record, size_t len, int family, char *out,
-    size_t outlen, unsigned *mechs_r)
-{
-	struct out o = {out, outlen, 0, 0};
-	const char *p, *end = record + len, *t, *s, *name;
-	const char *redirect = NULL;
-	size_t tlen, nlen, redirect_len = 0;
-	unsigned mechs = 0;
-	int all = 0;
-	char q;
-
-	if (outlen == 0)
-		return -1;
-	out[0] = '\0';
-	out_str(&o, "v=spf1");
-	for (p = record + 6; p < end; p = t + tlen) {
-		while (p < end && *p == ' ')
-			p++;
-		if (p == end)
-			break;
-		t = p;
-		s = memchr(p, ' ', (size_t)(end - p));
-		tlen = (size_t)((s != NULL ? s : end) - t);
-		q = *t == '+' || *t == '-' || *t == '?' || *t == '~' ?
-		    *t : '\0';
-		name = t + (q != '\0');
-		for (s = name; s < t + tlen && name_char(*s); s++)
-			;
-		nlen = (size_t)(s - name);
-		if (s < t + tlen && *s == '=') {
-			if (same_word(name, nlen, "redirect")) {
-				redirect = s + 1;
-				redirect_len = (size_t)(t + tlen - s - 1);
-			} else if (same_word(name, nlen, "exp")) {
-				out_str(&o, " exp=");
-				out_spec(&o, s + 1, (size_t)(t + tlen - s - 1));
-			}
-			continue;
-		}
-		if (all)
-			continue;
-		if (same_word(name, nlen, "ip4") || same_word(name, nlen, "ip6")) {
-			mechs += prep_ip(&o, q, name, (size_t)(t + tlen - name),
-			    name[2] == '6');
-			continue;
-		}
-		mechs++;
-		if (same_word(name, nlen, "a") || same_word(name, nlen, "mx")) {
-			prep_host(&o, q, nlen == 1 ? "a" : "mx", s,
-			    (size_t)(t + tlen - s), family);
-			continue;
-		}
-		all = same_word(name, nlen, "all");
-		out_term(&o, q);
-		out_add(&o, name, nlen);
-		if (s < t + tlen) {
-			out_add(&o, ":", 1);
-			out_spec(&o, s + 1, (size_t)(t + tlen - s - 1));
-		}
-	}
-	if (redirect != NULL && !all) {
-		out_str(&o, " redirect=");
-		out_spec(&o, redirect, redirect_len);
-		mechs++;
-	}
-	*mechs_r = mechs;
-	return o.full ? -1 : 0;
 }

@@ -9,18 +9,20 @@
  *
  *	struct store *store_memory_new(void);
  *	int store_quarantine_get(struct store *st, enum store_kind kind,
- *	    const char *key, time_t now, struct quarantine *q_r);
+ *	    const char *key, time_t now, struct quarantine *q_r,
+ *	    struct store_err *err);
  *	int store_quarantine_put(struct store *st, enum store_kind kind,
- *	    const char *key, const struct quarantine *q, time_t now,
- *	    struct quarantine *merged_r);
+ *	    const char *key, const struct quarantine *q,
+ *	    const struct store_escalation *esc, time_t now,
+ *	    struct quarantine *merged_r, struct store_err *err);
  *	int store_quarantine_release(struct store *st, enum store_kind kind,
- *	    const char *key, time_t now);
+ *	    const char *key, time_t now, struct store_err *err);
  *	int store_quarantine_list(struct store *st, enum store_kind kind,
- *	    time_t now, store_list_fn fn, void *arg);
+ *	    time_t now, store_list_fn fn, void *arg, struct store_err *err);
  *	int store_server_info(struct store *st,
- *	    struct store_server_info *info_r);
+ *	    struct store_server_info *info_r, struct store_err *err);
  *	int store_check(struct store *st, struct store_check *c,
- *	    time_t now);
+ *	    time_t now, struct store_err *err);
  *	void store_free(struct store *st);
  *
  *	struct store *store_redis_new(const struct store_redis_opts *o,
@@ -30,14 +32,19 @@
  *
  *	int store_events_read(struct store *st, const char *group,
  *	    const char *consumer, const char *after, unsigned wait_ms,
- *	    time_t now, struct store_event *v, size_t max, size_t *n_r);
+ *	    time_t now, struct store_event *v, size_t max, size_t *n_r,
+ *	    struct store_err *err);
  *	int store_events_ack(struct store *st, const char *group,
- *	    const char *id);
+ *	    const char *id, struct store_err *err);
  *	int store_note_put(struct store *st, const char *name,
- *	    const char *value, time_t expires, int only_new, time_t now);
+ *	    const char *value, time_t expires, int only_new, time_t now,
+ *	    struct store_err *err);
  *	int store_note_get(struct store *st, const char *name, time_t now,
- *	    char *value_r, size_t len);
- *	int store_sweep(struct store *st, time_t now);
+ *	    char *value_r, size_t len, struct store_err *err);
+ *	int store_sweep(struct store *st, time_t now,
+ *	    struct store_err *err);
+ *
+ *	void store_set_error(struct store_err *err, const char *fmt, ...);
  * DESCRIPTION
  *	A store is a struct of function pointers (the backend). Every
  *	function may be called from any thread at once, and, for LMDB, from
@@ -47,6 +54,20 @@
  *	and memory (store_memory.c: this process only, for tests). Keys are
  *	opaque bytes, at most STORE_KEY_MAX: a canonical IP text or a
  *	login; backends never format them into command strings.
+ *
+ *	Errors and threads: the store keeps no error of its own. The daemon
+ *	shares one store between libmilter's worker threads (and its
+ *	sweeper), so a "last error" of the store would be overwritten by
+ *	another thread's failure before the thread that failed first could
+ *	read it. Each call therefore takes the caller's struct store_err,
+ *	err, which it owns (on its stack, in its session): a call that
+ *	returns -1 writes why into err->text, and nothing else ever writes
+ *	there. Inside a backend the error comes from what only the failing
+ *	call holds: the Redis connection lent to it (redis_pool.c; hiredis
+ *	keeps it in that connection's redisContext.errstr), its LMDB
+ *	transaction, the memory store's table under the store's lock. err
+ *	may be NULL when the caller does not want the text.
+ *	store_set_error() is how a backend fills it (NULL ok).
  *
  *	Time is passed in; records carry absolute expiry times and a backend
  *	treats an expired record as absent.
@@ -134,12 +155,15 @@
  * DIAGNOSTICS
  *	1 found / 0 not found / -1 error for get, release, note_get; 0 / -1
  *	for put, check, events_read, events_ack and sweep; note_put 1
- *	written, 0 not written (only_new and a live note), -1 error. list returns how many records it passed to fn (the one
- *	that stopped it included), or -1, after which fn may have seen some
- *	records already. server_info returns 1 filled, 0 no server (memory),
- *	-1 error. On -1, store_error() says what went wrong and the
- *	outputs are not to be used. store_redis_new() returns NULL with a
- *	message in err for options that can never work.
+ *	written, 0 not written (only_new and a live note), -1 error. list
+ *	returns how many records it passed to fn (the one that stopped it
+ *	included), or -1, after which fn may have seen some records
+ *	already. server_info returns 1 filled, 0 no server (memory), -1
+ *	error. On -1, err->text says what went wrong ("redis check:
+ *	timeout") and the outputs are not to be used; after any other
+ *	result err->text is not to be read. store_redis_new() returns NULL
+ *	with a message in err for options that can never work,
+ *	store_lmdb_new() for a file it cannot open.
  */
 #ifndef ISO_STORE_H
 #define ISO_STORE_H
@@ -180,9 +204,15 @@ enum store_event_type {
 };
 
 #define STORE_KEY_MAX		256	/* a key longer than this is refused */
+#define STORE_ERR_MAX		256	/* an error text, NUL included */
 #define STORE_EVENT_ID_MAX	32
 #define STORE_NOTE_MAX		512	/* a note's name or value */
 #define STORE_EVENTS_CLAIM_MS	60000	/* a pending event of a dead consumer */
+
+/* Why one call failed: the caller's own, written only by a failing call. */
+struct store_err {
+	char	text[STORE_ERR_MAX];
+};
 
 /* One event of the durable log. */
 struct store_event {
@@ -258,28 +288,31 @@ struct store;
 struct store_ops {
 	const char *name;
 	int	(*quarantine_get)(struct store *, enum store_kind, const char *,
-		    time_t, struct quarantine *);
+		    time_t, struct quarantine *, struct store_err *);
 	int	(*quarantine_put)(struct store *, enum store_kind, const char *,
 		    const struct quarantine *, const struct store_escalation *,
-		    time_t, struct quarantine *);
+		    time_t, struct quarantine *, struct store_err *);
 	int	(*quarantine_release)(struct store *, enum store_kind,
-		    const char *, time_t);
-	int	(*check)(struct store *, struct store_check *, time_t);
+		    const char *, time_t, struct store_err *);
+	int	(*check)(struct store *, struct store_check *, time_t,
+		    struct store_err *);
 	void	(*free)(struct store *);
 	int	(*quarantine_list)(struct store *, enum store_kind, time_t,
-		    store_list_fn, void *);
+		    store_list_fn, void *, struct store_err *);
 	/* NULL for a backend with no server of its own */
-	int	(*server_info)(struct store *, struct store_server_info *);
+	int	(*server_info)(struct store *, struct store_server_info *,
+		    struct store_err *);
 	int	(*events_read)(struct store *, const char *, const char *,
 		    const char *, unsigned, time_t, struct store_event *,
-		    size_t, size_t *);
-	int	(*events_ack)(struct store *, const char *, const char *);
+		    size_t, size_t *, struct store_err *);
+	int	(*events_ack)(struct store *, const char *, const char *,
+		    struct store_err *);
 	int	(*note_put)(struct store *, const char *, const char *, time_t,
-		    int, time_t);
+		    int, time_t, struct store_err *);
 	int	(*note_get)(struct store *, const char *, time_t, char *,
-		    size_t);
+		    size_t, struct store_err *);
 	/* NULL when records expire by themselves */
-	int	(*sweep)(struct store *, time_t);
+	int	(*sweep)(struct store *, time_t, struct store_err *);
 };
 
 struct store {
@@ -293,31 +326,35 @@ struct store *store_lmdb_new(const struct store_lmdb_opts *o, char *err,
 	    size_t errlen);
 
 int	store_quarantine_get(struct store *st, enum store_kind kind,
-	    const char *key, time_t now, struct quarantine *q_r);
+	    const char *key, time_t now, struct quarantine *q_r,
+	    struct store_err *err);
 int	store_quarantine_put(struct store *st, enum store_kind kind,
 	    const char *key, const struct quarantine *q,
 	    const struct store_escalation *esc, time_t now,
-	    struct quarantine *merged_r);
+	    struct quarantine *merged_r, struct store_err *err);
 int	store_quarantine_release(struct store *st, enum store_kind kind,
-	    const char *key, time_t now);
+	    const char *key, time_t now, struct store_err *err);
 int	store_quarantine_list(struct store *st, enum store_kind kind,
-	    time_t now, store_list_fn fn, void *arg);
-int	store_server_info(struct store *st, struct store_server_info *info_r);
-int	store_check(struct store *st, struct store_check *c, time_t now);
+	    time_t now, store_list_fn fn, void *arg, struct store_err *err);
+int	store_server_info(struct store *st, struct store_server_info *info_r,
+	    struct store_err *err);
+int	store_check(struct store *st, struct store_check *c, time_t now,
+	    struct store_err *err);
 int	store_events_read(struct store *st, const char *group,
 	    const char *consumer, const char *after, unsigned wait_ms,
-	    time_t now, struct store_event *v, size_t max, size_t *n_r);
-int	store_events_ack(struct store *st, const char *group, const char *id);
+	    time_t now, struct store_event *v, size_t max, size_t *n_r,
+	    struct store_err *err);
+int	store_events_ack(struct store *st, const char *group, const char *id,
+	    struct store_err *err);
 int	store_note_put(struct store *st, const char *name, const char *value,
-	    time_t expires, int only_new, time_t now);
+	    time_t expires, int only_new, time_t now, struct store_err *err);
 int	store_note_get(struct store *st, const char *name, time_t now,
-	    char *value_r, size_t len);
-int	store_sweep(struct store *st, time_t now);
+	    char *value_r, size_t len, struct store_err *err);
+int	store_sweep(struct store *st, time_t now, struct store_err *err);
 const char *store_event_type_name(enum store_event_type type);
 const char *store_kind_name(enum store_kind kind);
-const char *store_error(const struct store *st);
-void	store_set_error(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2)));
+void	store_set_error(struct store_err *err, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 const char *store_name(const struct store *st);
 void	store_free(struct store *st);
 

@@ -79,7 +79,7 @@
  *	the codecs of this layout; store_lmdb_events.c, the event log, the
  *	consumer groups and the sweep; store_lmdb.h, what they share.
  * DIAGNOSTICS
- *	-1 with store_set_error("lmdb WHERE: WHY"), WHY being LMDB's
+ *	-1 with "lmdb WHERE: WHY" in the caller's err, WHY being LMDB's
  *	mdb_strerror() or "state file PATH is full". store_lmdb_new()
  *	returns NULL with "lmdb open PATH: WHY" in err. Never exits, never
  *	logs.
@@ -152,17 +152,17 @@ live(struct lmdb_store *ls, MDB_txn *txn, enum store_kind kind,
 /* lmdb_get - read a record: one read transaction */
 static int
 lmdb_get(struct store *st, enum store_kind kind, const char *key, time_t now,
-    struct quarantine *q_r)
+    struct quarantine *q_r, struct store_err *err)
 {
 	struct lmdb_store *ls = (struct lmdb_store *)st;
 	MDB_txn *txn;
 	int rc;
 
-	if (lmdb_read_begin(ls, &txn, "get") < 0)
+	if (lmdb_read_begin(ls, &txn, "get", err) < 0)
 		return -1;
 	rc = live(ls, txn, kind, key, now, q_r);
 	lmdb_read_end(ls, txn);
-	return rc < 0 ? lmdb_fail("get", rc) : rc;
+	return rc < 0 ? lmdb_fail("get", rc, err) : rc;
 }
 
 /* escalated - the seconds the n-th incident lasts */
@@ -276,12 +276,12 @@ put_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
 static int
 lmdb_put(struct store *st, enum store_kind kind, const char *key,
     const struct quarantine *q, const struct store_escalation *esc,
-    time_t now, struct quarantine *merged_r)
+    time_t now, struct quarantine *merged_r, struct store_err *err)
 {
 	struct lmdb_store *ls = (struct lmdb_store *)st;
 	struct put_ctx p = {kind, key, q, esc, now, {0}};
 
-	if (lmdb_write(ls, "put", now, put_fn, &p) < 0)
+	if (lmdb_write(ls, "put", now, put_fn, &p, err) < 0)
 		return -1;
 	if (merged_r != NULL)
 		*merged_r = p.m;
@@ -325,12 +325,12 @@ release_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
 /* lmdb_release - lift a record: one write */
 static int
 lmdb_release(struct store *st, enum store_kind kind, const char *key,
-    time_t now)
+    time_t now, struct store_err *err)
 {
 	struct release_ctx r = {kind, key, now, 0};
 
 	if (lmdb_write((struct lmdb_store *)st, "release", now, release_fn,
-	    &r) < 0)
+	    &r, err) < 0)
 		return -1;
 	return r.lifted;
 }
@@ -428,12 +428,12 @@ note_put_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
 /* lmdb_note_put - write or claim a note: one write */
 static int
 lmdb_note_put(struct store *st, const char *name, const char *value,
-    time_t expires, int only_new, time_t now)
+    time_t expires, int only_new, time_t now, struct store_err *err)
 {
 	struct note_ctx n = {name, value, expires, only_new, now, 0};
 
 	if (lmdb_write((struct lmdb_store *)st, "note", now, note_put_fn,
-	    &n) < 0)
+	    &n, err) < 0)
 		return -1;
 	return n.written;
 }
@@ -441,7 +441,7 @@ lmdb_note_put(struct store *st, const char *name, const char *value,
 /* lmdb_note_get - read a live note, cut to len - 1 octets */
 static int
 lmdb_note_get(struct store *st, const char *name, time_t now, char *value_r,
-    size_t len)
+    size_t len, struct store_err *err)
 {
 	struct lmdb_store *ls = (struct lmdb_store *)st;
 	MDB_val v = {0, NULL};
@@ -449,7 +449,7 @@ lmdb_note_get(struct store *st, const char *name, time_t now, char *value_r,
 	time_t expires;
 	int rc;
 
-	if (lmdb_read_begin(ls, &txn, "note") < 0)
+	if (lmdb_read_begin(ls, &txn, "note", err) < 0)
 		return -1;
 	if ((rc = note_read(ls, txn, name, now, &v, &expires)) == 1) {
 		if (v.mv_size > len - 1)
@@ -458,7 +458,7 @@ lmdb_note_get(struct store *st, const char *name, time_t now, char *value_r,
 		value_r[v.mv_size] = '\0';
 	}
 	lmdb_read_end(ls, txn);
-	return rc < 0 ? lmdb_fail("note", rc) : rc;
+	return rc < 0 ? lmdb_fail("note", rc, err) : rc;
 }
 
 /* seen_fresh - does "seen:<ip>" already say seen_login, for long enough? */
@@ -581,7 +581,8 @@ check_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
 
 /* lmdb_check - a stage's reads; a write only for counters or a stale note */
 static int
-lmdb_check(struct store *st, struct store_check *c, time_t now)
+lmdb_check(struct store *st, struct store_check *c, time_t now,
+    struct store_err *err)
 {
 	struct lmdb_store *ls = (struct lmdb_store *)st;
 	unsigned char kb[LMDB_KEY_MAX];
@@ -593,7 +594,8 @@ lmdb_check(struct store *st, struct store_check *c, time_t now)
 
 	for (i = 0; i < c->n_counters; i++)
 		if (counter_key(kb, &c->counters[i]) == 0) {
-			store_set_error("lmdb check: counter name too long");
+			store_set_error(err,
+			    "lmdb check: counter name too long");
 			return -1;
 		}
 	if (c->seen_login != NULL) {
@@ -601,16 +603,16 @@ lmdb_check(struct store *st, struct store_check *c, time_t now)
 		x.seen = seen;
 	}
 	if (c->n_counters == 0) {
-		if (lmdb_read_begin(ls, &txn, "check") < 0)
+		if (lmdb_read_begin(ls, &txn, "check", err) < 0)
 			return -1;
 		rc = check_read(ls, txn, &x, &fresh);
 		lmdb_read_end(ls, txn);
 		if (rc != 0)
-			return lmdb_fail("check", rc);
+			return lmdb_fail("check", rc, err);
 		if (fresh)
 			return 0;
 	}
-	return lmdb_write(ls, "check", now, check_fn, &x);
+	return lmdb_write(ls, "check", now, check_fn, &x, err);
 }
 
 /* One record of a listing's page. */
@@ -622,7 +624,8 @@ struct listed {
 /* list_page - up to LIST_PAGE live records after pos; how many, or <0 */
 static int
 list_page(struct lmdb_store *ls, enum store_kind kind, time_t now,
-    unsigned char *pos, size_t *pos_len, struct listed *page, int *end_r)
+    unsigned char *pos, size_t *pos_len, struct listed *page, int *end_r,
+    struct store_err *err)
 {
 	MDB_val k = {*pos_len, pos}, v;
 	unsigned char want = lmdb_kind(kind);
@@ -631,11 +634,11 @@ list_page(struct lmdb_store *ls, enum store_kind kind, time_t now,
 	MDB_txn *txn;
 	int rc, n = 0, first = *pos_len == 1;
 
-	if (lmdb_read_begin(ls, &txn, "list") < 0)
+	if (lmdb_read_begin(ls, &txn, "list", err) < 0)
 		return -1;
 	if ((rc = mdb_cursor_open(txn, ls->dbi[T_QUARANTINES], &cur)) != 0) {
 		lmdb_read_end(ls, txn);
-		return lmdb_fail("list", rc);
+		return lmdb_fail("list", rc, err);
 	}
 	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	if (rc == 0 && !first && k.mv_size == *pos_len &&
@@ -660,14 +663,14 @@ list_page(struct lmdb_store *ls, enum store_kind kind, time_t now,
 	mdb_cursor_close(cur);
 	lmdb_read_end(ls, txn);
 	if (rc != 0 && rc != MDB_NOTFOUND)
-		return lmdb_fail("list", rc);
+		return lmdb_fail("list", rc, err);
 	return n;
 }
 
 /* lmdb_list - the live records of a kind, to fn between read pages */
 static int
 lmdb_list(struct store *st, enum store_kind kind, time_t now,
-    store_list_fn fn, void *arg)
+    store_list_fn fn, void *arg, struct store_err *err)
 {
 	struct lmdb_store *ls = (struct lmdb_store *)st;
 	unsigned char pos[LMDB_KEY_MAX];
@@ -676,13 +679,13 @@ lmdb_list(struct store *st, enum store_kind kind, time_t now,
 	int i, n, total = 0, end = 0;
 
 	if ((page = malloc(LIST_PAGE * sizeof(*page))) == NULL) {
-		store_set_error("lmdb list: out of memory");
+		store_set_error(err, "lmdb list: out of memory");
 		return -1;
 	}
 	pos[0] = lmdb_kind(kind);
 	while (!end) {
 		if ((n = list_page(ls, kind, now, pos, &pos_len, page,
-		    &end)) < 0) {
+		    &end, err)) < 0) {
 			total = -1;
 			break;
 		}

@@ -77,14 +77,14 @@ struct lmdb_rd {
 /* store_lmdb_file.c */
 int	lmdb_open(struct lmdb_store *ls, int read_only, char *err,
 	    size_t errlen);
-int	lmdb_fail(const char *where, int rc);
+int	lmdb_fail(const char *where, int rc, struct store_err *err);
 int	lmdb_read_begin(struct lmdb_store *ls, MDB_txn **txn_r,
-	    const char *where);
+	    const char *where, struct store_err *err);
 void	lmdb_read_end(struct lmdb_store *ls, MDB_txn *txn);
 int	lmdb_write(struct lmdb_store *ls, const char *where, time_t now,
-	    lmdb_write_fn fn, void *arg);
+	    lmdb_write_fn fn, void *arg, struct store_err *err);
 int	lmdb_write_raw(struct lmdb_store *ls, const char *where,
-	    lmdb_write_fn fn, void *arg);
+	    lmdb_write_fn fn, void *arg, struct store_err *err);
 void	lmdb_u64(unsigned char *p, uint64_t v);
 uint64_t lmdb_get_u64(const unsigned char *p);
 void	buf_u8(struct lmdb_buf *b, unsigned v);
@@ -109,9 +109,11 @@ int	lmdb_event_append(struct lmdb_store *ls, MDB_txn *txn,
 	    const struct quarantine *q, time_t now);
 int	lmdb_events_read(struct store *st, const char *group,
 	    const char *consumer, const char *after, unsigned wait_ms,
-	    time_t now, struct store_event *v, size_t max, size_t *n_r);
-int	lmdb_events_ack(struct store *st, const char *group, const char *id);
-int	lmdb_sweep(struct store *st, time_t now);
+	    time_t now, struct store_event *v, size_t max, size_t *n_r,
+	    struct store_err *err);
+int	lmdb_events_ack(struct store *st, const char *group, const char *id,
+	    struct store_err *err);
+int	lmdb_sweep(struct store *st, time_t now, struct store_err *err);
 long	lmdb_sweep_all(struct lmdb_store *ls, time_t now);
 
 #endif

@@ -190,7 +190,7 @@ parse_id(const char *s, uint64_t *seq_r)
 /* log_read - up to max events after seq after, oldest first */
 static int
 log_read(struct lmdb_store *ls, uint64_t after, struct store_event *v,
-    size_t max, size_t *n_r)
+    size_t max, size_t *n_r, struct store_err *err)
 {
 	unsigned char kb[8];
 	MDB_val k = {8, kb}, d;
@@ -201,7 +201,7 @@ log_read(struct lmdb_store *ls, uint64_t after, struct store_event *v,
 	*n_r = 0;
 	if (after == UINT64_MAX)
 		return 0;
-	if (lmdb_read_begin(ls, &txn, "events") < 0)
+	if (lmdb_read_begin(ls, &txn, "events", err) < 0)
 		return -1;
 	lmdb_u64(kb, after + 1);
 	if ((rc = mdb_cursor_open(txn, ls->dbi[T_EVENTS], &cur)) == 0) {
@@ -216,7 +216,7 @@ log_read(struct lmdb_store *ls, uint64_t after, struct store_event *v,
 	lmdb_read_end(ls, txn);
 	if (rc != 0 && rc != MDB_NOTFOUND) {
 		*n_r = 0;
-		return lmdb_fail("events", rc);
+		return lmdb_fail("events", rc, err);
 	}
 	return 0;
 }
@@ -434,21 +434,21 @@ group_peek(struct lmdb_store *ls, MDB_txn *txn, const struct group_ctx *x,
 
 /* group_read - one read as a consumer: a look, then a write if needed */
 static int
-group_read(struct lmdb_store *ls, struct group_ctx *x)
+group_read(struct lmdb_store *ls, struct group_ctx *x, struct store_err *err)
 {
 	MDB_txn *txn;
 	int rc, want;
 
 	x->n = 0;
-	if (lmdb_read_begin(ls, &txn, "events") < 0)
+	if (lmdb_read_begin(ls, &txn, "events", err) < 0)
 		return -1;
 	rc = group_peek(ls, txn, x, &want);
 	lmdb_read_end(ls, txn);
 	if (rc != 0)
-		return lmdb_fail("events", rc);
+		return lmdb_fail("events", rc, err);
 	if (!want)
 		return 0;
-	if (lmdb_write(ls, "events", x->now, group_fn, x) < 0) {
+	if (lmdb_write(ls, "events", x->now, group_fn, x, err) < 0) {
 		x->n = 0;
 		return -1;
 	}
@@ -468,7 +468,7 @@ pause_ms(long long ms)
 int
 lmdb_events_read(struct store *st, const char *group, const char *consumer,
     const char *after, unsigned wait_ms, time_t now, struct store_event *v,
-    size_t max, size_t *n_r)
+    size_t max, size_t *n_r, struct store_err *err)
 {
 	struct lmdb_store *ls = (struct lmdb_store *)st;
 	struct group_ctx x = {group, consumer, now, v, max, 0, NULL};
@@ -478,25 +478,25 @@ lmdb_events_read(struct store *st, const char *group, const char *consumer,
 	int rc;
 
 	if (group == NULL && strcmp(after, "$") == 0) {
-		if (lmdb_read_begin(ls, &txn, "events") < 0)
+		if (lmdb_read_begin(ls, &txn, "events", err) < 0)
 			return -1;
 		rc = lmdb_meta_get(ls, txn, "event", &from);
 		lmdb_read_end(ls, txn);
 		if (rc != 0)
-			return lmdb_fail("events", rc);
+			return lmdb_fail("events", rc, err);
 	} else if (group == NULL && parse_id(after, &from) < 0) {
-		store_set_error("lmdb events: bad event id");
+		store_set_error(err, "lmdb events: bad event id");
 		return -1;
 	}
 	if (group != NULL && (x.seqs = malloc(max * sizeof(*x.seqs))) ==
 	    NULL) {
-		store_set_error("lmdb events: out of memory");
+		store_set_error(err, "lmdb events: out of memory");
 		return -1;
 	}
 	for (;;) {
 		if (group == NULL)
-			rc = log_read(ls, from, v, max, n_r);
-		else if ((rc = group_read(ls, &x)) == 0)
+			rc = log_read(ls, from, v, max, n_r, err);
+		else if ((rc = group_read(ls, &x, err)) == 0)
 			*n_r = x.n;
 		if (rc < 0 || *n_r > 0 || (left = deadline - mono_ms()) <= 0)
 			break;
@@ -531,17 +531,18 @@ ack_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
 
 /* lmdb_events_ack - a group's event was handled: one write, if pending */
 int
-lmdb_events_ack(struct store *st, const char *group, const char *id)
+lmdb_events_ack(struct store *st, const char *group, const char *id,
+    struct store_err *err)
 {
 	struct ack_ctx a = {group, 0};
 	int rc;
 
 	if (parse_id(id, &a.seq) < 0) {
-		store_set_error("lmdb ack: bad event id");
+		store_set_error(err, "lmdb ack: bad event id");
 		return -1;
 	}
-	rc = lmdb_write_raw((struct lmdb_store *)st, "ack", ack_fn, &a);
-	return rc == 0 || rc == -1 ? rc : lmdb_fail("ack", rc);
+	rc = lmdb_write_raw((struct lmdb_store *)st, "ack", ack_fn, &a, err);
+	return rc == 0 || rc == -1 ? rc : lmdb_fail("ack", rc, err);
 }
 
 /* The keys a sweep's read found dead, for its write to delete. */
@@ -576,7 +577,7 @@ dead(struct lmdb_store *ls, MDB_txn *txn, enum lmdb_table table,
 /* sweep_scan - find dead entries after pos; *done_r when the table ends */
 static int
 sweep_scan(struct lmdb_store *ls, struct lmdb_sweep_pos *pos,
-    struct sweep_batch *b, int *done_r)
+    struct sweep_batch *b, int *done_r, struct store_err *err)
 {
 	MDB_val k = {pos->len, pos->key}, v;
 	MDB_cursor *cur;
@@ -584,11 +585,11 @@ sweep_scan(struct lmdb_store *ls, struct lmdb_sweep_pos *pos,
 	int rc, scanned = 0;
 
 	*done_r = 0;
-	if (lmdb_read_begin(ls, &txn, "sweep") < 0)
+	if (lmdb_read_begin(ls, &txn, "sweep", err) < 0)
 		return -1;
 	if ((rc = mdb_cursor_open(txn, b->dbi, &cur)) != 0) {
 		lmdb_read_end(ls, txn);
-		return lmdb_fail("sweep", rc);
+		return lmdb_fail("sweep", rc, err);
 	}
 	rc = mdb_cursor_get(cur, &k, &v, pos->len > 0 ? MDB_SET_RANGE :
 	    MDB_FIRST);
@@ -614,7 +615,7 @@ sweep_scan(struct lmdb_store *ls, struct lmdb_sweep_pos *pos,
 	mdb_cursor_close(cur);
 	lmdb_read_end(ls, txn);
 	if (rc != 0 && rc != MDB_NOTFOUND)
-		return lmdb_fail("sweep", rc);
+		return lmdb_fail("sweep", rc, err);
 	*done_r = rc == MDB_NOTFOUND;
 	return 0;
 }
@@ -654,7 +655,8 @@ sweep_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
  * frees make room for the next. How many went, or -1.
  */
 static long
-sweep_delete(struct lmdb_store *ls, struct sweep_batch *b)
+sweep_delete(struct lmdb_store *ls, struct sweep_batch *b,
+    struct store_err *err)
 {
 	long deleted = 0;
 	int rc;
@@ -662,13 +664,13 @@ sweep_delete(struct lmdb_store *ls, struct sweep_batch *b)
 	b->next = b->next_at = 0;
 	b->chunk = SWEEP_BATCH;
 	while (b->next < b->n) {
-		rc = lmdb_write_raw(ls, "sweep", sweep_fn, b);
+		rc = lmdb_write_raw(ls, "sweep", sweep_fn, b, err);
 		if (rc == MDB_MAP_FULL && b->chunk > 1) {
 			b->chunk = b->chunk > 8 ? b->chunk / 8 : 1;
 			continue;
 		}
 		if (rc != 0)
-			return rc == -1 ? -1 : lmdb_fail("sweep", rc);
+			return rc == -1 ? -1 : lmdb_fail("sweep", rc, err);
 		deleted += b->deleted;
 		b->next = b->end;
 		b->next_at = b->end_at;
@@ -681,14 +683,14 @@ sweep_delete(struct lmdb_store *ls, struct sweep_batch *b)
 /* sweep_run - sweep from pos until the round ends or deadline (0: none) */
 static long
 sweep_run(struct lmdb_store *ls, struct lmdb_sweep_pos *pos, time_t now,
-    long long deadline)
+    long long deadline, struct store_err *err)
 {
 	struct sweep_batch *b;
 	long deleted = 0, n;
 	int dead_readers, done;
 
 	if ((b = malloc(sizeof(*b))) == NULL) {
-		store_set_error("lmdb sweep: out of memory");
+		store_set_error(err, "lmdb sweep: out of memory");
 		return -1;
 	}
 	(void)mdb_reader_check(ls->env, &dead_readers);
@@ -698,8 +700,8 @@ sweep_run(struct lmdb_store *ls, struct lmdb_sweep_pos *pos, time_t now,
 		b->now = now;
 		b->n = b->used = 0;
 		n = 0;
-		if (sweep_scan(ls, pos, b, &done) < 0 ||
-		    (b->n > 0 && (n = sweep_delete(ls, b)) < 0)) {
+		if (sweep_scan(ls, pos, b, &done, err) < 0 ||
+		    (b->n > 0 && (n = sweep_delete(ls, b, err)) < 0)) {
 			deleted = -1;
 			break;
 		}
@@ -722,13 +724,13 @@ sweep_run(struct lmdb_store *ls, struct lmdb_sweep_pos *pos, time_t now,
 
 /* lmdb_sweep - a part of a round, from where the last call stopped */
 int
-lmdb_sweep(struct store *st, time_t now)
+lmdb_sweep(struct store *st, time_t now, struct store_err *err)
 {
 	struct lmdb_store *ls = (struct lmdb_store *)st;
 	long rc;
 
 	pthread_mutex_lock(&ls->sweeplock);
-	rc = sweep_run(ls, &ls->sweep, now, mono_ms() + SWEEP_BUDGET_MS);
+	rc = sweep_run(ls, &ls->sweep, now, mono_ms() + SWEEP_BUDGET_MS, err);
 	pthread_mutex_unlock(&ls->sweeplock);
 	return rc < 0 ? -1 : 0;
 }
@@ -741,5 +743,6 @@ lmdb_sweep_all(struct lmdb_store *ls, time_t now)
 
 	pos.table = 0;
 	pos.len = 0;
-	return sweep_run(ls, &pos, now, 0);
+	/* for a full map: why it could not sweep matters less than that */
+	return sweep_run(ls, &pos, now, 0, NULL);
 }

@@ -10,12 +10,13 @@
  *	int lmdb_open(struct lmdb_store *ls, int read_only, char *err,
  *	    size_t errlen);
  *	int lmdb_read_begin(struct lmdb_store *ls, MDB_txn **txn_r,
- *	    const char *where);
+ *	    const char *where, struct store_err *err);
  *	void lmdb_read_end(struct lmdb_store *ls, MDB_txn *txn);
  *	int lmdb_write(struct lmdb_store *ls, const char *where, time_t now,
- *	    lmdb_write_fn fn, void *arg);
+ *	    lmdb_write_fn fn, void *arg, struct store_err *err);
  *	int lmdb_write_raw(struct lmdb_store *ls, const char *where,
- *	    lmdb_write_fn fn, void *arg);
+ *	    lmdb_write_fn fn, void *arg, struct store_err *err);
+ *	int lmdb_fail(const char *where, int rc, struct store_err *err);
  * DESCRIPTION
  *	lmdb_open() opens the file with MDB_NOSUBDIR | MDB_NOTLS |
  *	MDB_NOMETASYNC (store_lmdb.c says why), READERS reader slots and
@@ -42,10 +43,11 @@
  *	buf_*() append to a struct lmdb_buf, which notes an overflow;
  *	rd_*() read from a struct lmdb_rd, which notes a value too short.
  * DIAGNOSTICS
- *	lmdb_read_begin() and lmdb_write() return -1 with the store's
- *	error set. lmdb_write_raw() returns 0, LMDB's error code (not set),
- *	or -1 (set). lmdb_open() returns -1 with "lmdb open PATH: WHY" in
- *	err.
+ *	lmdb_read_begin() and lmdb_write() return -1 with "lmdb WHERE:
+ *	WHY" in err, the caller's (store.h). lmdb_write_raw() returns 0,
+ *	LMDB's error code (err not written), or -1 (written). lmdb_fail()
+ *	writes LMDB's error code rc into err and returns -1. lmdb_open()
+ *	returns -1 with "lmdb open PATH: WHY" in its err.
  */
 #include "config.h"
 
@@ -63,11 +65,11 @@ static const char *const table_names[N_TABLES] = {
 	"pending", "meta",
 };
 
-/* lmdb_fail - record why WHERE failed; -1 */
+/* lmdb_fail - why WHERE failed, into err; -1 */
 int
-lmdb_fail(const char *where, int rc)
+lmdb_fail(const char *where, int rc, struct store_err *err)
 {
-	store_set_error("lmdb %s: %s", where, rc == LMDB_BADREC ?
+	store_set_error(err, "lmdb %s: %s", where, rc == LMDB_BADREC ?
 	    "malformed record" : mdb_strerror(rc));
 	return -1;
 }
@@ -75,7 +77,7 @@ lmdb_fail(const char *where, int rc)
 /* txn_begin - a transaction, adopting a map another process grew */
 static int
 txn_begin(struct lmdb_store *ls, unsigned flags, MDB_txn **txn_r,
-    const char *where)
+    const char *where, struct store_err *err)
 {
 	int rc, tries;
 
@@ -85,21 +87,22 @@ txn_begin(struct lmdb_store *ls, unsigned flags, MDB_txn **txn_r,
 			return 0;
 		pthread_rwlock_unlock(&ls->maplock);
 		if (rc != MDB_MAP_RESIZED || tries > 0)
-			return lmdb_fail(where, rc);
+			return lmdb_fail(where, rc, err);
 		/* LMDB wants no transaction of this process open for it */
 		pthread_rwlock_wrlock(&ls->maplock);
 		rc = mdb_env_set_mapsize(ls->env, 0);
 		pthread_rwlock_unlock(&ls->maplock);
 		if (rc != 0)
-			return lmdb_fail(where, rc);
+			return lmdb_fail(where, rc, err);
 	}
 }
 
-/* lmdb_read_begin - a read transaction; 0, or -1 with the error set */
+/* lmdb_read_begin - a read transaction; 0, or -1 with err set */
 int
-lmdb_read_begin(struct lmdb_store *ls, MDB_txn **txn_r, const char *where)
+lmdb_read_begin(struct lmdb_store *ls, MDB_txn **txn_r, const char *where,
+    struct store_err *err)
 {
-	return txn_begin(ls, MDB_RDONLY, txn_r, where);
+	return txn_begin(ls, MDB_RDONLY, txn_r, where, err);
 }
 
 /* lmdb_read_end - end a read transaction */
@@ -127,12 +130,12 @@ full_sweep(struct lmdb_store *ls, time_t now)
 /* lmdb_write_raw - fn in a write transaction, committed: 0, LMDB's error, -1 */
 int
 lmdb_write_raw(struct lmdb_store *ls, const char *where, lmdb_write_fn fn,
-    void *arg)
+    void *arg, struct store_err *err)
 {
 	MDB_txn *txn;
 	int rc;
 
-	if (txn_begin(ls, 0, &txn, where) < 0)
+	if (txn_begin(ls, 0, &txn, where, err) < 0)
 		return -1;
 	if ((rc = fn(ls, txn, arg)) == 0)
 		rc = mdb_txn_commit(txn);
@@ -145,21 +148,22 @@ lmdb_write_raw(struct lmdb_store *ls, const char *where, lmdb_write_fn fn,
 /* lmdb_write - fn in a write transaction; when full, room made once */
 int
 lmdb_write(struct lmdb_store *ls, const char *where, time_t now,
-    lmdb_write_fn fn, void *arg)
+    lmdb_write_fn fn, void *arg, struct store_err *err)
 {
 	MDB_envinfo info;
 	int rc, retried = 0;
 
 	for (;;) {
-		if ((rc = lmdb_write_raw(ls, where, fn, arg)) == 0 || rc == -1)
+		if ((rc = lmdb_write_raw(ls, where, fn, arg, err)) == 0 ||
+		    rc == -1)
 			return rc;
 		if (rc != MDB_MAP_FULL)
-			return lmdb_fail(where, rc);
+			return lmdb_fail(where, rc, err);
 		if (retried || !full_sweep(ls, now)) {
 			if (mdb_env_info(ls->env, &info) != 0)
 				info.me_mapsize = (size_t)ls->map_size;
-			store_set_error("lmdb %s: state file %s is full (%zu "
-			    "octets, nothing expired to remove)", where,
+			store_set_error(err, "lmdb %s: state file %s is full "
+			    "(%zu octets, nothing expired to remove)", where,
 			    ls->path, info.me_mapsize);
 			return -1;
 		}

@@ -106,11 +106,12 @@ lock(struct memory_store *m, time_t now)
 /* memory_get - look a record up */
 static int
 memory_get(struct store *st, enum store_kind kind, const char *key,
-    time_t now, struct quarantine *q_r)
+    time_t now, struct quarantine *q_r, struct store_err *err)
 {
 	struct memory_store *m = (struct memory_store *)st;
 	struct mentry *e;
 
+	(void)err;
 	lock(m, now);
 	e = mtable_find(&m->t, (int)kind, key, now);
 	if (e != NULL && q_r != NULL)
@@ -121,7 +122,8 @@ memory_get(struct store *st, enum store_kind kind, const char *key,
 
 /* count - add to one rate counter, starting a window when there is none */
 static int
-count(struct memory_store *m, struct store_counter *c, time_t now)
+count(struct memory_store *m, struct store_counter *c, time_t now,
+    struct store_err *err)
 {
 	int kind = COUNTER + (int)c->kind;
 	char name[512];
@@ -131,12 +133,12 @@ count(struct memory_store *m, struct store_counter *c, time_t now)
 	n = snprintf(name, sizeof(name), "%s/%lu/%s", c->what, c->window_ms,
 	    c->key);
 	if (n < 0 || (size_t)n >= sizeof(name)) {
-		store_set_error("counter name too long");
+		store_set_error(err, "counter name too long");
 		return -1;
 	}
 	if ((e = mtable_find(&m->t, kind, name, now)) == NULL &&
 	    (e = mtable_add(&m->t, kind, name, NULL, now +
-	    (time_t)((c->window_ms + 999) / 1000), now)) == NULL)
+	    (time_t)((c->window_ms + 999) / 1000), now, err)) == NULL)
 		return -1;
 	e->n += c->add;
 	c->count_r = e->n;
@@ -147,7 +149,7 @@ count(struct memory_store *m, struct store_counter *c, time_t now)
 /* note_put - write a note, or claim it (only_new); 1, 0 or -1 (locked) */
 static int
 note_put(struct memory_store *m, const char *name, const char *value,
-    time_t expires, int only_new, time_t now)
+    time_t expires, int only_new, time_t now, struct store_err *err)
 {
 	struct mentry *e;
 
@@ -158,14 +160,15 @@ note_put(struct memory_store *m, const char *name, const char *value,
 	}
 	if (expires <= now)
 		return !only_new;	/* dead at birth: gone; no claim */
-	if (mtable_add(&m->t, NOTE, name, value, expires, now) == NULL)
+	if (mtable_add(&m->t, NOTE, name, value, expires, now, err) == NULL)
 		return -1;
 	return 1;
 }
 
 /* memory_check - quarantine reads, seen note and counters under one lock */
 static int
-memory_check(struct store *st, struct store_check *c, time_t now)
+memory_check(struct store *st, struct store_check *c, time_t now,
+    struct store_err *err)
 {
 	struct memory_store *m = (struct memory_store *)st;
 	char seen[sizeof("seen:") + STORE_KEY_MAX];
@@ -182,18 +185,18 @@ memory_check(struct store *st, struct store_check *c, time_t now)
 	if (c->seen_login != NULL) {
 		snprintf(seen, sizeof(seen), "seen:%s", c->ip);
 		if (note_put(m, seen, c->seen_login, now + c->seen_ttl, 0,
-		    now) < 0)
+		    now, err) < 0)
 			rc = -1;
 	}
 	for (i = 0; i < c->n_counters && rc == 0; i++)
-		rc = count(m, &c->counters[i], now);
+		rc = count(m, &c->counters[i], now, err);
 	pthread_mutex_unlock(&m->lock);
 	return rc;
 }
 
 /* event_room - room in the ring for one more event; -1 if out of memory */
 static int
-event_room(struct memory_store *m)
+event_room(struct memory_store *m, struct store_err *err)
 {
 	struct store_event *v;
 	size_t cap, i;
@@ -211,7 +214,7 @@ event_room(struct memory_store *m)
 	if (cap > STORE_MEMORY_EVENTS)
 		cap = STORE_MEMORY_EVENTS;
 	if ((v = malloc(cap * sizeof(*v))) == NULL) {
-		store_set_error("out of memory");
+		store_set_error(err, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < m->ev_n; i++)
@@ -245,7 +248,8 @@ event_add(struct memory_store *m, enum store_event_type type,
 /* escalate - count an incident, lengthen *expires; its place n, or -1 */
 static long
 escalate(struct memory_store *m, enum store_kind kind, const char *key,
-    const struct store_escalation *esc, time_t now, time_t *expires)
+    const struct store_escalation *esc, time_t now, time_t *expires,
+    struct store_err *err)
 {
 	time_t base = *expires - now, ttl = base, f = (time_t)esc->factor;
 	struct mentry *e = mtable_find(&m->t, HISTORY + (int)kind, key, now);
@@ -264,7 +268,7 @@ escalate(struct memory_store *m, enum store_kind kind, const char *key,
 	if (e != NULL)
 		mtable_set_expires(&m->t, e, now + esc->window);
 	else if ((e = mtable_add(&m->t, HISTORY + (int)kind, key, NULL,
-	    now + esc->window, now)) == NULL)
+	    now + esc->window, now, err)) == NULL)
 		return -1;
 	e->n = (unsigned long)n;
 	e->opened = now;
@@ -275,17 +279,18 @@ escalate(struct memory_store *m, enum store_kind kind, const char *key,
 static struct mentry *
 open_incident(struct memory_store *m, enum store_kind kind, const char *key,
     const struct quarantine *q, const struct store_escalation *esc,
-    time_t now)
+    time_t now, struct store_err *err)
 {
 	time_t expires = q->expires;
 	struct mentry *e;
 	long n = 1;
 
 	/* the record first: a full store must not count an incident */
-	if ((e = mtable_add(&m->t, (int)kind, key, NULL, expires, now)) == NULL)
+	if ((e = mtable_add(&m->t, (int)kind, key, NULL, expires, now,
+	    err)) == NULL)
 		return NULL;
 	if (esc != NULL &&
-	    (n = escalate(m, kind, key, esc, now, &expires)) < 0) {
+	    (n = escalate(m, kind, key, esc, now, &expires, err)) < 0) {
 		mtable_remove(&m->t, e);
 		return NULL;
 	}
@@ -303,14 +308,14 @@ open_incident(struct memory_store *m, enum store_kind kind, const char *key,
 static int
 memory_put(struct store *st, enum store_kind kind, const char *key,
     const struct quarantine *q, const struct store_escalation *esc,
-    time_t now, struct quarantine *merged_r)
+    time_t now, struct quarantine *merged_r, struct store_err *err)
 {
 	struct memory_store *m = (struct memory_store *)st;
 	enum store_event_type type = STORE_EVENT_HIT;
 	struct mentry *e;
 
 	lock(m, now);
-	if (event_room(m) < 0)
+	if (event_room(m, err) < 0)
 		goto fail;
 	if ((e = mtable_find(&m->t, (int)kind, key, now)) != NULL) {
 		e->q->rule = q->rule;
@@ -324,7 +329,7 @@ memory_put(struct store *st, enum store_kind kind, const char *key,
 		e->q->hits++;
 	} else {
 		type = STORE_EVENT_QUARANTINE;
-		if ((e = open_incident(m, kind, key, q, esc, now)) == NULL)
+		if ((e = open_incident(m, kind, key, q, esc, now, err)) == NULL)
 			goto fail;
 	}
 	event_add(m, type, kind, key, now, e->q);
@@ -340,7 +345,7 @@ fail:
 /* memory_release - remove a live record, and write its event */
 static int
 memory_release(struct store *st, enum store_kind kind, const char *key,
-    time_t now)
+    time_t now, struct store_err *err)
 {
 	struct memory_store *m = (struct memory_store *)st;
 	struct quarantine q;
@@ -349,7 +354,7 @@ memory_release(struct store *st, enum store_kind kind, const char *key,
 
 	lock(m, now);
 	if ((e = mtable_find(&m->t, (int)kind, key, now)) != NULL) {
-		rc = event_room(m) < 0 ? -1 : 1;
+		rc = event_room(m, err) < 0 ? -1 : 1;
 		if (rc == 1) {
 			q = *e->q;
 			q.node[0] = '\0';
@@ -362,20 +367,20 @@ memory_release(struct store *st, enum store_kind kind, const char *key,
 	return rc;
 }
 
-/* parse_id - a decimal event id; 0 ok, -1 with the error set */
+/* parse_id - a decimal event id; 0 ok, -1 with err set */
 static int
-parse_id(const char *s, unsigned long long *id_r)
+parse_id(const char *s, unsigned long long *id_r, struct store_err *err)
 {
 	char *end;
 
 	if (*s < '0' || *s > '9') {
-		store_set_error("bad event id");
+		store_set_error(err, "bad event id");
 		return -1;
 	}
 	errno = 0;
 	*id_r = strtoull(s, &end, 10);
 	if (*end != '\0' || errno != 0) {
-		store_set_error("bad event id");
+		store_set_error(err, "bad event id");
 		return -1;
 	}
 	return 0;
@@ -406,7 +411,7 @@ read_after(struct memory_store *m, unsigned long long from,
 
 /* group_get - a group by name, made at the start of the log when new */
 static struct group *
-group_get(struct memory_store *m, const char *name)
+group_get(struct memory_store *m, const char *name, struct store_err *err)
 {
 	size_t len = strlen(name);
 	struct group *g;
@@ -415,7 +420,7 @@ group_get(struct memory_store *m, const char *name)
 		if (strcmp(g->name, name) == 0)
 			return g;
 	if ((g = calloc(1, sizeof(*g) + len + 1)) == NULL) {
-		store_set_error("out of memory");
+		store_set_error(err, "out of memory");
 		return NULL;
 	}
 	memcpy(g->name, name, len + 1);
@@ -437,7 +442,7 @@ deliver(struct memory_store *m, struct pending *p, const char *consumer,
 /* read_group - own pending, claimed, then new events; how many, or -1 */
 static long
 read_group(struct memory_store *m, struct group *g, const char *consumer,
-    time_t now, struct store_event *v, size_t max)
+    time_t now, struct store_event *v, size_t max, struct store_err *err)
 {
 	unsigned long long id;
 	struct pending *p;
@@ -461,7 +466,7 @@ read_group(struct memory_store *m, struct group *g, const char *consumer,
 			p = realloc(g->p, (g->cap ? 2 * g->cap : 16) *
 			    sizeof(*p));
 			if (p == NULL) {
-				store_set_error("out of memory");
+				store_set_error(err, "out of memory");
 				return -1;
 			}
 			g->p = p;
@@ -494,7 +499,7 @@ deadline(unsigned wait_ms)
 static int
 memory_events_read(struct store *st, const char *group, const char *consumer,
     const char *after, unsigned wait_ms, time_t now, struct store_event *v,
-    size_t max, size_t *n_r)
+    size_t max, size_t *n_r, struct store_err *err)
 {
 	struct memory_store *m = (struct memory_store *)st;
 	struct timespec until = deadline(wait_ms);
@@ -504,17 +509,17 @@ memory_events_read(struct store *st, const char *group, const char *consumer,
 	long n;
 
 	if (group == NULL && strcmp(after, "$") != 0 &&
-	    parse_id(after, &from) < 0)
+	    parse_id(after, &from, err) < 0)
 		return -1;
 	pthread_mutex_lock(&m->lock);
 	if (group == NULL && strcmp(after, "$") == 0)
 		from = m->ev_first + m->ev_n - 1;
-	if (group != NULL && (g = group_get(m, group)) == NULL) {
+	if (group != NULL && (g = group_get(m, group, err)) == NULL) {
 		pthread_mutex_unlock(&m->lock);
 		return -1;
 	}
 	for (;;) {
-		n = g != NULL ? read_group(m, g, consumer, now, v, max) :
+		n = g != NULL ? read_group(m, g, consumer, now, v, max, err) :
 		    (long)read_after(m, from, v, max);
 		if (n != 0 || timed_out)
 			break;
@@ -530,14 +535,15 @@ memory_events_read(struct store *st, const char *group, const char *consumer,
 
 /* memory_events_ack - drop a group's pending event */
 static int
-memory_events_ack(struct store *st, const char *group, const char *id)
+memory_events_ack(struct store *st, const char *group, const char *id,
+    struct store_err *err)
 {
 	struct memory_store *m = (struct memory_store *)st;
 	unsigned long long n;
 	struct group *g;
 	size_t i;
 
-	if (parse_id(id, &n) < 0)
+	if (parse_id(id, &n, err) < 0)
 		return -1;
 	pthread_mutex_lock(&m->lock);
 	for (g = m->groups; g != NULL && strcmp(g->name, group) != 0;
@@ -557,13 +563,13 @@ memory_events_ack(struct store *st, const char *group, const char *id)
 /* memory_note_put - write a note until expires, or claim it (only_new) */
 static int
 memory_note_put(struct store *st, const char *name, const char *value,
-    time_t expires, int only_new, time_t now)
+    time_t expires, int only_new, time_t now, struct store_err *err)
 {
 	struct memory_store *m = (struct memory_store *)st;
 	int rc;
 
 	lock(m, now);
-	rc = note_put(m, name, value, expires, only_new, now);
+	rc = note_put(m, name, value, expires, only_new, now, err);
 	pthread_mutex_unlock(&m->lock);
 	return rc;
 }
@@ -571,11 +577,12 @@ memory_note_put(struct store *st, const char *name, const char *value,
 /* memory_note_get - read a live note, cut to len - 1 octets */
 static int
 memory_note_get(struct store *st, const char *name, time_t now,
-    char *value_r, size_t len)
+    char *value_r, size_t len, struct store_err *err)
 {
 	struct memory_store *m = (struct memory_store *)st;
 	struct mentry *e;
 
+	(void)err;
 	lock(m, now);
 	if ((e = mtable_find(&m->t, NOTE, name, now)) != NULL)
 		snprintf(value_r, len, "%s", e->key + strlen(name) + 1);
@@ -621,7 +628,7 @@ list_one(void *arg, struct mentry *e)
 /* copy_out - the live records of kind at now; -1 if out of memory (locked) */
 static int
 copy_out(struct memory_store *m, enum store_kind kind, time_t now,
-    struct listed **v_r, size_t *n_r)
+    struct listed **v_r, size_t *n_r, struct store_err *err)
 {
 	struct listing l;
 
@@ -630,7 +637,7 @@ copy_out(struct memory_store *m, enum store_kind kind, time_t now,
 	l.now = now;
 	mtable_walk(&m->t, list_one, &l);
 	if ((l.v = malloc(l.n * sizeof(*l.v) + l.bytes + 1)) == NULL) {
-		store_set_error("out of memory");
+		store_set_error(err, "out of memory");
 		return -1;
 	}
 	l.at = (char *)(l.v + l.n);
@@ -644,7 +651,7 @@ copy_out(struct memory_store *m, enum store_kind kind, time_t now,
 /* memory_list - the live records of a kind, to fn outside the lock */
 static int
 memory_list(struct store *st, enum store_kind kind, time_t now,
-    store_list_fn fn, void *arg)
+    store_list_fn fn, void *arg, struct store_err *err)
 {
 	struct memory_store *m = (struct memory_store *)st;
 	struct listed *v;
@@ -652,7 +659,7 @@ memory_list(struct store *st, enum store_kind kind, time_t now,
 	int rc;
 
 	lock(m, now);
-	rc = copy_out(m, kind, now, &v, &n);
+	rc = copy_out(m, kind, now, &v, &n, err);
 	pthread_mutex_unlock(&m->lock);
 	if (rc < 0)
 		return -1;

@@ -15,7 +15,8 @@
  *	struct mentry *mtable_find(struct mtable *t, int kind,
  *	    const char *key, time_t now);
  *	struct mentry *mtable_add(struct mtable *t, int kind,
- *	    const char *key, const char *value, time_t expires, time_t now);
+ *	    const char *key, const char *value, time_t expires, time_t now,
+ *	    struct store_err *err);
  *	void mtable_remove(struct mtable *t, struct mentry *e);
  *	void mtable_set_expires(struct mtable *t, struct mentry *e,
  *	    time_t expires);
@@ -54,8 +55,8 @@
  *	limits than STORE_MEMORY_RECORDS and STORE_MEMORY_COUNTS (tests).
  * DIAGNOSTICS
  *	mtable_init() returns -1 when out of memory or without randomness;
- *	mtable_add() returns NULL with store_set_error() "memory store
- *	full" or "out of memory".
+ *	mtable_add() returns NULL with "memory store full" or "out of
+ *	memory" in err.
  */
 #ifndef ISO_STORE_MEMORY_H
 #define ISO_STORE_MEMORY_H
@@ -118,7 +119,8 @@ void	mtable_step(struct mtable *t, time_t now);
 struct mentry *mtable_find(struct mtable *t, int kind, const char *key,
 	    time_t now);
 struct mentry *mtable_add(struct mtable *t, int kind, const char *key,
-	    const char *value, time_t expires, time_t now);
+	    const char *value, time_t expires, time_t now,
+	    struct store_err *err);
 void	mtable_remove(struct mtable *t, struct mentry *e);
 void	mtable_set_expires(struct mtable *t, struct mentry *e,
 	    time_t expires);

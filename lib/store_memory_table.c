@@ -302,7 +302,7 @@ mtable_find(struct mtable *t, int kind, const char *key, time_t now)
 /* mtable_add - a new entry of kind:key (not there yet) until expires */
 struct mentry *
 mtable_add(struct mtable *t, int kind, const char *key, const char *value,
-    time_t expires, time_t now)
+    time_t expires, time_t now, struct store_err *err)
 {
 	struct mheap *h = &t->heap[class_of(kind)];
 	size_t len = strlen(key), vlen = value != NULL ? strlen(value) : 0;
@@ -311,17 +311,17 @@ mtable_add(struct mtable *t, int kind, const char *key, const char *value,
 	if (h->n >= h->limit)
 		reclaim(t, h, now, MTABLE_RECLAIM);
 	if (h->n >= h->limit) {
-		store_set_error("memory store full");
+		store_set_error(err, "memory store full");
 		return NULL;
 	}
 	if (heap_reserve(h) < 0 ||
 	    (e = calloc(1, sizeof(*e) + len + vlen + 2)) == NULL) {
-		store_set_error("out of memory");
+		store_set_error(err, "out of memory");
 		return NULL;
 	}
 	if (kind < COUNTER && (e->q = calloc(1, sizeof(*e->q))) == NULL) {
 		free(e);
-		store_set_error("out of memory");
+		store_set_error(err, "out of memory");
 		return NULL;
 	}
 	e->kind = kind;

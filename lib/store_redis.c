@@ -46,19 +46,24 @@
  *		the note P"n:seen:"IP, written by the check script.
  *
  *	Each SMTP-path operation is one round trip: a get is one HMGET;
- *	put, release and check are Lua scripts, atomic, sent by EVALSHA (the
- *	SHA-1 of each is computed here at start) and by EVAL when the server
- *	answers NOSCRIPT (after a restart, a SCRIPT FLUSH or a failover),
- *	which also loads it for the next EVALSHA. A put reads the record,
- *	and for a new one takes the incident number and, with escalation,
- *	reads and updates the history, writes the record and the event, in
- *	the same script. A check reads both quarantine keys (an empty key
- *	name stands for none), writes the seen note and adds to every
- *	counter in the same script; a check that asks nothing makes no trip
- *	at all. A release deletes a record that expired by now too, but
- *	returns 0 and writes no event, as memory does. A record's node is
- *	the one put (q->node); o->node names this server in the release
- *	events.
+ *	put, release and check are Lua scripts, atomic, sent by EVALSHA
+ *	under the name the server gave each script when it was loaded
+ *	(SCRIPT LOAD, the first time a script is needed: one trip more,
+ *	once per process; the name is kept in the store, under its lock,
+ *	for every thread). A server that answers NOSCRIPT has lost its
+ *	scripts (a restart, a SCRIPT FLUSH, a failover to a replica that
+ *	never loaded them): the script is loaded again and the EVALSHA
+ *	sent once more. SCRIPT LOAD rather than EVAL: what SCRIPT LOAD
+ *	loads stays until a restart or a flush, where a server may evict
+ *	what EVAL loaded. A put reads the record, and for a new one takes
+ *	the incident number and, with escalation, reads and updates the
+ *	history, writes the record and the event, in the same script. A
+ *	check reads both quarantine keys (an empty key name stands for
+ *	none), writes the seen note and adds to every counter in the same
+ *	script; a check that asks nothing makes no trip at all. A release
+ *	deletes a record that expired by now too, but returns 0 and writes
+ *	no event, as memory does. A record's node is the one put
+ *	(q->node); o->node names this server in the release events.
  *
  *	put and release write their event twice, in their script: XADD
  *	P"events" MAXLEN ~ events_max * with one field per value (type,
@@ -84,12 +89,14 @@
  *	The program ignores SIGPIPE, as the daemon does: hiredis writes
  *	with write(2) to sockets that a server may have closed.
  * DIAGNOSTICS
- *	-1 with store_set_error("redis WHERE: WHY"), WHY being "timeout",
- *	"connection refused", the server's error ("NOAUTH ...") or "out of
- *	memory". Never exits, never logs.
+ *	-1 with "redis WHERE: WHY" in the caller's err, WHY being
+ *	"timeout", "connection refused", the server's error ("NOAUTH ...")
+ *	or "out of memory". Never exits, never logs.
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +104,6 @@
 
 #include "redis_args.h"
 #include "redis_pool.h"
-#include "sha1.h"
 #include "store.h"
 #include "store_redis_events.h"
 
@@ -242,32 +248,73 @@ record_key(struct redis_store *rs, struct redis_args *a, const char *what,
 	    (const char *)NULL);
 }
 
-/* redis_store_run - send a script by EVALSHA, again by EVAL on NOSCRIPT */
+/* script_load - SCRIPT LOAD s; its name into rs and sha; 0, or -1 with err */
+static int
+script_load(struct redis_store *rs, struct redis_conn *c, enum redis_script s,
+    const char *where, char sha[41], struct store_err *err)
+{
+	const char *argv[3] = {"SCRIPT", "LOAD", scripts[s]};
+	size_t len[3] = {6, 4, strlen(scripts[s])}, i;
+	redisReply *r;
+	int ok;
+
+	if ((r = redis_pool_cmd(c, where, 3, argv, len, err)) == NULL)
+		return -1;
+	ok = r->type == REDIS_REPLY_STRING && r->len == 40;
+	for (i = 0; ok && i < 40; i++)
+		ok = isxdigit((unsigned char)r->str[i]);
+	if (ok) {
+		memcpy(sha, r->str, 40);
+		sha[40] = '\0';
+		pthread_mutex_lock(&rs->lock);
+		memcpy(rs->sha[s], sha, 41);
+		pthread_mutex_unlock(&rs->lock);
+	} else
+		store_set_error(err, "redis %s: unexpected reply", where);
+	freeReplyObject(r);
+	return ok ? 0 : -1;
+}
+
+/* evalsha - EVALSHA sha with a's arguments; NOSCRIPT is the one error reply */
+static redisReply *
+evalsha(struct redis_conn *c, const char *sha, struct redis_args *a,
+    const char *where, struct store_err *err)
+{
+	a->v[0] = "EVALSHA";
+	a->len[0] = 7;
+	a->v[1] = sha;
+	a->len[1] = 40;
+	return redis_pool_cmd(c, where, a->n, a->v, a->len, err);
+}
+
+/* redis_store_run - EVALSHA a script, loading it first or again if needed */
 redisReply *
 redis_store_run(struct redis_store *rs, struct redis_conn *c,
-    enum redis_script s, struct redis_args *a, const char *where)
+    enum redis_script s, struct redis_args *a, const char *where,
+    struct store_err *err)
 {
+	char sha[41];
 	redisReply *r;
 
 	if (a->overflow) {
-		store_set_error("redis %s: arguments too long", where);
+		store_set_error(err, "redis %s: arguments too long", where);
 		return NULL;
 	}
-	a->v[0] = "EVALSHA";
-	a->len[0] = 7;
-	a->v[1] = rs->sha[s];
-	a->len[1] = 40;
-	r = redis_pool_cmd(c, where, a->n, a->v, a->len);
+	pthread_mutex_lock(&rs->lock);
+	memcpy(sha, rs->sha[s], sizeof(sha));
+	pthread_mutex_unlock(&rs->lock);
+	if (sha[0] == '\0' && script_load(rs, c, s, where, sha, err) < 0)
+		return NULL;
+	r = evalsha(c, sha, a, where, err);
 	if (r == NULL || r->type != REDIS_REPLY_ERROR)
 		return r;
+	/* NOSCRIPT: the server lost its scripts since it was loaded */
 	freeReplyObject(r);
-	a->v[0] = "EVAL";
-	a->len[0] = 4;
-	a->v[1] = scripts[s];
-	a->len[1] = strlen(scripts[s]);
-	r = redis_pool_cmd(c, where, a->n, a->v, a->len);
-	if (r != NULL && r->type == REDIS_REPLY_ERROR) {
-		store_set_error("redis %s: %s", where, r->str);
+	if (script_load(rs, c, s, where, sha, err) < 0)
+		return NULL;
+	if ((r = evalsha(c, sha, a, where, err)) != NULL &&
+	    r->type == REDIS_REPLY_ERROR) {
+		store_set_error(err, "redis %s: %s", where, r->str);
 		freeReplyObject(r);
 		r = NULL;
 	}
@@ -323,10 +370,11 @@ redis_store_record(const redisReply *r, struct quarantine *q)
 /* redis_store_finish - give the connection back, closed after a failure */
 int
 redis_store_finish(struct redis_store *rs, struct redis_conn *c,
-    redisReply *r, struct redis_args *a, int rc, const char *where)
+    redisReply *r, struct redis_args *a, int rc, const char *where,
+    struct store_err *err)
 {
 	if (rc == -2)
-		store_set_error("redis %s: unexpected reply", where);
+		store_set_error(err, "redis %s: unexpected reply", where);
 	redis_pool_put(rs->pool, c, rc < 0);
 	if (r != NULL)
 		freeReplyObject(r);
@@ -337,7 +385,7 @@ redis_store_finish(struct redis_store *rs, struct redis_conn *c,
 /* redis_get - read a record: one HMGET */
 static int
 redis_get(struct store *st, enum store_kind kind, const char *key,
-    time_t now, struct quarantine *q_r)
+    time_t now, struct quarantine *q_r, struct store_err *err)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	struct quarantine q;
@@ -348,17 +396,17 @@ redis_get(struct store *st, enum store_kind kind, const char *key,
 	int rc;
 
 	if (redis_args_new(&a, 2 + N_FIELDS, 0, strlen(rs->prefix) + 16 +
-	    strlen(key)) < 0)
+	    strlen(key), err) < 0)
 		return -1;
 	redis_args_ref(&a, "HMGET", 5);
 	record_key(rs, &a, "q:", kind, key);
 	for (i = 0; i < N_FIELDS; i++)
 		redis_args_ref(&a, fields[i], strlen(fields[i]));
-	if ((c = redis_pool_get(rs->pool)) == NULL) {
+	if ((c = redis_pool_get(rs->pool, err)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	if ((r = redis_pool_cmd(c, "get", a.n, a.v, a.len)) == NULL)
+	if ((r = redis_pool_cmd(c, "get", a.n, a.v, a.len, err)) == NULL)
 		rc = -1;
 	else if (r->type == REDIS_REPLY_ARRAY && r->elements == N_FIELDS &&
 	    r->element[F_EXPIRES]->type == REDIS_REPLY_NIL)
@@ -370,14 +418,14 @@ redis_get(struct store *st, enum store_kind kind, const char *key,
 		if (rc == 1 && q_r != NULL)
 			*q_r = q;
 	}
-	return redis_store_finish(rs, c, r, &a, rc, "get");
+	return redis_store_finish(rs, c, r, &a, rc, "get", err);
 }
 
 /* redis_put - create or refresh a record, write its event: one script */
 static int
 redis_put(struct store *st, enum store_kind kind, const char *key,
     const struct quarantine *q, const struct store_escalation *esc,
-    time_t now, struct quarantine *merged_r)
+    time_t now, struct quarantine *merged_r, struct store_err *err)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	const char *rule = rule_name(q->rule);
@@ -388,7 +436,7 @@ redis_put(struct store *st, enum store_kind kind, const char *key,
 	int rc;
 
 	if (redis_args_new(&a, 19, 2, 3 * strlen(rs->prefix) + 2 *
-	    strlen(key) + 160) < 0)
+	    strlen(key) + 160, err) < 0)
 		return -1;
 	redis_args_ref(&a, "4", 1);
 	record_key(rs, &a, "q:", kind, key);
@@ -408,11 +456,11 @@ redis_put(struct store *st, enum store_kind kind, const char *key,
 	redis_args_num(&a, "%lld", esc != NULL ? (long long)esc->max_ttl : 0);
 	redis_args_num(&a, "%lld", esc != NULL ? (long long)esc->window : 0);
 	redis_args_ref(&a, rs->events_max, strlen(rs->events_max));
-	if ((c = redis_pool_get(rs->pool)) == NULL) {
+	if ((c = redis_pool_get(rs->pool, err)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	if ((r = redis_store_run(rs, c, SCRIPT_PUT, &a, "put")) == NULL)
+	if ((r = redis_store_run(rs, c, SCRIPT_PUT, &a, "put", err)) == NULL)
 		rc = -1;
 	else if (redis_store_record(r, &m) < 0)
 		rc = -2;
@@ -421,13 +469,13 @@ redis_put(struct store *st, enum store_kind kind, const char *key,
 		if (merged_r != NULL)
 			*merged_r = m;
 	}
-	return redis_store_finish(rs, c, r, &a, rc, "put");
+	return redis_store_finish(rs, c, r, &a, rc, "put", err);
 }
 
 /* redis_release - delete a record, write its event if it lived */
 static int
 redis_release(struct store *st, enum store_kind kind, const char *key,
-    time_t now)
+    time_t now, struct store_err *err)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	struct redis_conn *c;
@@ -435,7 +483,8 @@ redis_release(struct store *st, enum store_kind kind, const char *key,
 	redisReply *r;
 	int rc;
 
-	if (redis_args_new(&a, 10, 2, strlen(rs->prefix) + 16 + strlen(key) + 32) < 0)
+	if (redis_args_new(&a, 10, 2, strlen(rs->prefix) + 16 + strlen(key) +
+	    32, err) < 0)
 		return -1;
 	redis_args_ref(&a, "2", 1);
 	record_key(rs, &a, "q:", kind, key);
@@ -446,18 +495,19 @@ redis_release(struct store *st, enum store_kind kind, const char *key,
 	redis_args_ref(&a, key, strlen(key));
 	redis_args_ref(&a, rs->node, strlen(rs->node));
 	redis_args_ref(&a, rs->events_max, strlen(rs->events_max));
-	if ((c = redis_pool_get(rs->pool)) == NULL) {
+	if ((c = redis_pool_get(rs->pool, err)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	if ((r = redis_store_run(rs, c, SCRIPT_RELEASE, &a, "release")) == NULL)
+	if ((r = redis_store_run(rs, c, SCRIPT_RELEASE, &a, "release",
+	    err)) == NULL)
 		rc = -1;
 	else if (r->type != REDIS_REPLY_INTEGER || r->integer < 0 ||
 	    r->integer > 1)
 		rc = -2;
 	else
 		rc = (int)r->integer;
-	return redis_store_finish(rs, c, r, &a, rc, "release");
+	return redis_store_finish(rs, c, r, &a, rc, "release", err);
 }
 
 /* check_reply - a check script's reply into c; 0 ok, -2 malformed */
@@ -531,7 +581,8 @@ check_args(struct redis_store *rs, struct redis_args *a, struct store_check *c,
 
 /* redis_check - quarantine reads, seen note and counters: one script */
 static int
-redis_check(struct store *st, struct store_check *c, time_t now)
+redis_check(struct store *st, struct store_check *c, time_t now,
+    struct store_err *err)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	size_t i, plen = strlen(rs->prefix), bytes;
@@ -547,16 +598,16 @@ redis_check(struct store *st, struct store_check *c, time_t now)
 	for (i = 0; i < c->n_counters; i++)
 		bytes += plen + strlen(c->counters[i].what) +
 		    strlen(c->counters[i].key) + 96;
-	if (redis_args_new(&a, 9 + 3 * (int)c->n_counters, 2, bytes) < 0)
+	if (redis_args_new(&a, 9 + 3 * (int)c->n_counters, 2, bytes, err) < 0)
 		return -1;
 	check_args(rs, &a, c, now);
-	if ((conn = redis_pool_get(rs->pool)) == NULL) {
+	if ((conn = redis_pool_get(rs->pool, err)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	r = redis_store_run(rs, conn, SCRIPT_CHECK, &a, "check");
+	r = redis_store_run(rs, conn, SCRIPT_CHECK, &a, "check", err);
 	rc = r == NULL ? -1 : check_reply(r, c);
-	return redis_store_finish(rs, conn, r, &a, rc, "check");
+	return redis_store_finish(rs, conn, r, &a, rc, "check", err);
 }
 
 /* redis_free - close the connections and free the store */
@@ -566,6 +617,7 @@ redis_free(struct store *st)
 	struct redis_store *rs = (struct redis_store *)st;
 
 	redis_pool_free(rs->pool);
+	pthread_mutex_destroy(&rs->lock);
 	free(rs->prefix);
 	free(rs->node);
 	free(rs->events);
@@ -593,30 +645,29 @@ store_redis_new(const struct store_redis_opts *o, char *err, size_t errlen)
 {
 	struct redis_store *rs;
 	size_t plen;
-	int i;
 
 	if (o->prefix == NULL || *o->prefix == '\0') {
 		snprintf(err, errlen, "RedisPrefix must not be empty");
 		return NULL;
 	}
 	plen = strlen(o->prefix);
-	if ((rs = calloc(1, sizeof(*rs))) == NULL ||
-	    (rs->prefix = strdup(o->prefix)) == NULL ||
+	if ((rs = calloc(1, sizeof(*rs))) == NULL)
+		goto oom;
+	pthread_mutex_init(&rs->lock, NULL);
+	if ((rs->prefix = strdup(o->prefix)) == NULL ||
 	    (rs->node = strdup(o->node != NULL ? o->node : "")) == NULL ||
-	    (rs->events = malloc(plen + sizeof("events"))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
+	    (rs->events = malloc(plen + sizeof("events"))) == NULL)
+		goto oom;
 	memcpy(rs->events, o->prefix, plen);
 	memcpy(rs->events + plen, "events", sizeof("events"));
 	snprintf(rs->events_max, sizeof(rs->events_max), "%lu",
 	    o->events_max != 0 ? o->events_max : 100000);
 	if ((rs->pool = redis_pool_new(o, err, errlen)) == NULL)
 		goto fail;
-	for (i = 0; i < N_SCRIPTS; i++)
-		sha1_hex(scripts[i], rs->sha[i]);
 	rs->base.ops = &redis_ops;
 	return &rs->base;
+oom:
+	snprintf(err, errlen, "out of memory");
 fail:
 	if (rs != NULL)
 		redis_free(&rs->base);

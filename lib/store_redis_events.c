@@ -57,9 +57,9 @@
  *	record (another type, fields missing) or holds a NUL octet is passed
  *	over too. server_info is one INFO.
  * DIAGNOSTICS
- *	As store_redis.c's. An entry of a shape not expected (no id, fields
- *	not in pairs, a type or kind not known, no key) is "redis WHERE:
- *	unexpected reply".
+ *	As store_redis.c's: -1 with the text in the caller's err. An entry
+ *	of a shape not expected (no id, fields not in pairs, a type or kind
+ *	not known, no key) is "redis WHERE: unexpected reply".
  */
 #include "config.h"
 
@@ -142,7 +142,8 @@ seen_add(void **seen, const char *key)
 
 /* scan_page - one SCAN page of kind's records: cursor in, keys out */
 static redisReply *
-scan_page(struct redis_conn *c, const char *pattern, const char *cursor)
+scan_page(struct redis_conn *c, const char *pattern, const char *cursor,
+    struct store_err *err)
 {
 	const char *argv[6] = {"SCAN", cursor, "MATCH", pattern, "COUNT", "500"};
 	size_t len[6];
@@ -151,13 +152,13 @@ scan_page(struct redis_conn *c, const char *pattern, const char *cursor)
 
 	for (i = 0; i < 6; i++)
 		len[i] = strlen(argv[i]);
-	if ((r = redis_pool_cmd(c, "list", 6, argv, len)) == NULL)
+	if ((r = redis_pool_cmd(c, "list", 6, argv, len, err)) == NULL)
 		return NULL;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
 	    r->element[0]->type != REDIS_REPLY_STRING ||
 	    r->element[0]->len >= 32 ||
 	    r->element[1]->type != REDIS_REPLY_ARRAY) {
-		store_set_error("redis list: unexpected reply");
+		store_set_error(err, "redis list: unexpected reply");
 		freeReplyObject(r);
 		return NULL;
 	}
@@ -166,22 +167,23 @@ scan_page(struct redis_conn *c, const char *pattern, const char *cursor)
 
 /* read_page - the records of a page's keys: one script */
 static redisReply *
-read_page(struct redis_store *rs, struct redis_conn *c, const redisReply *keys)
+read_page(struct redis_store *rs, struct redis_conn *c, const redisReply *keys,
+    struct store_err *err)
 {
 	struct redis_args a;
 	redisReply *r;
 	size_t i;
 
-	if (redis_args_new(&a, 3 + (int)keys->elements, 2, 32) < 0)
+	if (redis_args_new(&a, 3 + (int)keys->elements, 2, 32, err) < 0)
 		return NULL;
 	redis_args_num(&a, "%zu", keys->elements);
 	for (i = 0; i < keys->elements; i++)
 		redis_args_ref(&a, keys->element[i]->str, keys->element[i]->len);
-	r = redis_store_run(rs, c, SCRIPT_LIST, &a, "list");
+	r = redis_store_run(rs, c, SCRIPT_LIST, &a, "list", err);
 	free(a.v);
 	if (r != NULL && (r->type != REDIS_REPLY_ARRAY ||
 	    r->elements != keys->elements)) {
-		store_set_error("redis list: unexpected reply");
+		store_set_error(err, "redis list: unexpected reply");
 		freeReplyObject(r);
 		r = NULL;
 	}
@@ -192,7 +194,7 @@ read_page(struct redis_store *rs, struct redis_conn *c, const redisReply *keys)
 static int
 list_page(const redisReply *keys, const redisReply *recs, size_t skip,
     enum store_kind kind, time_t now, void **seen, store_list_fn fn,
-    void *arg, int *n_r)
+    void *arg, int *n_r, struct store_err *err)
 {
 	const redisReply *k;
 	struct quarantine q;
@@ -206,7 +208,7 @@ list_page(const redisReply *keys, const redisReply *recs, size_t skip,
 		    redis_store_record(recs->element[i], &q) < 0 || q.expires <= now)
 			continue;
 		if ((rc = seen_add(seen, k->str)) < 0) {
-			store_set_error("redis list: out of memory");
+			store_set_error(err, "redis list: out of memory");
 			return -1;
 		}
 		if (rc == 0)
@@ -233,7 +235,7 @@ glob_escape(const char *s, char *buf)
 /* redis_list - the live records of a kind: SCAN pages, one script each */
 int
 redis_list(struct store *st, enum store_kind kind, time_t now,
-    store_list_fn fn, void *arg)
+    store_list_fn fn, void *arg, struct store_err *err)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	size_t skip = strlen(rs->prefix) + 3 + strlen(store_kind_name(kind));
@@ -244,20 +246,20 @@ redis_list(struct store *st, enum store_kind kind, time_t now,
 	int n = 0, rc = 0;
 
 	if ((pattern = malloc(2 * strlen(rs->prefix) + 16)) == NULL) {
-		store_set_error("redis list: out of memory");
+		store_set_error(err, "redis list: out of memory");
 		return -1;
 	}
 	glob_escape(rs->prefix, pattern);
 	strcat(strcat(strcat(pattern, "q:"), store_kind_name(kind)), ":*");
 	do {
-		if ((c = redis_pool_get(rs->pool)) == NULL) {
+		if ((c = redis_pool_get(rs->pool, err)) == NULL) {
 			rc = -1;
 			break;
 		}
 		recs = NULL;
-		if ((page = scan_page(c, pattern, cursor)) != NULL &&
+		if ((page = scan_page(c, pattern, cursor, err)) != NULL &&
 		    page->element[1]->elements > 0)
-			recs = read_page(rs, c, page->element[1]);
+			recs = read_page(rs, c, page->element[1], err);
 		rc = page == NULL || (recs == NULL &&
 		    page->element[1]->elements > 0) ? -1 : 0;
 		redis_pool_put(rs->pool, c, rc < 0);
@@ -267,7 +269,7 @@ redis_list(struct store *st, enum store_kind kind, time_t now,
 			cursor[page->element[0]->len] = '\0';
 			if (recs != NULL)
 				rc = list_page(page->element[1], recs, skip,
-				    kind, now, &seen, fn, arg, &n);
+				    kind, now, &seen, fn, arg, &n, err);
 		}
 		if (recs != NULL)
 			freeReplyObject(recs);
@@ -297,7 +299,8 @@ info_field(const char *text, const char *name)
 
 /* redis_server_info - version, memory and clients: one INFO */
 int
-redis_server_info(struct store *st, struct store_server_info *info_r)
+redis_server_info(struct store *st, struct store_server_info *info_r,
+    struct store_err *err)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	const char *argv[1] = {"INFO"}, *v, *m, *cl;
@@ -306,9 +309,9 @@ redis_server_info(struct store *st, struct store_server_info *info_r)
 	redisReply *r;
 	int rc = -2;
 
-	if ((c = redis_pool_get(rs->pool)) == NULL)
+	if ((c = redis_pool_get(rs->pool, err)) == NULL)
 		return -1;
-	if ((r = redis_pool_cmd(c, "info", 1, argv, len)) == NULL)
+	if ((r = redis_pool_cmd(c, "info", 1, argv, len, err)) == NULL)
 		rc = -1;
 	else if (r->type == REDIS_REPLY_STRING &&
 	    (v = info_field(r->str, "redis_version")) != NULL &&
@@ -322,7 +325,7 @@ redis_server_info(struct store *st, struct store_server_info *info_r)
 		rc = 1;
 	}
 	if (rc == -2)
-		store_set_error("redis info: unexpected reply");
+		store_set_error(err, "redis info: unexpected reply");
 	redis_pool_put(rs->pool, c, rc < 0);
 	if (r != NULL)
 		freeReplyObject(r);
@@ -485,14 +488,14 @@ parse_entries(const redisReply *r, struct store_event *v, size_t max,
 
 /* last_id - the id of the stream's newest entry, "0-0" when none */
 static int
-last_id(struct redis_store *rs, char *id_r)
+last_id(struct redis_store *rs, char *id_r, struct store_err *err)
 {
 	struct redis_conn *c;
 	struct redis_args a;
 	redisReply *r;
 	int rc = -2;
 
-	if (redis_args_new(&a, 6, 0, 0) < 0)
+	if (redis_args_new(&a, 6, 0, 0, err) < 0)
 		return -1;
 	redis_args_ref(&a, "XREVRANGE", 9);
 	redis_args_ref(&a, rs->events, strlen(rs->events));
@@ -500,11 +503,11 @@ last_id(struct redis_store *rs, char *id_r)
 	redis_args_ref(&a, "-", 1);
 	redis_args_ref(&a, "COUNT", 5);
 	redis_args_ref(&a, "1", 1);
-	if ((c = redis_pool_get(rs->pool)) == NULL) {
+	if ((c = redis_pool_get(rs->pool, err)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	if ((r = redis_pool_cmd(c, "events", a.n, a.v, a.len)) == NULL)
+	if ((r = redis_pool_cmd(c, "events", a.n, a.v, a.len, err)) == NULL)
 		rc = -1;
 	else if (r->type == REDIS_REPLY_ARRAY && r->elements == 0) {
 		snprintf(id_r, STORE_EVENT_ID_MAX, "0-0");
@@ -518,20 +521,20 @@ last_id(struct redis_store *rs, char *id_r)
 		    r->element[0]->element[0]);
 		rc = 0;
 	}
-	return redis_store_finish(rs, c, r, &a, rc, "events");
+	return redis_store_finish(rs, c, r, &a, rc, "events", err);
 }
 
 /* read_log - the entries after id "from": one XRANGE */
 static int
 read_log(struct redis_store *rs, const char *from, struct store_event *v,
-    size_t max, size_t *n_r)
+    size_t max, size_t *n_r, struct store_err *err)
 {
 	struct redis_conn *c;
 	struct redis_args a;
 	redisReply *r;
 	int rc;
 
-	if (redis_args_new(&a, 6, 0, STORE_EVENT_ID_MAX + 24) < 0)
+	if (redis_args_new(&a, 6, 0, STORE_EVENT_ID_MAX + 24, err) < 0)
 		return -1;
 	redis_args_ref(&a, "XRANGE", 6);
 	redis_args_ref(&a, rs->events, strlen(rs->events));
@@ -539,28 +542,28 @@ read_log(struct redis_store *rs, const char *from, struct store_event *v,
 	redis_args_ref(&a, "+", 1);
 	redis_args_ref(&a, "COUNT", 5);
 	redis_args_num(&a, "%zu", max);
-	if ((c = redis_pool_get(rs->pool)) == NULL) {
+	if ((c = redis_pool_get(rs->pool, err)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	if ((r = redis_pool_cmd(c, "events", a.n, a.v, a.len)) == NULL)
+	if ((r = redis_pool_cmd(c, "events", a.n, a.v, a.len, err)) == NULL)
 		rc = -1;
 	else
 		rc = parse_entries(r, v, max, n_r);
-	return redis_store_finish(rs, c, r, &a, rc, "events");
+	return redis_store_finish(rs, c, r, &a, rc, "events", err);
 }
 
 /* read_group - one pass of a consumer's read: one script */
 static int
 read_group(struct redis_store *rs, const char *group, const char *consumer,
-    struct store_event *v, size_t max, size_t *n_r)
+    struct store_event *v, size_t max, size_t *n_r, struct store_err *err)
 {
 	struct redis_conn *c;
 	struct redis_args a;
 	redisReply *r;
 	int rc;
 
-	if (redis_args_new(&a, 8, 2, 48) < 0)
+	if (redis_args_new(&a, 8, 2, 48, err) < 0)
 		return -1;
 	redis_args_ref(&a, "1", 1);
 	redis_args_ref(&a, rs->events, strlen(rs->events));
@@ -568,15 +571,16 @@ read_group(struct redis_store *rs, const char *group, const char *consumer,
 	redis_args_ref(&a, consumer, strlen(consumer));
 	redis_args_num(&a, "%zu", max);
 	redis_args_num(&a, "%d", STORE_EVENTS_CLAIM_MS);
-	if ((c = redis_pool_get(rs->pool)) == NULL) {
+	if ((c = redis_pool_get(rs->pool, err)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	if ((r = redis_store_run(rs, c, SCRIPT_READ, &a, "events")) == NULL)
+	if ((r = redis_store_run(rs, c, SCRIPT_READ, &a, "events",
+	    err)) == NULL)
 		rc = -1;
 	else
 		rc = parse_entries(r, v, max, n_r);
-	return redis_store_finish(rs, c, r, &a, rc, "events");
+	return redis_store_finish(rs, c, r, &a, rc, "events", err);
 }
 
 /* elapsed_ms - milliseconds since t0 on the monotonic clock */
@@ -594,7 +598,7 @@ elapsed_ms(const struct timespec *t0)
 int
 redis_events_read(struct store *st, const char *group, const char *consumer,
     const char *after, unsigned wait_ms, time_t now, struct store_event *v,
-    size_t max, size_t *n_r)
+    size_t max, size_t *n_r, struct store_err *err)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	char from[STORE_EVENT_ID_MAX];
@@ -605,13 +609,13 @@ redis_events_read(struct store *st, const char *group, const char *consumer,
 	(void)now;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (group == NULL && strcmp(after, "$") == 0) {
-		if (last_id(rs, from) < 0)
+		if (last_id(rs, from, err) < 0)
 			return -1;
 	} else if (group == NULL)
 		snprintf(from, sizeof(from), "%s", after);
 	for (;;) {
 		rc = group != NULL ? read_group(rs, group, consumer, v, max,
-		    n_r) : read_log(rs, from, v, max, n_r);
+		    n_r, err) : read_log(rs, from, v, max, n_r, err);
 		if (rc < 0 || *n_r > 0 || (spent = elapsed_ms(&t0)) >= wait_ms)
 			return rc;
 		spent = wait_ms - spent;	/* what is left of the wait */
@@ -624,7 +628,8 @@ redis_events_read(struct store *st, const char *group, const char *consumer,
 
 /* redis_events_ack - a group's event handled: one XACK */
 int
-redis_events_ack(struct store *st, const char *group, const char *id)
+redis_events_ack(struct store *st, const char *group, const char *id,
+    struct store_err *err)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	struct redis_conn *c;
@@ -632,27 +637,27 @@ redis_events_ack(struct store *st, const char *group, const char *id)
 	redisReply *r;
 	int rc;
 
-	if (redis_args_new(&a, 4, 0, 0) < 0)
+	if (redis_args_new(&a, 4, 0, 0, err) < 0)
 		return -1;
 	redis_args_ref(&a, "XACK", 4);
 	redis_args_ref(&a, rs->events, strlen(rs->events));
 	redis_args_ref(&a, group, strlen(group));
 	redis_args_ref(&a, id, strlen(id));
-	if ((c = redis_pool_get(rs->pool)) == NULL) {
+	if ((c = redis_pool_get(rs->pool, err)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	if ((r = redis_pool_cmd(c, "ack", a.n, a.v, a.len)) == NULL)
+	if ((r = redis_pool_cmd(c, "ack", a.n, a.v, a.len, err)) == NULL)
 		rc = -1;
 	else
 		rc = r->type == REDIS_REPLY_INTEGER ? 0 : -2;
-	return redis_store_finish(rs, c, r, &a, rc, "ack");
+	return redis_store_finish(rs, c, r, &a, rc, "ack", err);
 }
 
 /* redis_note_put - SET P"n:"NAME PX, NX to claim (dead at birth: DEL) */
 int
 redis_note_put(struct store *st, const char *name, const char *value,
-    time_t expires, int only_new, time_t now)
+    time_t expires, int only_new, time_t now, struct store_err *err)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	struct redis_conn *c;
@@ -663,7 +668,7 @@ redis_note_put(struct store *st, const char *name, const char *value,
 	if (expires <= now && only_new)
 		return 0;
 	if (redis_args_new(&a, 6, 0, strlen(rs->prefix) + strlen(name) +
-	    32) < 0)
+	    32, err) < 0)
 		return -1;
 	redis_args_ref(&a, expires > now ? "SET" : "DEL", 3);
 	redis_args_cat(&a, rs->prefix, "n:", name, (const char *)NULL);
@@ -676,28 +681,28 @@ redis_note_put(struct store *st, const char *name, const char *value,
 	if (only_new)
 		redis_args_ref(&a, "NX", 2);
 	if (a.overflow) {
-		store_set_error("redis note: arguments too long");
+		store_set_error(err, "redis note: arguments too long");
 		free(a.v);
 		return -1;
 	}
-	if ((c = redis_pool_get(rs->pool)) == NULL) {
+	if ((c = redis_pool_get(rs->pool, err)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	if ((r = redis_pool_cmd(c, "note", a.n, a.v, a.len)) == NULL)
+	if ((r = redis_pool_cmd(c, "note", a.n, a.v, a.len, err)) == NULL)
 		rc = -1;
 	else if ((r->type == REDIS_REPLY_STATUS && strcmp(r->str, "OK") == 0) ||
 	    (r->type == REDIS_REPLY_INTEGER && expires <= now))
 		rc = 1;
 	else
 		rc = r->type == REDIS_REPLY_NIL && only_new ? 0 : -2;
-	return redis_store_finish(rs, c, r, &a, rc, "note");
+	return redis_store_finish(rs, c, r, &a, rc, "note", err);
 }
 
 /* redis_note_get - GET P"n:"NAME: one trip */
 int
 redis_note_get(struct store *st, const char *name, time_t now, char *value_r,
-    size_t len)
+    size_t len, struct store_err *err)
 {
 	struct redis_store *rs = (struct redis_store *)st;
 	struct redis_conn *c;
@@ -706,15 +711,16 @@ redis_note_get(struct store *st, const char *name, time_t now, char *value_r,
 	int rc;
 
 	(void)now;
-	if (redis_args_new(&a, 2, 0, strlen(rs->prefix) + strlen(name) + 2) < 0)
+	if (redis_args_new(&a, 2, 0, strlen(rs->prefix) + strlen(name) + 2,
+	    err) < 0)
 		return -1;
 	redis_args_ref(&a, "GET", 3);
 	redis_args_cat(&a, rs->prefix, "n:", name, (const char *)NULL);
-	if ((c = redis_pool_get(rs->pool)) == NULL) {
+	if ((c = redis_pool_get(rs->pool, err)) == NULL) {
 		free(a.v);
 		return -1;
 	}
-	if ((r = redis_pool_cmd(c, "note", a.n, a.v, a.len)) == NULL)
+	if ((r = redis_pool_cmd(c, "note", a.n, a.v, a.len, err)) == NULL)
 		rc = -1;
 	else if (r->type == REDIS_REPLY_NIL)
 		rc = 0;
@@ -723,5 +729,5 @@ redis_note_get(struct store *st, const char *name, time_t now, char *value_r,
 		rc = 1;
 	} else
 		rc = -2;
-	return redis_store_finish(rs, c, r, &a, rc, "note");
+	return redis_store_finish(rs, c, r, &a, rc, "note", err);
 }

@@ -29,7 +29,8 @@
  *	const char *notify_prefix(const struct notify_event *p, char *buf,
  *	    size_t len);
  *	void notify_store_failed(const struct notify *n,
- *	    const struct notify_event *p, const char *what);
+ *	    const struct notify_event *p, const char *what,
+ *	    const struct store_err *err);
  *	void notify_log_run(const struct notify_event *p, const char *what,
  *	    int rc, const struct ctl_run *r);
  * DESCRIPTION
@@ -152,7 +153,8 @@ int	notify_alert(const struct notify *n, struct notify_event *p);
 const char *notify_prefix(const struct notify_event *p, char *buf,
 	    size_t len);
 void	notify_store_failed(const struct notify *n,
-	    const struct notify_event *p, const char *what);
+	    const struct notify_event *p, const char *what,
+	    const struct store_err *err);
 void	notify_log_run(const struct notify_event *p, const char *what, int rc,
 	    const struct ctl_run *r);
 

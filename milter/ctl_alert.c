@@ -98,6 +98,7 @@ find_recipient(const struct notify *n, struct notify_event *p)
 {
 	char note[STORE_NOTE_MAX];
 	const char *contact;
+	struct store_err err;
 	struct ipaddr ip;
 	int rc;
 
@@ -107,8 +108,8 @@ find_recipient(const struct notify *n, struct notify_event *p)
 		return login_address(n->conf, p->ev.key, p->to, sizeof(p->to));
 	snprintf(note, sizeof(note), "seen:%s", p->ev.key);
 	if ((rc = store_note_get(n->st, note, time(NULL), p->login,
-	    sizeof(p->login))) < 0) {
-		notify_store_failed(n, p, "seen note");
+	    sizeof(p->login), &err)) < 0) {
+		notify_store_failed(n, p, "seen note", &err);
 		return -1;
 	}
 	if (rc == 0)
@@ -186,11 +187,12 @@ static int
 incident_live(const struct notify *n, const struct notify_event *p,
     struct quarantine *live)
 {
+	struct store_err err;
 	int rc;
 
 	if ((rc = store_quarantine_get(n->st, p->ev.kind, p->ev.key,
-	    time(NULL), live)) < 0) {
-		notify_store_failed(n, p, "record");
+	    time(NULL), live, &err)) < 0) {
+		notify_store_failed(n, p, "record", &err);
 		return -1;
 	}
 	return rc == 1 && live->incident == p->ev.q.incident;
@@ -203,6 +205,7 @@ over_limit(const struct notify *n, struct notify_event *p)
 	const struct conf *conf = n->conf;
 	struct store_counter c;
 	struct store_check chk;
+	struct store_err err;
 	char pre[NOTIFY_PREFIX_MAX];
 
 	if (conf->alert_limit == 0 || (p->done & STEP_RATED))
@@ -216,8 +219,8 @@ over_limit(const struct notify *n, struct notify_event *p)
 	memset(&chk, 0, sizeof(chk));
 	chk.counters = &c;
 	chk.n_counters = 1;
-	if (store_check(n->st, &chk, time(NULL)) < 0) {
-		notify_store_failed(n, p, "AlertLimit counter");
+	if (store_check(n->st, &chk, time(NULL), &err) < 0) {
+		notify_store_failed(n, p, "AlertLimit counter", &err);
 		return -1;
 	}
 	p->done |= STEP_RATED;
@@ -236,14 +239,15 @@ notify_alert(const struct notify *n, struct notify_event *p)
 	char note[32], who[STORE_NOTE_MAX], esc[STORE_NOTE_MAX * 4 + 1];
 	char pre[NOTIFY_PREFIX_MAX];
 	struct quarantine live;
+	struct store_err err;
 	int rc;
 
 	notify_prefix(p, pre, sizeof(pre));
 	snprintf(note, sizeof(note), "alerted:%lu", p->ev.q.incident);
 	if (!(p->done & STEP_MAILED)) {
 		if ((rc = store_note_get(n->st, note, time(NULL), who,
-		    sizeof(who))) < 0) {
-			notify_store_failed(n, p, "alerted note");
+		    sizeof(who), &err)) < 0) {
+			notify_store_failed(n, p, "alerted note", &err);
 			return -1;
 		}
 		if (rc == 1) {
@@ -278,8 +282,8 @@ notify_alert(const struct notify *n, struct notify_event *p)
 	}
 	/* a day past the end: a late retry still finds it */
 	if (store_note_put(n->st, note, p->to, p->note_until, 0,
-	    time(NULL)) < 0) {
-		notify_store_failed(n, p, "alerted note");
+	    time(NULL), &err) < 0) {
+		notify_store_failed(n, p, "alerted note", &err);
 		return -1;
 	}
 	return 0;

@@ -74,7 +74,8 @@ print_event(const struct store_event *e)
 
 /* end_of_log - the id of the newest event, "0" when there is none */
 static int
-end_of_log(struct store *st, struct store_event *v, char *id)
+end_of_log(struct store *st, struct store_event *v, char *id,
+    struct store_err *err)
 {
 	size_t n;
 
@@ -82,7 +83,7 @@ end_of_log(struct store *st, struct store_event *v, char *id)
 	/* resolved once: "$" read again later could pass over an event */
 	do {
 		if (store_events_read(st, NULL, NULL, id, 0, time(NULL), v,
-		    BATCH, &n) < 0)
+		    BATCH, &n, err) < 0)
 			return -1;
 		if (n > 0)
 			snprintf(id, STORE_EVENT_ID_MAX, "%s", v[n - 1].id);
@@ -96,6 +97,7 @@ ctl_events(const struct ctl *ctl, int argc, char **argv)
 {
 	char after[STORE_EVENT_ID_MAX] = "0";
 	struct store_event *v;
+	struct store_err err;
 	int i, follow = 0, down = 0, rc = CTL_OK;
 	unsigned wait;
 	size_t n, k;
@@ -120,27 +122,27 @@ ctl_events(const struct ctl *ctl, int argc, char **argv)
 	}
 	if (follow)
 		ctl_catch_stop();
-	if (strcmp(after, "$") == 0 && end_of_log(ctl->store, v, after) < 0) {
+	if (strcmp(after, "$") == 0 &&
+	    end_of_log(ctl->store, v, after, &err) < 0) {
 		ctl_error("events: %s store: %s", store_name(ctl->store),
-		    store_error(ctl->store));
+		    err.text);
 		free(v);
 		return CTL_ERROR;
 	}
 	while (!ctl_stopping()) {
 		wait = follow ? FOLLOW_WAIT_MS : 0;
 		if (store_events_read(ctl->store, NULL, NULL, after, wait,
-		    time(NULL), v, BATCH, &n) < 0) {
+		    time(NULL), v, BATCH, &n, &err) < 0) {
 			if (!follow) {
 				ctl_error("events: %s store: %s",
-				    store_name(ctl->store),
-				    store_error(ctl->store));
+				    store_name(ctl->store), err.text);
 				rc = CTL_ERROR;
 				break;
 			}
 			if (!down)
 				log_warnx("events: %s store: %s; retrying "
 				    "every second", store_name(ctl->store),
-				    store_error(ctl->store));
+				    err.text);
 			down = 1;
 			ctl_pause_ms(FOLLOW_WAIT_MS);
 			continue;

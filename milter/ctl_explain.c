@@ -155,6 +155,7 @@ read_quarantine(const struct ctl *ctl, struct session_view *v,
 	const char *login = (needs & NEED_QUARANTINE_LOGIN) != 0 ?
 	    v->env.auth : NULL;
 	struct store_check c;
+	struct store_err err;
 
 	v->f.quarantined = FACT_NO;
 	if (ctl->store == NULL) {
@@ -166,11 +167,10 @@ read_quarantine(const struct ctl *ctl, struct session_view *v,
 	memset(&c, 0, sizeof(c));
 	c.ip = (needs & NEED_QUARANTINE_IP) != 0 ? v->env.ip_key : NULL;
 	c.login = login;
-	if (store_check(ctl->store, &c, ctl->now) < 0) {
+	if (store_check(ctl->store, &c, ctl->now, &err) < 0) {
 		v->f.quarantined = FACT_UNKNOWN;
 		snprintf(v->quarantine_why, sizeof(v->quarantine_why),
-		    "%.200s; OnStateError decides",
-		    store_error(ctl->store));
+		    "%.200s; OnStateError decides", err.text);
 		return;
 	}
 	if (c.ip_quarantined_r || c.login_quarantined_r)

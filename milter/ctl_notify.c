@@ -109,12 +109,12 @@ notify_prefix(const struct notify_event *p, char *buf, size_t len)
 /* notify_store_failed - log a store error of one event's step */
 void
 notify_store_failed(const struct notify *n, const struct notify_event *p,
-    const char *what)
+    const char *what, const struct store_err *err)
 {
 	char pre[NOTIFY_PREFIX_MAX];
 
 	log_warnx("%s %s: %s store: %s", notify_prefix(p, pre, sizeof(pre)),
-	    what, store_name(n->st), store_error(n->st));
+	    what, store_name(n->st), err->text);
 }
 
 /* env_value - "NAME=value" with control characters as "?" */
@@ -257,9 +257,11 @@ add_retry(struct notifier *nf, const struct notify_event *p)
 static int
 ack(struct notifier *nf, struct notify_event *p)
 {
-	if (store_events_ack(nf->n.st, nf->group, p->ev.id) == 0)
+	struct store_err err;
+
+	if (store_events_ack(nf->n.st, nf->group, p->ev.id, &err) == 0)
 		return 0;
-	notify_store_failed(&nf->n, p, "ack");
+	notify_store_failed(&nf->n, p, "ack", &err);
 	return -1;
 }
 
@@ -360,15 +362,16 @@ static int
 read_batch(struct notifier *nf, struct store_event *v)
 {
 	struct notify_event *p;
+	struct store_err err;
 	size_t n, k;
 	time_t now = time(NULL);
 	int handled = 0;
 
 	if (store_events_read(nf->n.st, nf->group, nf->consumer, "0",
-	    nf->once ? 0 : WAIT_MS, now, v, BATCH, &n) < 0) {
+	    nf->once ? 0 : WAIT_MS, now, v, BATCH, &n, &err) < 0) {
 		if (!nf->store_down)
 			log_warnx("notify group=%s: %s store: %s%s", nf->group,
-			    store_name(nf->n.st), store_error(nf->n.st),
+			    store_name(nf->n.st), err.text,
 			    nf->once ? "" : "; retrying every second");
 		nf->store_down = 1;
 		return -1;

@@ -261,12 +261,12 @@ print_record(const struct target *t, const struct quarantine *q, time_t now)
 	print_field("expires_in:", buf);
 }
 
-/* store_failed - report a store error; the exit status */
+/* store_failed - report why a store call failed; the exit status */
 static int
-store_failed(const struct ctl *ctl, const char *what)
+store_failed(const struct ctl *ctl, const char *what,
+    const struct store_err *err)
 {
-	ctl_error("%s: %s store: %s", what, store_name(ctl->store),
-	    store_error(ctl->store));
+	ctl_error("%s: %s store: %s", what, store_name(ctl->store), err->text);
 	return CTL_ERROR;
 }
 
@@ -286,6 +286,7 @@ static int
 cmd_list(const struct ctl *ctl, int argc, char **argv)
 {
 	enum store_kind kind = STORE_IP;
+	struct store_err err;
 	int i;
 
 	if (argc > 1)
@@ -296,8 +297,8 @@ cmd_list(const struct ctl *ctl, int argc, char **argv)
 		if (argc == 1 && (enum store_kind)i != kind)
 			continue;
 		if (store_quarantine_list(ctl->store, (enum store_kind)i,
-		    ctl->now, list_one, (void *)ctl) < 0)
-			return store_failed(ctl, "list");
+		    ctl->now, list_one, (void *)ctl, &err) < 0)
+			return store_failed(ctl, "list", &err);
 	}
 	return CTL_OK;
 }
@@ -307,6 +308,7 @@ static int
 cmd_show(const struct ctl *ctl, int argc, char **argv)
 {
 	struct quarantine q;
+	struct store_err err;
 	struct target t;
 	int rc;
 
@@ -314,9 +316,10 @@ cmd_show(const struct ctl *ctl, int argc, char **argv)
 		return -1;
 	if (parse_target(ctl, argv[0], argv[1], &t) < 0)
 		return CTL_ERROR;
-	rc = store_quarantine_get(ctl->store, t.kind, t.key, ctl->now, &q);
+	rc = store_quarantine_get(ctl->store, t.kind, t.key, ctl->now, &q,
+	    &err);
 	if (rc < 0)
-		return store_failed(ctl, "show");
+		return store_failed(ctl, "show", &err);
 	if (rc == 0) {
 		printf("%s ", kind_name(t.kind));
 		ctl_escape(stdout, t.key, 0);
@@ -367,6 +370,7 @@ cmd_quarantine(const struct ctl *ctl, int argc, char **argv)
 	const char *pos[2], *duration = NULL;
 	const char *reason = "quarantined by the operator";
 	struct quarantine q, merged;
+	struct store_err err;
 	struct target t;
 	int i, n = 0, opts = 1;
 
@@ -388,8 +392,8 @@ cmd_quarantine(const struct ctl *ctl, int argc, char **argv)
 	    operator_record(ctl, duration, reason, &q) < 0)
 		return CTL_ERROR;
 	if (store_quarantine_put(ctl->store, t.kind, t.key, &q, NULL,
-	    ctl->now, &merged) < 0)
-		return store_failed(ctl, "quarantine");
+	    ctl->now, &merged, &err) < 0)
+		return store_failed(ctl, "quarantine", &err);
 	print_record(&t, &merged, ctl->now);
 	return CTL_OK;
 }
@@ -442,6 +446,7 @@ self_release(const struct ctl *ctl, const struct target *t, const char *code)
 	char key[STORE_KEY_MAX * 4 + 1], note[STORE_NOTE_MAX], num[24];
 	char when[64];
 	struct quarantine q;
+	struct store_err err;
 	int rc;
 
 	if (conf->release_secret == NULL) {
@@ -450,8 +455,8 @@ self_release(const struct ctl *ctl, const struct target *t, const char *code)
 	}
 	declog_escape(t->key, 0, key, sizeof(key));
 	if ((rc = store_quarantine_get(ctl->store, t->kind, t->key, ctl->now,
-	    &q)) < 0)
-		return store_failed(ctl, "release");
+	    &q, &err)) < 0)
+		return store_failed(ctl, "release", &err);
 	if (rc == 0) {
 		printf("%s %s is not quarantined\n", kind, key);
 		return CTL_NO;
@@ -468,8 +473,8 @@ self_release(const struct ctl *ctl, const struct target *t, const char *code)
 		snprintf(num, sizeof(num), "%lu", q.incident);
 		if ((rc = store_note_put(ctl->store, note, num, ctl->now +
 		    (time_t)((conf->self_release_interval_ms + 999) / 1000), 1,
-		    ctl->now)) < 0)
-			return store_failed(ctl, "release");
+		    ctl->now, &err)) < 0)
+			return store_failed(ctl, "release", &err);
 		if (rc == 0) {
 			span(conf->self_release_interval_ms, when,
 			    sizeof(when));
@@ -484,8 +489,8 @@ self_release(const struct ctl *ctl, const struct target *t, const char *code)
 		}
 	}
 	if ((rc = store_quarantine_release(ctl->store, t->kind, t->key,
-	    ctl->now)) < 0)
-		return store_failed(ctl, "release");
+	    ctl->now, &err)) < 0)
+		return store_failed(ctl, "release", &err);
 	if (rc == 0) {
 		printf("%s %s is not quarantined\n", kind, key);
 		return CTL_NO;
@@ -501,6 +506,7 @@ static int
 cmd_release(const struct ctl *ctl, int argc, char **argv)
 {
 	const char *pos[2], *code = NULL;
+	struct store_err err;
 	struct target t;
 	int i, n = 0, opts = 1, rc;
 
@@ -521,8 +527,8 @@ cmd_release(const struct ctl *ctl, int argc, char **argv)
 	if (code != NULL)
 		return self_release(ctl, &t, code);
 	if ((rc = store_quarantine_release(ctl->store, t.kind, t.key,
-	    ctl->now)) < 0)
-		return store_failed(ctl, "release");
+	    ctl->now, &err)) < 0)
+		return store_failed(ctl, "release", &err);
 	printf("%s ", kind_name(t.kind));
 	ctl_escape(stdout, t.key, 0);
 	fputs(rc == 1 ? " released\n" : " was not quarantined\n", stdout);
@@ -546,6 +552,7 @@ static int
 cmd_stats(const struct ctl *ctl, int argc, char **argv)
 {
 	struct store_server_info info;
+	struct store_err err;
 	char name[32];
 	int i, n, rc;
 
@@ -555,14 +562,14 @@ cmd_stats(const struct ctl *ctl, int argc, char **argv)
 	printf("%-18s %s\n", "store:", store_name(ctl->store));
 	for (i = STORE_IP; i <= STORE_LOGIN; i++) {
 		if ((n = store_quarantine_list(ctl->store, (enum store_kind)i,
-		    ctl->now, count_one, NULL)) < 0)
-			return store_failed(ctl, "stats");
+		    ctl->now, count_one, NULL, &err)) < 0)
+			return store_failed(ctl, "stats", &err);
 		snprintf(name, sizeof(name), "quarantined_%s:",
 		    kind_name((enum store_kind)i));
 		printf("%-18s %d\n", name, n);
 	}
-	if ((rc = store_server_info(ctl->store, &info)) < 0)
-		return store_failed(ctl, "stats");
+	if ((rc = store_server_info(ctl->store, &info, &err)) < 0)
+		return store_failed(ctl, "stats", &err);
 	if (rc == 1)
 		printf("%-18s %s\n%-18s %llu\n%-18s %lu\n", "redis_version:",
 		    info.version, "used_memory:", info.used_memory,

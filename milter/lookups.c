@@ -71,8 +71,10 @@ store_request(struct session *s, const struct facts *f, enum stage stage,
 		q->seen_login = e->auth;
 		q->seen_ttl = (time_t)(s->conf->last_login_ttl_ms / 1000);
 	}
+	/* an address is counted, and named in the reply, by its store key:
+	 * an IPv6 client by its IPv6Prefix network */
 	if ((needs & (NEED_RATE_MESSAGES | NEED_RATE_RECIPIENTS)) != 0)
-		n = policy_rate_counters(s->conf, f, stage, e->ip_text, s->rates,
+		n = policy_rate_counters(s->conf, f, stage, e->ip_key, s->rates,
 		    CONF_RATE_LIMITS_MAX);
 	for (i = 0; i < n; i++) {
 		const struct rate_limit *rl = s->rates[i].limit;
@@ -80,8 +82,7 @@ store_request(struct session *s, const struct facts *f, enum stage stage,
 		memset(&counters[i], 0, sizeof(counters[i]));
 		counters[i].kind = rl->scope == RATE_SCOPE_IP ? STORE_IP :
 		    STORE_LOGIN;
-		counters[i].key = rl->scope == RATE_SCOPE_IP ? e->ip_key :
-		    s->rates[i].who;
+		counters[i].key = s->rates[i].who;
 		counters[i].what = rl->what == RATE_MESSAGES ? "messages" :
 		    "recipients";
 		counters[i].window_ms = rl->window_ms;
@@ -100,6 +101,7 @@ ask_store(struct session *s, unsigned needs, struct store_check *q,
 	struct store *st = runtime_store();
 	int quarantine = (needs & (NEED_QUARANTINE_IP |
 	    NEED_QUARANTINE_LOGIN)) != 0;
+	struct store_err err;
 	size_t i;
 
 	s->n_rates = 0;
@@ -108,8 +110,8 @@ ask_store(struct session *s, unsigned needs, struct store_check *q,
 		return;
 	if (quarantine)
 		s->quarantine_done = 1;
-	if (store_check(st, q, now) < 0) {
-		store_outage(1, store_error(st));
+	if (store_check(st, q, now, &err) < 0) {
+		store_outage(1, err.text);
 		if (quarantine)
 			s->quarantined = FACT_UNKNOWN;
 		s->rates_unknown = q->n_counters > 0;
@@ -195,6 +197,7 @@ put_quarantine(struct session *s, enum store_kind kind, const char *key,
 	struct store *st = runtime_store();
 	struct store_escalation esc;
 	struct quarantine q, got;
+	struct store_err err;
 	char shown[512], helo[EVIDENCE_HELO + 1], from[EVIDENCE_FROM + 1];
 
 	conf_escalation(s->conf, &esc);
@@ -208,8 +211,9 @@ put_quarantine(struct session *s, enum store_kind kind, const char *key,
 	    evidence_field(s->env.from_text, EVIDENCE_FROM, from, sizeof(from)));
 	snprintf(q.node, sizeof(q.node), "%s", runtime_node());
 	q.expires = now + (time_t)(s->conf->quarantine_ttl_ms / 1000);
-	if (store_quarantine_put(st, kind, key, &q, &esc, now, &got) < 0) {
-		store_outage(1, store_error(st));
+	if (store_quarantine_put(st, kind, key, &q, &esc, now, &got,
+	    &err) < 0) {
+		store_outage(1, err.text);
 		return;
 	}
 	store_outage(0, NULL);
@@ -227,6 +231,7 @@ strike_login(struct session *s, const struct verdict *v, time_t now)
 {
 	struct store_counter strike;
 	struct store_check q;
+	struct store_err err;
 	char why[128], shown[512];
 
 	memset(&strike, 0, sizeof(strike));
@@ -238,8 +243,8 @@ strike_login(struct session *s, const struct verdict *v, time_t now)
 	memset(&q, 0, sizeof(q));
 	q.counters = &strike;
 	q.n_counters = 1;
-	if (store_check(runtime_store(), &q, now) < 0) {
-		store_outage(1, store_error(runtime_store()));
+	if (store_check(runtime_store(), &q, now, &err) < 0) {
+		store_outage(1, err.text);
 		return;
 	}
 	store_outage(0, NULL);

@@ -6,9 +6,18 @@
  * SYNOPSIS
  *	#include "macros.h"
  * DESCRIPTION
- *	One list per protocol stage. "v" tells Postfix from Sendmail (only
- *	Sendmail xtext-encodes {auth_authen}); {daemon_name} and
- *	{daemon_port} decide the role; the auth macros arrive from MAIL on.
+ *	One list per protocol stage, of the macros callbacks.c reads there
+ *	and nothing more, so that the MTA sends no macro that nobody reads.
+ *	At connect: {daemon_name} and {daemon_port} decide the role,
+ *	{daemon_addr} (the address the client connected to) and "j" (the
+ *	MTA's own host name) are ours for inbound.helo_impersonation, "v"
+ *	tells Postfix from Sendmail (only Sendmail xtext-encodes
+ *	{auth_authen}). At MAIL: {auth_authen}, the login, which the MTA
+ *	knows from MAIL on. At MAIL, RCPT and end of message: "i", the
+ *	queue id of the decision lines, asked for at each of them because
+ *	an MTA may assign it late (Postfix, by default, once it has
+ *	accepted a recipient). Macros of the HELO stage are not asked for:
+ *	none is read.
  * DIAGNOSTICS
  *	macros_request() returns -1 when the MTA refused a list; the caller
  *	logs it once.
@@ -23,14 +32,13 @@ static const struct {
 	int	stage;
 	const char *list;
 } wanted[] = {
-	{SMFIM_CONNECT, "j v {daemon_name} {daemon_port} {daemon_addr} {client_name} {client_ptr}"},
-	{SMFIM_HELO, "{tls_version} {cipher}"},
-	{SMFIM_ENVFROM, "i {auth_authen} {auth_type} {auth_author}"},
-	{SMFIM_ENVRCPT, "i {rcpt_mailer}"},
+	{SMFIM_CONNECT, "j v {daemon_name} {daemon_port} {daemon_addr}"},
+	{SMFIM_ENVFROM, "i {auth_authen}"},
+	{SMFIM_ENVRCPT, "i"},
 	{SMFIM_EOM, "i"},
 };
 
-/* macros_request - ask for every macro, per stage; 0 ok, -1 refused */
+/* macros_request - ask for the macros read, per stage; 0 ok, -1 refused */
 int
 macros_request(SMFICTX *ctx)
 {

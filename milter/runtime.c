@@ -7,8 +7,10 @@
  *	#include "runtime.h"
  * DESCRIPTION
  *	The SPF checker is always created, so that turning SPF on with a
- *	reload needs no restart. The resolver options that bound one DNS
- *	query are set here, before any thread exists.
+ *	reload needs no restart. It holds no DNSTimeout of its own: each
+ *	check is given what its stage has left of the DNSTimeout of the
+ *	session's configuration (lookups_dns.c), so that a reload applies
+ *	a new one to SPF as it does to the DNSBL and reverse DNS lookups.
  */
 #include "config.h"
 
@@ -98,6 +100,7 @@ static void *
 sweep_loop(void *arg)
 {
 	struct timespec until;
+	struct store_err err;
 	int stop;
 
 	(void)arg;
@@ -111,9 +114,9 @@ sweep_loop(void *arg)
 		if ((stop = sweep_stop) != 0)
 			break;
 		pthread_mutex_unlock(&sweep_lock);
-		if (store_sweep(runtime_st, time(NULL)) < 0)
+		if (store_sweep(runtime_st, time(NULL), &err) < 0)
 			log_warnx("state store %s: sweeping expired records: %s",
-			    store_name(runtime_st), store_error(runtime_st));
+			    store_name(runtime_st), err.text);
 		pthread_mutex_lock(&sweep_lock);
 	}
 	pthread_mutex_unlock(&sweep_lock);
@@ -140,9 +143,7 @@ runtime_init(const struct conf *conf)
 		return -1;
 	}
 	sweeper_running = 1;
-	spf_resolver_options((unsigned)conf->dns_timeout_ms);
-	runtime_spf_checker = spf_new((unsigned)conf->dns_timeout_ms, err,
-	    sizeof(err));
+	runtime_spf_checker = spf_new(0, err, sizeof(err));
 	if (runtime_spf_checker == NULL) {
 		log_msg(LOG_LEVEL_ERROR, "SPF: %s", err);
 		return -1;

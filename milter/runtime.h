@@ -14,17 +14,28 @@
  *	    const struct conf *conf);
  *	void runtime_shutdown(void);
  * DESCRIPTION
- *	Created once at start-up, before libmilter's threads: a reload
- *	swaps the configuration but keeps the quarantine records and the
- *	SPF server. runtime_node() is this server's name, recorded in
- *	quarantine records. The store is Redis when RedisServer or
- *	RedisSentinels is set, else the LMDB StateFile (conf_store_open);
- *	runtime_store_changed() tells a reload that the new file asks for
- *	another one (a restart applies it). A background thread sweeps
- *	what expired from the store every RUNTIME_SWEEP_SECONDS (LMDB keeps
- *	expired records until then; Redis expires its own).
+ *	What the daemon creates once, at start-up, before libmilter's
+ *	threads, and keeps across reloads: a reload swaps the configuration
+ *	but keeps the quarantine records and the SPF checker.
+ *
+ *	runtime_init() opens the state store that conf names (Redis when
+ *	RedisServer or RedisSentinels is set, else the LMDB StateFile: see
+ *	conf_store_open() in conf.h), starts the thread that sweeps what
+ *	expired from it every 10 seconds (LMDB keeps expired records until
+ *	then; Redis expires its own), and creates the SPF checker.
+ *	runtime_store() and runtime_spf() return them; runtime_node() is
+ *	this server's name, recorded in quarantine records.
+ *	runtime_store_changed() tells a reload whether the new
+ *	configuration asks for another store than the one open (a restart
+ *	applies it). runtime_shutdown() stops the sweeper and frees both.
+ *
+ *	The store is shared by every libmilter worker thread and by the
+ *	sweeper: each call of it takes the caller's own struct store_err
+ *	for its error text (store.h), never a text kept in the store.
  * DIAGNOSTICS
- *	runtime_init() logs what failed and returns -1.
+ *	runtime_init() logs what failed and returns -1, else 0.
+ *	runtime_store_changed() returns 1 or 0. The sweeper logs a failed
+ *	sweep and tries again at the next one.
  */
 #ifndef ISO_RUNTIME_H
 #define ISO_RUNTIME_H

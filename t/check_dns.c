@@ -2,7 +2,7 @@
  * NAME
  *	check_dns 1
  * SUMMARY
- *	unit tests for lib/dns.c, the parts without a network
+ *	unit tests for lib/dns.c and lib/resolver.c
  * SYNOPSIS
  *	check_dns
  * DESCRIPTION
@@ -10,23 +10,39 @@
  *	a table with want_* fields; every result is also written into
  *	buffers of every size around its length, pre-filled with a
  *	sentinel, so that a buffer one byte short is seen refused and left
- *	untouched. Arguments that the lookups refuse before any query.
+ *	untouched. Arguments that dns_client() refuses before any query.
  *	DNSBL answer filters: compiled once by dnsbl_filter_parse(), then
  *	matched against a table of answers; every value of one octet
  *	against a list of ranges; every malformed filter refused with its
  *	reason (leading zeros, octets over 255, backwards ranges, ...).
- *	Real lookups are integration tests (t/it_*.sh, against dnsmasq).
+ *	The lookups against a DNS server of the test's own (fakedns.h, a
+ *	loopback port): DNSBL answers (listed, several, outside 127/8,
+ *	127.255.255.x, SERVFAIL, REFUSED, no data), reverse names (forward
+ *	confirmed or not, a failing forward lookup, unusable and too many
+ *	names, CNAMEs, IPv6), no forward query unless asked; three zones
+ *	and a PTR that never answer ending together at one deadline, and
+ *	the wait ending early only where the outcome cannot change, answers
+ *	that come in while the caller waits on something else. The
+ *	deadline tests take real time (400 ms each). resolver_ptr_names()
+ *	on every truncation of an answer and on malformed ones.
+ *	Lookups through real servers are integration tests (t/it_*.sh,
+ *	against dnsmasq).
  * DIAGNOSTICS
  *	Exit status 0 when every test passed, 1 otherwise.
  */
 #include "config.h"
 
+#include <arpa/nameser.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
 
+#include "conf.h"
 #include "dns.h"
+#include "fakedns.h"
+#include "resolver.h"
 
 #define NCASES(t)	((int)(sizeof(t) / sizeof((t)[0])))
 #define SENTINEL_BYTE	0xa5
@@ -119,33 +135,405 @@ START_TEST(test_reverse_limits)
 }
 END_TEST
 
+/* arguments refused before any query: every result unknown */
 START_TEST(test_refused_args)
 {
-	struct ipaddr ip, bad, answers[2];
-	char name[256] = "untouched";
-	int confirmed = 7;
-	size_t n = 9;
+	struct dnsbl zones[1] = {{"bl.example", NULL}};
+	struct dns_listing listings[1];
+	struct dns_rdns rdns;
+	struct ipaddr ip, bad;
+	char err[128];
 
 	ck_assert_int_eq(ip_parse("192.0.2.25", &ip), 0);
 	memset(&bad, 0, sizeof(bad));
-	ck_assert_int_eq(dns_ptr_confirmed(NULL, 1000, name, sizeof(name),
-	    &confirmed), -1);
-	ck_assert_int_eq(dns_ptr_confirmed(&bad, 1000, name, sizeof(name),
-	    &confirmed), -1);
-	ck_assert_int_eq(dns_ptr_confirmed(&ip, 1000, NULL, 0, &confirmed),
-	    -1);
-	ck_assert_int_eq(dns_ptr_confirmed(&ip, 1000, name, sizeof(name),
-	    NULL), -1);
-	ck_assert_int_eq(dns_dnsbl(&ip, "", 1000, answers, 2, &n), -1);
-	ck_assert_int_eq(dns_dnsbl(&ip, NULL, 1000, answers, 2, &n), -1);
-	ck_assert_int_eq(dns_dnsbl(&bad, "bl.example", 1000, answers, 2, &n),
-	    -1);
-	ck_assert_int_eq(dns_dnsbl(&ip, "bl.example", 1000, NULL, 2, &n), -1);
-	ck_assert_int_eq(dns_dnsbl(&ip, "bl.example", 1000, answers, 2, NULL),
-	    -1);
-	ck_assert_str_eq(name, "untouched");
-	ck_assert_int_eq(confirmed, 7);
-	ck_assert_uint_eq(n, 9);
+	ck_assert_int_eq(dns_client(NULL, zones, 1, DNS_PTR, 1000, listings,
+	    &rdns, err, sizeof(err)), -1);
+	ck_assert_int_eq(listings[0].rc, -1);
+	ck_assert_int_eq(rdns.rc, -1);
+	ck_assert_int_eq(rdns.confirmed, -1);
+	ck_assert_int_eq(dns_client(&bad, zones, 1, 0, 1000, listings, NULL,
+	    err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "no client address");
+	ck_assert_int_eq(dns_client(&ip, NULL, 1, 0, 1000, listings, NULL,
+	    err, sizeof(err)), -1);
+	ck_assert_int_eq(dns_client(&ip, zones, 1, 0, 1000, NULL, NULL,
+	    err, sizeof(err)), -1);
+	ck_assert_int_eq(dns_client(&ip, zones, 0, DNS_FORWARD, 1000, NULL,
+	    NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "no place for the reverse name");
+}
+END_TEST
+
+/*
+ * The lookups, against fakedns on a port of its own: clients
+ * 192.0.2.x (reverse names under 2.0.192.in-addr.arpa) and zones
+ * bl.test (answers), drop1..3.test (no answer, ever).
+ */
+static const struct fakedns_rr table[] = {
+	{"1.2.0.192.in-addr.arpa", ns_t_ptr, "mail.good.test", 0},
+	{"mail.good.test", ns_t_a, "192.0.2.1", 0},
+	{"2.2.0.192.in-addr.arpa", ns_t_ptr, "mail.other.test", 0},
+	{"mail.other.test", ns_t_a, "192.0.2.99", 0},
+	{"3.2.0.192.in-addr.arpa", ns_t_ptr, "broken.fwd.test", 0},
+	{"broken.fwd.test", FAKEDNS_SERVFAIL, NULL, 0},
+	{"5.2.0.192.in-addr.arpa", FAKEDNS_SERVFAIL, NULL, 0},
+	{"6.2.0.192.in-addr.arpa", ns_t_ptr, "bad name.test", 0},
+	{"6.2.0.192.in-addr.arpa", ns_t_ptr, "A.Multi.Test.", 0},
+	{"6.2.0.192.in-addr.arpa", ns_t_ptr, "b.multi.test", 0},
+	{"a.multi.test", ns_t_a, "192.0.2.77", 0},
+	{"b.multi.test", ns_t_a, "192.0.2.6", 0},
+	{"7.2.0.192.in-addr.arpa", ns_t_ptr, "n1.many.test", 0},
+	{"7.2.0.192.in-addr.arpa", ns_t_ptr, "n2.many.test", 0},
+	{"7.2.0.192.in-addr.arpa", ns_t_ptr, "n3.many.test", 0},
+	{"7.2.0.192.in-addr.arpa", ns_t_ptr, "n4.many.test", 0},
+	{"7.2.0.192.in-addr.arpa", ns_t_ptr, "n5.many.test", 0},
+	{"*.many.test", ns_t_a, "192.0.2.70", 0},
+	{"n5.many.test", ns_t_a, "192.0.2.7", 0},
+	{"8.2.0.192.in-addr.arpa", FAKEDNS_DROP, NULL, 0},
+	{"9.2.0.192.in-addr.arpa", ns_t_ptr, "dyn-192-0-2-9.pool.isp.test", 0},
+	{"dyn-192-0-2-9.pool.isp.test", FAKEDNS_DROP, NULL, 0},
+	{"10.2.0.192.in-addr.arpa", ns_t_ptr, "alias.good.test", 0},
+	{"alias.good.test", ns_t_cname, "mail10.good.test", 0},
+	{"mail10.good.test", ns_t_a, "192.0.2.10", 0},
+	{"11.2.0.192.in-addr.arpa", ns_t_ptr, "a.early.test", 0},
+	{"11.2.0.192.in-addr.arpa", ns_t_ptr, "b.early.test", 0},
+	{"a.early.test", ns_t_a, "192.0.2.11", 0},
+	{"b.early.test", FAKEDNS_DROP, NULL, 0},
+	{"12.2.0.192.in-addr.arpa", ns_t_ptr, "a.late.test", 0},
+	{"12.2.0.192.in-addr.arpa", ns_t_ptr, "b.late.test", 0},
+	{"a.late.test", FAKEDNS_DROP, NULL, 0},
+	{"b.late.test", ns_t_a, "192.0.2.12", 0},
+	{"13.2.0.192.in-addr.arpa", ns_t_ptr, "mail.nodata.test", 0},
+	{"mail.nodata.test", ns_t_txt, "no addresses", 0},
+	{"5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2"
+	    ".ip6.arpa", ns_t_ptr, "mail6.good.test", 0},
+	{"mail6.good.test", ns_t_aaaa, "2001:db8::25", 0},
+	{"mail6.good.test", ns_t_a, "192.0.2.25", 0},
+	{"1.2.0.192.bl.test", ns_t_a, "127.0.0.10", 0},
+	{"2.2.0.192.bl.test", ns_t_a, "127.0.0.2", 0},
+	{"2.2.0.192.bl.test", ns_t_a, "127.0.0.11", 0},
+	{"3.2.0.192.bl.test", ns_t_a, "192.0.2.200", 0},
+	{"4.2.0.192.bl.test", ns_t_a, "127.0.0.2", 0},
+	{"4.2.0.192.bl.test", ns_t_a, "127.255.255.254", 0},
+	{"5.2.0.192.bl.test", FAKEDNS_SERVFAIL, NULL, 0},
+	{"6.2.0.192.bl.test", ns_t_txt, "listed, but not by an address", 0},
+	{"7.2.0.192.bl.test", FAKEDNS_REFUSED, NULL, 0},
+	{"8.2.0.192.bl.test", ns_t_a, "127.0.0.10", 0},
+	{"*.drop1.test", FAKEDNS_DROP, NULL, 0},
+	{"*.drop2.test", FAKEDNS_DROP, NULL, 0},
+	{"*.drop3.test", FAKEDNS_DROP, NULL, 0},
+	{NULL, 0, NULL, 0},
+};
+
+/* serve - the table, in each test's own process */
+static void
+serve(void)
+{
+	ck_assert_int_eq(fakedns_start(table), 0);
+}
+
+/* unserve - stop serving */
+static void
+unserve(void)
+{
+	fakedns_stop();
+}
+
+struct zone_case {
+	const char *ip;
+	int	want_rc;
+	const char *want;		/* answers, or the error */
+};
+
+static const struct zone_case zone_cases[] = {
+	{"192.0.2.1", 1, "127.0.0.10"},
+	{"192.0.2.2", 1, "127.0.0.2 127.0.0.11"},
+	{"192.0.2.3", 0, ""},			/* not 127/8 */
+	{"192.0.2.4", -1, "refused to answer"},
+	{"192.0.2.5", -1, "SERVFAIL"},
+	{"192.0.2.6", 0, ""},			/* TXT only: no data */
+	{"192.0.2.7", -1, "REFUSED"},
+	{"192.0.2.99", 0, ""},			/* NXDOMAIN */
+};
+
+START_TEST(test_zone_answers)
+{
+	const struct zone_case *c = &zone_cases[_i];
+	struct dnsbl zones[1] = {{"bl.test", NULL}};
+	struct dns_listing l;
+	struct ipaddr ip;
+	char err[128], got[128], text[IP_TEXT_MAX];
+	size_t i, n = 0;
+
+	ck_assert_int_eq(ip_parse(c->ip, &ip), 0);
+	ck_assert_int_eq(dns_client(&ip, zones, 1, 0, 2000, &l, NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_msg(l.rc == c->want_rc, "%s: rc %d", c->ip, l.rc);
+	got[0] = '\0';
+	for (i = 0; i < l.n; i++) {
+		ck_assert_int_eq(ip_format(&l.answers[i], text, sizeof(text)),
+		    0);
+		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%s",
+		    i ? " " : "", text);
+	}
+	if (c->want_rc < 0) {
+		ck_assert_ptr_nonnull(l.error);
+		ck_assert_msg(strstr(l.error, c->want) != NULL, "%s: %s",
+		    c->ip, l.error);
+		ck_assert_uint_eq(l.n, 0);
+	} else {
+		ck_assert_str_eq(got, c->want);
+	}
+}
+END_TEST
+
+struct rdns_case {
+	const char *ip;
+	unsigned what;
+	int	want_rc;
+	const char *want_name;
+	int	want_confirmed;
+	const char *want_error;		/* rc -1, or confirmed -1: substring */
+};
+
+static const struct rdns_case rdns_cases[] = {
+	{"192.0.2.1", DNS_FORWARD, 1, "mail.good.test", 1, NULL},
+	{"192.0.2.1", DNS_PTR, 1, "mail.good.test", -1, NULL},
+	{"192.0.2.2", DNS_FORWARD, 1, "mail.other.test", 0, NULL},
+	{"192.0.2.3", DNS_FORWARD, 1, "broken.fwd.test", -1, "SERVFAIL"},
+	{"192.0.2.4", DNS_FORWARD, 0, "", -1, NULL},
+	{"192.0.2.5", DNS_FORWARD, -1, "", -1, "SERVFAIL"},
+	{"192.0.2.6", DNS_FORWARD, 1, "b.multi.test", 1, NULL},
+	{"192.0.2.6", DNS_PTR, 1, "a.multi.test", -1, NULL},
+	{"192.0.2.7", DNS_FORWARD, 1, "n1.many.test", 0, NULL},
+	{"192.0.2.10", DNS_FORWARD, 1, "alias.good.test", 1, NULL},
+	{"192.0.2.11", DNS_FORWARD, 1, "a.early.test", 1, NULL},
+	{"192.0.2.13", DNS_FORWARD, 1, "mail.nodata.test", 0, NULL},
+	{"2001:db8::25", DNS_FORWARD, 1, "mail6.good.test", 1, NULL},
+	{"2001:db8::26", DNS_FORWARD, 0, "", -1, NULL},
+};
+
+START_TEST(test_rdns)
+{
+	const struct rdns_case *c = &rdns_cases[_i];
+	struct dns_rdns r;
+	struct ipaddr ip;
+	char err[128];
+	const char *error;
+
+	ck_assert_int_eq(ip_parse(c->ip, &ip), 0);
+	ck_assert_int_eq(dns_client(&ip, NULL, 0, c->what, 2000, NULL, &r,
+	    err, sizeof(err)), 0);
+	ck_assert_msg(r.rc == c->want_rc, "%s: rc %d", c->ip, r.rc);
+	if (c->want_rc == 1)
+		ck_assert_str_eq(r.name, c->want_name);
+	ck_assert_msg(r.confirmed == c->want_confirmed, "%s: confirmed %d",
+	    c->ip, r.confirmed);
+	error = r.rc < 0 ? r.error : r.forward_error;
+	if (c->want_error == NULL)
+		ck_assert_msg(error == NULL, "%s: error %s", c->ip, error);
+	else
+		ck_assert_msg(error != NULL && strstr(error, c->want_error),
+		    "%s: error %s", c->ip, error ? error : "NULL");
+}
+END_TEST
+
+/* without DNS_FORWARD no address is asked; past 4 names none is */
+START_TEST(test_forward_asked)
+{
+	struct dns_rdns r;
+	struct ipaddr ip;
+	char err[128];
+
+	ck_assert_int_eq(ip_parse("192.0.2.1", &ip), 0);
+	ck_assert_int_eq(dns_client(&ip, NULL, 0, DNS_PTR, 2000, NULL, &r,
+	    err, sizeof(err)), 0);
+	ck_assert_uint_eq(fakedns_queries("1.2.0.192.in-addr.arpa",
+	    ns_t_ptr), 1);
+	ck_assert_uint_eq(fakedns_queries("mail.good.test", 0), 0);
+	ck_assert_int_eq(ip_parse("192.0.2.7", &ip), 0);
+	ck_assert_int_eq(dns_client(&ip, NULL, 0, DNS_FORWARD, 2000, NULL, &r,
+	    err, sizeof(err)), 0);
+	ck_assert_uint_eq(fakedns_queries("n4.many.test", ns_t_a), 1);
+	ck_assert_uint_eq(fakedns_queries("n5.many.test", 0), 0);
+}
+END_TEST
+
+#define DEADLINE_MS	400
+#define SLACK_MS	300	/* scheduling, sanitizers */
+
+/* run_timed - dns_client() on zones, timed; the milliseconds taken */
+static unsigned long
+run_timed(const char *client, const char *const *names, size_t n,
+    const char *filter, unsigned what, unsigned timeout_ms,
+    struct dns_listing *listings, struct dns_rdns *rdns)
+{
+	struct dnsbl zones[4];
+	struct ipaddr ip;
+	unsigned long start;
+	const char *why;
+	char err[128];
+	size_t i;
+
+	ck_assert_int_eq(ip_parse(client, &ip), 0);
+	for (i = 0; i < n; i++) {
+		zones[i].zone = (char *)names[i];
+		zones[i].filter = filter ? dnsbl_filter_parse(filter, &why) :
+		    NULL;
+	}
+	start = resolver_clock_ms();
+	ck_assert_int_eq(dns_client(&ip, zones, n, what, timeout_ms,
+	    listings, rdns, err, sizeof(err)), 0);
+	start = resolver_clock_ms() - start;
+	for (i = 0; i < n; i++)
+		free(zones[i].filter);
+	return start;
+}
+
+/* three zones and the PTR that never answer: one deadline, not four */
+START_TEST(test_deadline)
+{
+	static const char *const zones[] = {"drop1.test", "drop2.test",
+	    "drop3.test"};
+	struct dns_listing l[3];
+	struct dns_rdns r;
+	unsigned long ms;
+	int i;
+
+	ms = run_timed("192.0.2.8", zones, 3, NULL, DNS_FORWARD, DEADLINE_MS,
+	    l, &r);
+	ck_assert_msg(ms >= DEADLINE_MS && ms < DEADLINE_MS + SLACK_MS,
+	    "took %lu ms", ms);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(l[i].rc, -1);
+		ck_assert_str_eq(l[i].error, "no answer before the deadline");
+	}
+	ck_assert_int_eq(r.rc, -1);
+	ck_assert_str_eq(r.error, "no answer before the deadline");
+	/* retransmitted within the deadline (100 ms, then 200 ms) */
+	ck_assert_uint_ge(fakedns_queries("8.2.0.192.drop1.test", ns_t_a), 2);
+	/* a forward lookup that never answers: the PTR name still stands */
+	ms = run_timed("192.0.2.9", NULL, 0, NULL, DNS_FORWARD, DEADLINE_MS,
+	    NULL, &r);
+	ck_assert_msg(ms < DEADLINE_MS + SLACK_MS, "took %lu ms", ms);
+	ck_assert_int_eq(r.rc, 1);
+	ck_assert_str_eq(r.name, "dyn-192-0-2-9.pool.isp.test");
+	ck_assert_int_eq(r.confirmed, -1);
+	ck_assert_str_eq(r.forward_error, "no answer before the deadline");
+}
+END_TEST
+
+/* a listing that decides ends the wait; one before it must answer first */
+START_TEST(test_early_stop)
+{
+	static const char *const listed[] = {"bl.test"};
+	static const char *const late[] = {"drop1.test", "bl.test"};
+	struct dns_listing l[2];
+	struct dns_rdns r;
+	unsigned long ms;
+
+	ms = run_timed("192.0.2.8", listed, 1, NULL, DNS_FORWARD, 5000, l,
+	    &r);
+	ck_assert_msg(ms < SLACK_MS, "took %lu ms", ms);
+	ck_assert_int_eq(l[0].rc, 1);
+	ck_assert_int_eq(r.rc, -1);
+	ck_assert_ptr_null(r.error);		/* not waited for */
+	/* an answer the filter does not pass decides nothing */
+	ms = run_timed("192.0.2.8", listed, 1, "127.0.0.99", DNS_FORWARD,
+	    DEADLINE_MS, l, &r);
+	ck_assert_msg(ms >= DEADLINE_MS, "took %lu ms", ms);
+	ck_assert_int_eq(l[0].rc, 1);
+	ck_assert_str_eq(r.error, "no answer before the deadline");
+	/* the first zone is waited for, the second's listing kept */
+	ms = run_timed("192.0.2.8", late, 2, NULL, 0, DEADLINE_MS, l, NULL);
+	ck_assert_msg(ms >= DEADLINE_MS, "took %lu ms", ms);
+	ck_assert_int_eq(l[0].rc, -1);
+	ck_assert_int_eq(l[1].rc, 1);
+	/* a name that resolves back ends it; one before it is waited for */
+	ms = run_timed("192.0.2.11", NULL, 0, NULL, DNS_FORWARD, 5000, NULL,
+	    &r);
+	ck_assert_msg(ms < SLACK_MS, "took %lu ms", ms);
+	ck_assert_int_eq(r.confirmed, 1);
+	ms = run_timed("192.0.2.12", NULL, 0, NULL, DNS_FORWARD, DEADLINE_MS,
+	    NULL, &r);
+	ck_assert_msg(ms >= DEADLINE_MS, "took %lu ms", ms);
+	ck_assert_int_eq(r.confirmed, 1);
+	ck_assert_str_eq(r.name, "b.late.test");
+}
+END_TEST
+
+/* start, other work (another call that waits), finish: answers kept */
+START_TEST(test_start_finish)
+{
+	struct dnsbl zones[1] = {{"bl.test", NULL}};
+	struct dns_listing l;
+	struct dns_rdns r, r2;
+	struct dns_client *c;
+	struct ipaddr ip, other;
+	unsigned long start, ms;
+	const char *why;
+	char err[128];
+
+	/* a listing the filter does not pass: the PTR is waited for too */
+	zones[0].filter = dnsbl_filter_parse("127.0.0.99", &why);
+	ck_assert_int_eq(ip_parse("192.0.2.1", &ip), 0);
+	ck_assert_int_eq(ip_parse("192.0.2.8", &other), 0);
+	start = resolver_clock_ms();
+	c = dns_client_start(&ip, zones, 1, DNS_FORWARD, 2000, &l, &r, err,
+	    sizeof(err));
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_int_eq(dns_client(&other, NULL, 0, DNS_PTR, DEADLINE_MS,
+	    NULL, &r2, err, sizeof(err)), 0);
+	ck_assert_int_eq(r2.rc, -1);
+	dns_client_finish(c);
+	ms = resolver_clock_ms() - start;
+	ck_assert_msg(ms < DEADLINE_MS + SLACK_MS, "took %lu ms", ms);
+	ck_assert_int_eq(l.rc, 1);
+	ck_assert_int_eq(r.rc, 1);
+	ck_assert_int_eq(r.confirmed, 1);
+	ck_assert_ptr_null(dns_client_start(NULL, zones, 1, 0, 2000, &l,
+	    NULL, err, sizeof(err)));
+	ck_assert_int_eq(l.rc, -1);
+	dns_client_finish(NULL);
+	free(zones[0].filter);
+}
+END_TEST
+
+/* the PTR targets of hand-made answers */
+static void
+count_name(void *arg, const char *name)
+{
+	(void)name;
+	(*(int *)arg)++;
+}
+
+START_TEST(test_ptr_names)
+{
+	/* header (1 question, 1 answer), question ".", PTR "a." */
+	static const unsigned char ok[] = {
+		0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0,
+		0, 0, 12, 0, 1,
+		0xc0, 12, 0, 12, 0, 1, 0, 0, 0, 0, 0, 3, 1, 'a', 0,
+	};
+	unsigned char bad[sizeof(ok)];
+	int calls = 0;
+	size_t n;
+
+	ck_assert_int_eq(resolver_ptr_names(ok, sizeof(ok), count_name,
+	    &calls), 1);
+	ck_assert_int_eq(calls, 1);
+	for (n = 0; n < sizeof(ok); n++)
+		ck_assert_int_eq(resolver_ptr_names(ok, (int)n, count_name,
+		    &calls), -1);
+	memcpy(bad, ok, sizeof(ok));
+	bad[27] = 9;			/* rdlength past the end */
+	ck_assert_int_eq(resolver_ptr_names(bad, sizeof(bad), count_name,
+	    &calls), -1);
+	memcpy(bad, ok, sizeof(ok));
+	bad[17] = 0x80;			/* a label type that does not exist */
+	ck_assert_int_eq(resolver_ptr_names(bad, sizeof(bad), count_name,
+	    &calls), -1);
+	ck_assert_int_eq(resolver_ptr_names(NULL, 0, count_name, &calls), -1);
 }
 END_TEST
 
@@ -303,6 +691,17 @@ dns_suite(void)
 
 	tc = tcase_create("arguments");
 	tcase_add_test(tc, test_refused_args);
+	tcase_add_test(tc, test_ptr_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lookups");
+	tcase_add_checked_fixture(tc, serve, unserve);
+	tcase_add_loop_test(tc, test_zone_answers, 0, NCASES(zone_cases));
+	tcase_add_loop_test(tc, test_rdns, 0, NCASES(rdns_cases));
+	tcase_add_test(tc, test_forward_asked);
+	tcase_add_test(tc, test_deadline);
+	tcase_add_test(tc, test_early_stop);
+	tcase_add_test(tc, test_start_finish);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,16 +18,25 @@
  *	modem's MAC in s0106001d7e123456.vc.shawcable...), and the address
  *	under a mail-like host label without an access label
  *	(mail-84-23-117-9.isp.example): outlook.com's own names look so.
+ *
+ *	rdns_dynamic() from a table of DNS results (zones listed, not,
+ *	unknown, through their filters; no PTR, PTR unknown, a name that
+ *	resolves back or not or unknown, generic or not) under the
+ *	DynamicIPChecks words: a generic name counts whether or not the
+ *	forward lookup answered, an unknown result counts only where it
+ *	could have said yes, and the reason is the first sign in order.
  * DIAGNOSTICS
  *	Exit status 0 when every test passed, 1 otherwise.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
 
+#include "conf.h"
 #include "rdns.h"
 
 #define NCASES(t)	((int)(sizeof(t) / sizeof((t)[0])))
@@ -288,6 +297,148 @@ START_TEST(test_degenerate)
 }
 END_TEST
 
+#define Z_NONE		9	/* zones not asked */
+#define P_NONE		9	/* reverse name not asked */
+#define ALL_RDNS	(DYNAMIC_NO_PTR | DYNAMIC_GENERIC | DYNAMIC_UNCONFIRMED)
+#define GEN_NAME	"dyn-192-0-2-9.pool.isp.test"
+#define PLAIN_NAME	"mail.example.test"
+
+struct dyn_case {
+	const char *what;
+	unsigned checks;
+	int	z1, z2;			/* the zones' rc, or Z_NONE */
+	const char *a1, *a2;		/* their answers */
+	const char *f1;			/* pbl.test's filter */
+	int	ptr;			/* rdns rc, or P_NONE */
+	const char *ptr_name;
+	int	confirmed;
+	int	want;
+	const char *want_why;		/* NULL: untouched */
+};
+
+static const struct dyn_case dyn[] = {
+	{"listed", DYNAMIC_DNSBL, 1, 0, "127.0.0.10", NULL, NULL,
+	    P_NONE, NULL, 0, 1, "listed in pbl.test as 127.0.0.10"},
+	{"listed outside the filter", DYNAMIC_DNSBL, 1, 0, "127.0.0.2", NULL,
+	    "127.0.0.[10..11]", P_NONE, NULL, 0, 0, NULL},
+	{"listed inside the filter", DYNAMIC_DNSBL, 1, 0, "127.0.0.11", NULL,
+	    "127.0.0.[10..11]", P_NONE, NULL, 0, 1,
+	    "listed in pbl.test as 127.0.0.11"},
+	{"both list: the first zone", DYNAMIC_DNSBL, 1, 1, "127.0.0.2",
+	    "127.0.0.4", NULL, P_NONE, NULL, 0, 1,
+	    "listed in pbl.test as 127.0.0.2"},
+	{"first unknown, second lists", DYNAMIC_DNSBL, -1, 1, NULL,
+	    "127.0.0.4", NULL, P_NONE, NULL, 0, 1,
+	    "listed in zen.test as 127.0.0.4"},
+	{"a zone unknown", DYNAMIC_DNSBL, -1, 0, NULL, NULL, NULL, P_NONE,
+	    NULL, 0, -1, NULL},
+	{"zones not counted without dnsbl", DYNAMIC_GENERIC, 1, -1,
+	    "127.0.0.2", NULL, NULL, 1, PLAIN_NAME, 1, 0, NULL},
+	{"a zone unknown, no PTR", DYNAMIC_DNSBL | ALL_RDNS, -1, 0, NULL,
+	    NULL, NULL, 0, NULL, -1, 1, "192.0.2.9 has no reverse DNS name"},
+	{"no PTR, not a sign", DYNAMIC_GENERIC, Z_NONE, 0, NULL, NULL, NULL,
+	    0, NULL, -1, 0, NULL},
+	{"PTR unknown", DYNAMIC_GENERIC, Z_NONE, 0, NULL, NULL, NULL, -1,
+	    NULL, -1, -1, NULL},
+	{"PTR unknown, only dnsbl", DYNAMIC_DNSBL, 0, 0, NULL, NULL, NULL,
+	    -1, NULL, -1, 0, NULL},
+	{"unconfirmed", ALL_RDNS, Z_NONE, 0, NULL, NULL, NULL, 1, PLAIN_NAME,
+	    0, 1, "reverse name " PLAIN_NAME " does not resolve back to "
+	    "192.0.2.9"},
+	{"unconfirmed, not a sign", DYNAMIC_GENERIC | DYNAMIC_NO_PTR, Z_NONE,
+	    0, NULL, NULL, NULL, 1, PLAIN_NAME, 0, 0, NULL},
+	{"forward unknown", ALL_RDNS, Z_NONE, 0, NULL, NULL, NULL, 1,
+	    PLAIN_NAME, -1, -1, NULL},
+	{"forward unknown, not asked for", DYNAMIC_GENERIC | DYNAMIC_NO_PTR,
+	    Z_NONE, 0, NULL, NULL, NULL, 1, PLAIN_NAME, -1, 0, NULL},
+	{"forward unknown, generic", ALL_RDNS, Z_NONE, 0, NULL, NULL, NULL, 1,
+	    GEN_NAME, -1, 1, "generic reverse name " GEN_NAME ": "},
+	{"forward not asked, generic", DYNAMIC_GENERIC, Z_NONE, 0, NULL, NULL,
+	    NULL, 1, GEN_NAME, -1, 1, "generic reverse name " GEN_NAME},
+	{"confirmed, generic", ALL_RDNS, Z_NONE, 0, NULL, NULL, NULL, 1,
+	    GEN_NAME, 1, 1, "generic reverse name " GEN_NAME},
+	{"unconfirmed before generic", ALL_RDNS, Z_NONE, 0, NULL, NULL, NULL,
+	    1, GEN_NAME, 0, 1, "reverse name " GEN_NAME " does not resolve"},
+	{"generic, not a sign", DYNAMIC_NO_PTR | DYNAMIC_UNCONFIRMED, Z_NONE,
+	    0, NULL, NULL, NULL, 1, GEN_NAME, 1, 0, NULL},
+	{"a zone unknown, generic", DYNAMIC_DNSBL | ALL_RDNS, -1, -1, NULL,
+	    NULL, NULL, 1, GEN_NAME, 1, 1, "generic reverse name"},
+	{"zones clean, PTR unknown", DYNAMIC_DNSBL | ALL_RDNS, 0, 0, NULL,
+	    NULL, NULL, -1, NULL, -1, -1, NULL},
+	{"all clean", DYNAMIC_DNSBL | ALL_RDNS, 0, 0, NULL, NULL, NULL, 1,
+	    PLAIN_NAME, 1, 0, NULL},
+	{"nothing asked", DYNAMIC_DNSBL | ALL_RDNS, Z_NONE, 0, NULL, NULL,
+	    NULL, P_NONE, NULL, 0, 0, NULL},
+};
+
+/* zone_set - one zone's result */
+static void
+zone_set(struct dns_listing *l, int rc, const char *answer)
+{
+	memset(l, 0, sizeof(*l));
+	l->rc = rc;
+	if (rc == 1) {
+		ck_assert_int_eq(ip_parse(answer, &l->answers[0]), 0);
+		l->n = 1;
+	}
+}
+
+START_TEST(test_dynamic)
+{
+	const struct dyn_case *c = &dyn[_i];
+	struct dnsbl zones[2] = {{"pbl.test", NULL}, {"zen.test", NULL}};
+	struct dns_listing listings[2];
+	struct dns_rdns rdns;
+	struct ipaddr ip;
+	const char *err = NULL;
+	char why[256];
+	size_t n = c->z1 == Z_NONE ? 0 : 2;
+	int got;
+
+	ck_assert_int_eq(ip_parse("192.0.2.9", &ip), 0);
+	if (c->f1 != NULL) {
+		zones[0].filter = dnsbl_filter_parse(c->f1, &err);
+		ck_assert_ptr_nonnull(zones[0].filter);
+	}
+	zone_set(&listings[0], c->z1, c->a1);
+	zone_set(&listings[1], c->z2, c->a2);
+	memset(&rdns, 0, sizeof(rdns));
+	rdns.rc = c->ptr;
+	if (c->ptr_name != NULL)
+		snprintf(rdns.name, sizeof(rdns.name), "%s", c->ptr_name);
+	rdns.confirmed = c->confirmed;
+	strcpy(why, sentinel_why);
+	got = rdns_dynamic(&ip, c->checks, zones, listings, n,
+	    c->ptr == P_NONE ? NULL : &rdns, why, sizeof(why));
+	ck_assert_msg(got == c->want, "%s: got %d, want %d (%s)", c->what,
+	    got, c->want, why);
+	if (c->want_why == NULL)
+		ck_assert_str_eq(why, sentinel_why);
+	else
+		ck_assert_msg(strstr(why, c->want_why) != NULL,
+		    "%s: why \"%s\"", c->what, why);
+	free(zones[0].filter);
+}
+END_TEST
+
+/* why is cut to its buffer, and may be NULL */
+START_TEST(test_dynamic_why)
+{
+	struct dnsbl zones[1] = {{"pbl.test", NULL}};
+	struct dns_listing l;
+	struct ipaddr ip;
+	char why[12];
+
+	ck_assert_int_eq(ip_parse("192.0.2.9", &ip), 0);
+	zone_set(&l, 1, "127.0.0.10");
+	ck_assert_int_eq(rdns_dynamic(&ip, DYNAMIC_DNSBL, zones, &l, 1, NULL,
+	    why, sizeof(why)), 1);
+	ck_assert_str_eq(why, "listed in p");
+	ck_assert_int_eq(rdns_dynamic(&ip, DYNAMIC_DNSBL, zones, &l, 1, NULL,
+	    NULL, 0), 1);
+}
+END_TEST
+
 static Suite *
 rdns_suite(void)
 {
@@ -299,6 +450,11 @@ rdns_suite(void)
 	tcase_add_loop_test(tc, test_server, 0, NCASES(servers));
 	tcase_add_test(tc, test_tables);
 	tcase_add_test(tc, test_degenerate);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dynamic");
+	tcase_add_loop_test(tc, test_dynamic, 0, NCASES(dyn));
+	tcase_add_test(tc, test_dynamic_why);
 	suite_add_tcase(s, tc);
 
 	return s;

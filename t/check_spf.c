@@ -22,7 +22,13 @@
  *	include chain overrun the deadline without sleeping. Also: zone
  *	records that spf_new_zone() refuses, an error raised inside
  *	libspf2 (temperror, no abort), concurrent checks on one checker,
- *	spf_resolver_options() and the result names.
+ *	spf_check_within()'s budget of one check, and the result names.
+ *	The c-ares layer (spf_new()): the same zone served by a DNS server
+ *	of the test's own (fakedns.h), the same tables run through it (the
+ *	rows that move a test clock passed over); a record in two
+ *	character-strings, one of 600 octets (asked again over TCP), a
+ *	name that never answers (temperror once the check's 300 ms are
+ *	spent: real time), no query at all without time.
  * DIAGNOSTICS
  *	Exit status 0 when every test passed, 1 otherwise.
  */
@@ -33,9 +39,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/nameser.h>
+
 #include <check.h>
 #include <spf2/spf_log.h>
 
+#include "fakedns.h"
+#include "resolver.h"
 #include "spf.h"
 
 #define NCASES(t)	((int)(sizeof(t) / sizeof((t)[0])))
@@ -774,38 +784,6 @@ START_TEST(test_threads)
 }
 END_TEST
 
-struct options_case {
-	const char *before;		/* NULL: unset */
-	unsigned timeout_ms;
-	const char *want;
-};
-
-static const struct options_case options[] = {
-	{NULL, 5000, "timeout:2 attempts:1"},
-	{NULL, 100, "timeout:1 attempts:1"},
-	{NULL, 0, "timeout:1 attempts:1"},
-	{"", 20000, "timeout:10 attempts:1"},
-	{"rotate timeout:9 attempts:4 ndots:2", 30000,
-	    "rotate ndots:2 timeout:15 attempts:1"},
-	{"  edns0\ttimeout:1  ", 4000, "edns0 timeout:2 attempts:1"},
-	{"timeout:2 attempts:1", 5000, "timeout:2 attempts:1"},
-};
-
-START_TEST(test_resolver_options)
-{
-	const struct options_case *c = &options[_i];
-
-	if (c->before == NULL)
-		unsetenv("RES_OPTIONS");
-	else
-		setenv("RES_OPTIONS", c->before, 1);
-	spf_resolver_options(c->timeout_ms);
-	ck_assert_str_eq(getenv("RES_OPTIONS"), c->want);
-	spf_resolver_options(c->timeout_ms);
-	ck_assert_str_eq(getenv("RES_OPTIONS"), c->want);
-}
-END_TEST
-
 START_TEST(test_result_names)
 {
 	static const char *const names[] = {
@@ -839,6 +817,195 @@ START_TEST(test_result_names)
 }
 END_TEST
 
+/*
+ * The c-ares layer (spf_new()): the zone above served by fakedns, the
+ * same tables run through it. Rows that move a test clock need the
+ * zone checker and are passed over.
+ */
+static struct fakedns_rr served[NCASES(zone) + 8];
+static char served_text[NCASES(zone)][3][512];
+
+/* serve_zone - zone's records as fakedns rows, plus extras */
+static void
+serve_zone(void)
+{
+	static const struct fakedns_rr extra[] = {
+		{"split.test", ns_t_txt, "v=spf1 ip4:192.0.2.0/24| -all", 0},
+		{"slow.test", ns_t_txt, "v=spf1 a:dead.slow.test -all", 0},
+		{"dead.slow.test", FAKEDNS_DROP, NULL, 0},
+		{"big.test", ns_t_txt, NULL, 0},
+	};
+	static char big[700];
+	size_t i, n = 0, k;
+	char *p, *w;
+	int type;
+
+	for (i = 0; zone[i] != NULL; i++) {
+		snprintf(served_text[i][0], sizeof(served_text[0][0]), "%s",
+		    zone[i]);
+		p = served_text[i][0];
+		w = strchr(p, ' ');
+		*w++ = '\0';
+		while (*w == ' ')
+			w++;
+		snprintf(served_text[i][1], sizeof(served_text[0][1]), "%s",
+		    w);
+		if ((p = strchr(served_text[i][1], ' ')) != NULL) {
+			*p++ = '\0';
+			snprintf(served_text[i][2], sizeof(served_text[0][2]),
+			    "%s", p);
+		}
+		w = served_text[i][1];
+		type = strcmp(w, "TXT") == 0 ? ns_t_txt :
+		    strcmp(w, "A") == 0 ? ns_t_a :
+		    strcmp(w, "AAAA") == 0 ? ns_t_aaaa :
+		    strcmp(w, "MX") == 0 ? ns_t_mx :
+		    strcmp(w, "PTR") == 0 ? ns_t_ptr :
+		    strcmp(w, "TEMPFAIL") == 0 ? FAKEDNS_SERVFAIL : 0;
+		if (type == 0)
+			continue;		/* NXDOMAIN: not served */
+		served[n].name = served_text[i][0];
+		served[n].type = type;
+		served[n++].data = served_text[i][2];
+	}
+	/* a record of 600 octets: over 512, asked again over TCP */
+	k = (size_t)snprintf(big, sizeof(big),
+	    "v=spf1 ip4:192.0.2.0/24 -all x=");
+	memset(big + k, 'a', 600 - k);
+	big[600] = '\0';
+	for (i = 0; i < NCASES(extra); i++) {
+		served[n] = extra[i];
+		if (served[n].data == NULL)
+			served[n].data = big;
+		n++;
+	}
+	served[n].name = NULL;
+	ck_assert_int_eq(fakedns_start(served), 0);
+}
+
+/* unserve_zone - stop serving */
+static void
+unserve_zone(void)
+{
+	fakedns_stop();
+}
+
+/* run_resolver_case - one table row through spf_new() */
+static void
+run_resolver_case(const struct check_case *c)
+{
+	struct spf_checker *spf;
+	struct ipaddr ip, *ipp = NULL;
+	char why[256], err[256];
+	enum spf_result got;
+
+	if (c->clock_step != 0)
+		return;
+	spf = spf_new(5000, err, sizeof(err));
+	ck_assert_msg(spf != NULL, "spf_new: %s", err);
+	if (c->ip != NULL) {
+		memset(&ip, 0, sizeof(ip));
+		if (c->ip[0] != '\0')
+			ck_assert_int_eq(ip_parse(c->ip, &ip), 0);
+		ipp = &ip;
+	}
+	got = spf_check(spf, ipp, c->helo, c->sender, why, sizeof(why));
+	ck_assert_msg(got == c->want, "%s: got %s (%s), want %s", c->name,
+	    spf_result_name(got), why, spf_result_name(c->want));
+	ck_assert_msg(strstr(why, c->want_why) != NULL,
+	    "%s: why \"%s\" lacks \"%s\"", c->name, why, c->want_why);
+	why_clean(why);
+	spf_free(spf);
+}
+
+START_TEST(test_resolver_results)
+{
+	run_resolver_case(&results[_i]);
+}
+END_TEST
+
+START_TEST(test_resolver_invalid)
+{
+	run_resolver_case(&invalid[_i]);
+}
+END_TEST
+
+START_TEST(test_resolver_rfc)
+{
+	run_resolver_case(&rfc[_i]);
+}
+END_TEST
+
+/* answers that only a real server gives: parts, TCP, silence */
+START_TEST(test_resolver_answers)
+{
+	struct spf_checker *spf;
+	struct ipaddr ip;
+	unsigned long start, ms;
+	char why[256], err[256];
+
+	spf = spf_new(5000, err, sizeof(err));
+	ck_assert_msg(spf != NULL, "spf_new: %s", err);
+	ck_assert_int_eq(ip_parse("203.0.113.9", &ip), 0);
+	/* a record in two character-strings is one record */
+	ck_assert_int_eq(spf_check(spf, &ip, "h.test", "x@split.test", why,
+	    sizeof(why)), SPF_RESULT_FAIL);
+	ck_assert_int_eq(fakedns_queries("split.test", ns_t_txt), 1);
+	/* 600 octets: truncated over UDP, then asked over TCP */
+	ck_assert_int_eq(spf_check(spf, &ip, "h.test", "x@big.test", why,
+	    sizeof(why)), SPF_RESULT_FAIL);
+	ck_assert_msg(strstr(why, "big.test does not designate") != NULL,
+	    "%s", why);
+	ck_assert_int_eq(fakedns_queries("big.test", ns_t_txt), 2);
+	/* a name that never answers: temperror when this check's time is up */
+	start = resolver_clock_ms();
+	ck_assert_int_eq(spf_check_within(spf, 300, &ip, "h.test",
+	    "x@slow.test", why, sizeof(why)), SPF_RESULT_TEMPERROR);
+	ms = resolver_clock_ms() - start;
+	ck_assert_msg(ms >= 300 && ms < 600, "took %lu ms", ms);
+	ck_assert_str_eq(why, "slow.test: DNS lookups took longer than 300 ms");
+	/* the same checker, another budget: nothing is asked without time */
+	ck_assert_int_eq(spf_check_within(spf, 0, &ip, "h.test",
+	    "x@ip4.test", why, sizeof(why)), SPF_RESULT_TEMPERROR);
+	ck_assert_str_eq(why, "ip4.test: no time was left for DNS lookups");
+	ck_assert_int_eq(fakedns_queries("ip4.test", 0), 0);
+	ck_assert_int_eq(spf_check_within(spf, 1000, &ip, "h.test",
+	    "x@ip4.test", why, sizeof(why)), SPF_RESULT_FAIL);
+	spf_free(spf);
+}
+END_TEST
+
+/* spf_check_within() on a zone checker: its own budget, not the checker's */
+START_TEST(test_within)
+{
+	struct spf_checker *spf;
+	struct ipaddr ip;
+	char why[256];
+
+	ck_assert_int_eq(ip_parse("192.0.2.9", &ip), 0);
+	test_clock_now = 0;
+	test_clock_step = 100;
+	spf = spf_new_zone(zone, 0, test_clock, why, sizeof(why));
+	ck_assert_ptr_nonnull(spf);
+	/* chain1 -> chain4: four records, a reading of the clock each */
+	ck_assert_int_eq(spf_check(spf, &ip, "h.test", "x@chain1.test", why,
+	    sizeof(why)), SPF_RESULT_PASS);
+	ck_assert_int_eq(spf_check_within(spf, 5000, &ip, "h.test",
+	    "x@chain1.test", why, sizeof(why)), SPF_RESULT_PASS);
+	ck_assert_int_eq(spf_check_within(spf, 250, &ip, "h.test",
+	    "x@chain1.test", why, sizeof(why)), SPF_RESULT_TEMPERROR);
+	ck_assert_str_eq(why,
+	    "chain1.test: DNS lookups took longer than 250 ms");
+	ck_assert_int_eq(spf_check_within(spf, 0, &ip, "h.test",
+	    "x@ip4.test", why, sizeof(why)), SPF_RESULT_TEMPERROR);
+	ck_assert_str_eq(why, "ip4.test: no time was left for DNS lookups");
+	/* no DNS needed, no time needed */
+	ck_assert_int_eq(spf_check_within(spf, 0, NULL, "h.test",
+	    "x@ip4.test", why, sizeof(why)), SPF_RESULT_NONE);
+	spf_free(spf);
+}
+END_TEST
+
 static Suite *
 spf_suite(void)
 {
@@ -869,8 +1036,16 @@ spf_suite(void)
 	tc = tcase_create("setup");
 	tcase_add_loop_test(tc, test_zone, 0, NCASES(zones));
 	tcase_add_test(tc, test_resolver_checker);
-	tcase_add_loop_test(tc, test_resolver_options, 0, NCASES(options));
+	tcase_add_test(tc, test_within);
 	tcase_add_test(tc, test_result_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("resolver");
+	tcase_add_checked_fixture(tc, serve_zone, unserve_zone);
+	tcase_add_loop_test(tc, test_resolver_results, 0, NCASES(results));
+	tcase_add_loop_test(tc, test_resolver_invalid, 0, NCASES(invalid));
+	tcase_add_loop_test(tc, test_resolver_rfc, 0, NCASES(rfc));
+	tcase_add_test(tc, test_resolver_answers);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("threads");

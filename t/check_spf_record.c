@@ -2,7 +2,7 @@
  * NAME
  *	check_spf_record 1
  * SUMMARY
- *	unit tests for lib/spf_record.c
+ *	unit tests for lib/spf_record.c and lib/spf_prepare.c
  * SYNOPSIS
  *	check_spf_record
  * DESCRIPTION

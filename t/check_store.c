@@ -7,10 +7,10 @@
  *	Tables of steps (put, get, release, check at given times) with the
  *	wanted results; every backend runs them: memory, lmdb on a fresh
  *	file per test in a mkdtemp folder of the run, and redis against a
- *	private redis-server that each test starts on a free 127.0.0.1 port
- *	(no RDB, no AOF, its files in a mkdtemp folder) and stops by its
- *	pid. Window expiry runs on the memory backend only, where time is an
- *	input; Redis counts on its own clock.
+ *	private redis-server that each test starts (store_harness.h).
+ *	Window expiry runs on the memory backend only, where time is an
+ *	input; Redis counts on its own clock. Threads share one store (on
+ *	Redis, a pool of two connections), each call with its own error.
  *
  *	Listings run on every backend too: exactly the live records of a
  *	kind, each once, also over several SCAN pages.
@@ -28,21 +28,9 @@
  *	notes' PTTL is checked instead, and a consumer's pending events are
  *	made idle with XCLAIM ... IDLE rather than waited for.
  *
- *	The Redis cases: reconnection after CLIENT KILL, the NOSCRIPT path
- *	after SCRIPT FLUSH, a server stopped and started again, a paused
- *	server (timeout, not a hang), the events published and streamed
- *	(the line's fields, the stream's fields, MAXLEN, a malformed entry),
- *	AUTH with a password and an ACL user, prefix and database isolation,
- *	threads sharing a small pool, one round trip per check, put and
- *	release (MONITOR, INFO commandstats), a Unix socket, a server down
- *	at start, the options refused, a pool of one shared by four threads
- *	on a paused server, a replica's READONLY, listings under prefixes
- *	with glob characters beside keys that are not records, and a
- *	Sentinel (a dead one listed first) with a forced failover that the
- *	store follows.
- *
- *	Like the daemon, the program ignores SIGPIPE: hiredis writes to
- *	sockets that a server may have closed.
+ *	What only one backend has is tested apart: t/check_store_redis.c
+ *	(connections, scripts, Sentinel...), t/check_store_lmdb.c (the
+ *	file), t/check_store_flood.c (floods and chosen keys).
  * ENVIRONMENT
  *	ISO_REQUIRE_INTEGRATION=1  a missing redis-server is a failure;
  *		otherwise only the memory and lmdb backends run, with a note.
@@ -54,42 +42,21 @@
 #include "config.h"
 
 #include <check.h>
-#include <dirent.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <hiredis/hiredis.h>
-
 #include "store.h"
-#include "xtext.h"
+#include "store_harness.h"
 
-#define NCASES(t)	((int)(sizeof(t) / sizeof((t)[0])))
-#define SRV_MAX		4
-#define UP_WAIT_MS	5000
 #define K10		"0123456789"
 /* 200 octets: UTF-8, a quote, CR LF, a space, an apostrophe, then digits */
 #define LONG_LOGIN	"l\xc3\xa9n\"g\r\n '" K10 K10 K10 K10 K10 K10 K10 \
 	K10 K10 K10 K10 K10 K10 K10 K10 K10 K10 K10 K10
 
-/* A private redis-server (or Sentinel) of the running test. */
-struct srv {
-	pid_t	pid;			/* 0: not running */
-	int	port;
-	char	dir[64];		/* "": none */
-};
-
-static struct srv servers[SRV_MAX];
 static int have_redis;
 
 /* main's folder of the lmdb files, removed by main, also after failures */
@@ -110,209 +77,6 @@ static const struct backend {
 };
 #define N_LOCAL		2		/* backends without a server */
 
-/* pause_ms - wait a little: polling for a server, or a writer's start */
-static void
-pause_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
-/* free_port - a TCP port free on 127.0.0.1 right now */
-static int
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	ck_assert_int_ge(fd, 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-/* raw_connect - a plain hiredis connection, for the test's own commands */
-static redisContext *
-raw_connect(int port, long timeout_ms)
-{
-	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-	redisContext *c = redisConnectWithTimeout("127.0.0.1", port, tv);
-
-	if (c != NULL && c->err == 0 && redisSetTimeout(c, tv) == REDIS_OK)
-		return c;
-	if (c != NULL)
-		redisFree(c);
-	return NULL;
-}
-
-/* raw_try - one command of C strings (NULL last); the reply or NULL */
-static redisReply *
-raw_try(redisContext *c, ...)
-{
-	const char *argv[16];
-	size_t len[16];
-	va_list ap;
-	int n = 0;
-
-	va_start(ap, c);
-	while (n < 16 && (argv[n] = va_arg(ap, const char *)) != NULL) {
-		len[n] = strlen(argv[n]);
-		n++;
-	}
-	va_end(ap);
-	return redisCommandArgv(c, n, argv, len);
-}
-
-#define raw(c, ...) \
-	raw_must(raw_try((c), __VA_ARGS__, (const char *)NULL))
-
-/* raw_must - a reply that must have come */
-static redisReply *
-raw_must(redisReply *r)
-{
-	ck_assert_msg(r != NULL, "raw command: no reply");
-	return r;
-}
-
-/* up - does the server on port answer, from process pid? */
-static int
-up(int port, pid_t pid)
-{
-	char want[32];
-	redisContext *c = raw_connect(port, 200);
-	redisReply *r;
-	int ok = 0;
-
-	if (c == NULL)
-		return 0;
-	if ((r = raw_try(c, "PING", (const char *)NULL)) != NULL) {
-		/* NOAUTH: up, behind a password */
-		ok = r->type == REDIS_REPLY_ERROR;
-		freeReplyObject(r);
-	}
-	if (!ok && (r = raw_try(c, "INFO", "server", (const char *)NULL))) {
-		snprintf(want, sizeof(want), "process_id:%ld\r", (long)pid);
-		ok = r->type == REDIS_REPLY_STRING &&
-		    strstr(r->str, want) != NULL;
-		freeReplyObject(r);
-	}
-	redisFree(c);
-	return ok;
-}
-
-/* rm_dir - remove a test folder and the files in it */
-static void
-rm_dir(const char *dir)
-{
-	char path[512];
-	struct dirent *e;
-	DIR *d;
-
-	if (*dir == '\0' || (d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-/* srv_start - run redis-server on port (0: a free one); 0 up, -1 not */
-static int
-srv_start(struct srv *s, int port, int sentinel, const char *const *extra)
-{
-	char portbuf[16], conf[128], out[128];
-	const char *argv[40];
-	int n = 0, fd, waited;
-
-	if (s->dir[0] == '\0') {
-		snprintf(s->dir, sizeof(s->dir), "/tmp/check_store.XXXXXX");
-		ck_assert_ptr_nonnull(mkdtemp(s->dir));
-	}
-	s->port = port != 0 ? port : free_port();
-	snprintf(portbuf, sizeof(portbuf), "%d", s->port);
-	snprintf(conf, sizeof(conf), "%s/sentinel.conf", s->dir);
-	snprintf(out, sizeof(out), "%s/out", s->dir);
-	argv[n++] = "redis-server";
-	if (sentinel)
-		argv[n++] = conf;
-	argv[n++] = "--port";
-	argv[n++] = portbuf;
-	argv[n++] = "--bind";
-	argv[n++] = "127.0.0.1";
-	argv[n++] = "--dir";
-	argv[n++] = s->dir;
-	if (sentinel) {
-		argv[n++] = "--sentinel";
-	} else {
-		argv[n++] = "--save";
-		argv[n++] = "";
-		argv[n++] = "--appendonly";
-		argv[n++] = "no";
-	}
-	for (; extra != NULL && *extra != NULL && n < 39; extra++)
-		argv[n++] = *extra;
-	argv[n] = NULL;
-	if ((s->pid = fork()) == 0) {
-		/* dies with the test, even one killed on its timeout */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	ck_assert_int_gt(s->pid, 0);
-	for (waited = 0; waited < UP_WAIT_MS; waited += 20) {
-		if (up(s->port, s->pid))
-			return 0;
-		if (waitpid(s->pid, NULL, WNOHANG) == s->pid) {
-			s->pid = 0;
-			return -1;
-		}
-		pause_ms(20);
-	}
-	return -1;
-}
-
-/* srv_stop - SIGTERM, SIGKILL after 5 s, reap; keep: leave the folder */
-static void
-srv_stop(struct srv *s, int keep)
-{
-	int waited;
-
-	if (s->pid > 0) {
-		kill(s->pid, SIGTERM);
-		for (waited = 0; waited < 5000; waited += 10) {
-			if (waitpid(s->pid, NULL, WNOHANG) == s->pid)
-				break;
-			pause_ms(10);
-		}
-		if (waited >= 5000) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, NULL, 0);
-		}
-		s->pid = 0;
-	}
-	if (!keep) {
-		if (getenv("ISO_KEEP") == NULL)
-			rm_dir(s->dir);
-		s->dir[0] = '\0';
-	}
-}
-
 /* lmdb_remove - remove the lmdb store's file and lock, unless ISO_KEEP */
 static void
 lmdb_remove(void)
@@ -325,56 +89,6 @@ lmdb_remove(void)
 		unlink(lock);
 	}
 	lmdb_path[0] = '\0';
-}
-
-/* stop_all - at exit, also after a failed assertion: no server left */
-static void
-stop_all(void)
-{
-	int i;
-
-	for (i = 0; i < SRV_MAX; i++)
-		srv_stop(&servers[i], 0);
-	lmdb_remove();
-}
-
-/* must_start - srv_start() that must succeed */
-static struct srv *
-must_start(int i, int sentinel, const char *const *extra)
-{
-	ck_assert_msg(srv_start(&servers[i], 0, sentinel, extra) == 0,
-	    "redis-server did not start (see %s/out)", servers[i].dir);
-	return &servers[i];
-}
-
-/* opts - the options of a store on 127.0.0.1:port */
-static struct store_redis_opts
-opts(char *buf, size_t len, int port)
-{
-	struct store_redis_opts o;
-
-	snprintf(buf, len, "127.0.0.1:%d", port);
-	memset(&o, 0, sizeof(o));
-	o.server = buf;
-	o.prefix = "iso:";
-	o.timeout_ms = 2000;
-	o.node = "mx2";
-	return o;
-}
-
-/* redis_store - a store on 127.0.0.1:port, with pool size and timeout */
-static struct store *
-redis_store(int port, unsigned pool, unsigned long timeout_ms)
-{
-	char buf[64], err[256];
-	struct store_redis_opts o = opts(buf, sizeof(buf), port);
-	struct store *st;
-
-	o.pool_size = pool;
-	o.timeout_ms = timeout_ms;
-	st = store_redis_new(&o, err, sizeof(err));
-	ck_assert_msg(st != NULL, "store_redis_new: %s", err);
-	return st;
 }
 
 /* lmdb_store - a store on a new file in main's folder */
@@ -416,37 +130,6 @@ backend_close(int i, struct store *st)
 		srv_stop(&servers[0], 0);
 	if (backends[i].lmdb)
 		lmdb_remove();
-}
-
-/* quarantine - put kind:key at now until expires, or fail the test */
-static void
-quarantine(struct store *st, enum store_kind kind, const char *key,
-    time_t now, time_t expires)
-{
-	struct quarantine q;
-
-	memset(&q, 0, sizeof(q));
-	q.rule = RULE_INBOUND_CUSTOMER_DIRECT;
-	snprintf(q.reason, sizeof(q.reason), "bot seen: helo=x y");
-	snprintf(q.node, sizeof(q.node), "mx1");
-	q.expires = expires;
-	ck_assert_msg(store_quarantine_put(st, kind, key, &q, NULL, now, NULL) == 0,
-	    "put: %s", store_error(st));
-}
-
-/* one_check - check() with ip, login and one counter; the result */
-static int
-one_check(struct store *st, const char *ip, const char *login,
-    struct store_counter *k)
-{
-	struct store_check c;
-
-	memset(&c, 0, sizeof(c));
-	c.ip = ip;
-	c.login = login;
-	c.counters = k;
-	c.n_counters = k != NULL;
-	return store_check(st, &c, 1000);
 }
 
 enum op { PUT, GET, RELEASE };
@@ -508,21 +191,25 @@ START_TEST(test_contract)
 			snprintf(q.evidence, sizeof(q.evidence), "helo=x");
 			snprintf(q.node, sizeof(q.node), "mx1");
 			q.expires = s->expires;
-			rc = store_quarantine_put(st, s->kind, s->key, &q, NULL, s->now,
-			    &got);
+			rc = store_quarantine_put(st, s->kind, s->key, &q,
+			    NULL, s->now, &got, &serr);
 			break;
 		case GET:
-			rc = store_quarantine_get(st, s->kind, s->key, s->now, &got);
+			rc = store_quarantine_get(st, s->kind, s->key, s->now,
+			    &got, &serr);
 			break;
 		default:
-			rc = store_quarantine_release(st, s->kind, s->key, s->now);
+			rc = store_quarantine_release(st, s->kind, s->key,
+			    s->now, &serr);
 			break;
 		}
-		ck_assert_msg(rc == s->want_rc, "%s step %zu: rc %d, want %d (%s)",
-		    backends[_i].name, i, rc, s->want_rc, store_error(st));
+		ck_assert_msg(rc == s->want_rc,
+		    "%s step %zu: rc %d, want %d (%s)", backends[_i].name, i,
+		    rc, s->want_rc, serr.text);
 		if (rc == -1)
-			ck_assert_str_eq(store_error(st), "empty key");
-		if (s->op == RELEASE || rc != (s->op == GET ? 1 : 0) || rc == -1)
+			ck_assert_str_eq(serr.text, "empty key");
+		if (s->op == RELEASE || rc != (s->op == GET ? 1 : 0) ||
+		    rc == -1)
 			continue;
 		ck_assert_msg(got.hits == s->want_hits, "%s step %zu: hits %lu",
 		    backends[_i].name, i, got.hits);
@@ -552,15 +239,15 @@ START_TEST(test_many)
 		memset(&q, 0, sizeof(q));
 		q.expires = 100 + (time_t)(i % 7);
 		snprintf(key, sizeof(key), "10.0.%u.%u", i / 256, i % 256);
-		ck_assert_int_eq(store_quarantine_put(st, STORE_IP, key, &q, NULL, 50,
-		    NULL), 0);
+		ck_assert_int_eq(store_quarantine_put(st, STORE_IP, key, &q,
+		    NULL, 50, NULL, &serr), 0);
 	}
 	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "10.0.0.6", 105,
-	    NULL), 1);
+	    NULL, &serr), 1);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "10.0.0.5", 105,
-	    NULL), 0);
+	    NULL, &serr), 0);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "10.0.19.135", 50,
-	    NULL), 1);
+	    NULL, &serr), 1);
 	backend_close(_i, st);
 }
 END_TEST
@@ -577,10 +264,10 @@ START_TEST(test_fields)
 	snprintf(q.evidence, sizeof(q.evidence), "helo=\"a b\"\r\n\xc3\xa9");
 	memset(q.node, 'n', sizeof(q.node) - 1);
 	q.expires = 2000;
-	ck_assert_int_eq(store_quarantine_put(st, STORE_LOGIN, "u", &q, NULL, 1000,
-	    NULL), 0);
-	ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN, "u", 1000, &got),
-	    1);
+	ck_assert_int_eq(store_quarantine_put(st, STORE_LOGIN, "u", &q, NULL,
+	    1000, NULL, &serr), 0);
+	ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN, "u", 1000, &got,
+	    &serr), 1);
 	ck_assert_int_eq(got.rule, RULE_NONE);
 	ck_assert_str_eq(got.reason, q.reason);
 	ck_assert_str_eq(got.evidence, q.evidence);
@@ -588,8 +275,8 @@ START_TEST(test_fields)
 	ck_assert_int_eq(got.last_seen, 1000);
 	q.rule = RULE_OUTBOUND_RATE;
 	snprintf(q.node, sizeof(q.node), "other");
-	ck_assert_int_eq(store_quarantine_put(st, STORE_LOGIN, "u", &q, NULL, 1001,
-	    &got), 0);
+	ck_assert_int_eq(store_quarantine_put(st, STORE_LOGIN, "u", &q, NULL,
+	    1001, &got, &serr), 0);
 	ck_assert_int_eq(got.rule, RULE_OUTBOUND_RATE);
 	ck_assert_int_eq(got.node[0], 'n');		/* kept on refresh */
 	ck_assert_int_eq(got.last_seen, 1001);
@@ -597,46 +284,6 @@ START_TEST(test_fields)
 	backend_close(_i, st);
 }
 END_TEST
-
-#define LIST_MAX	8
-
-/* What a listing passed to its function. */
-struct listing {
-	int	calls;
-	int	stop_at;		/* return 1 at this call; 0: never */
-	enum store_kind kind;		/* the kind asked for */
-	int	wrong_kind;
-	char	keys[LIST_MAX][256];
-	struct quarantine q[LIST_MAX];
-};
-
-/* collect - store_list_fn that keeps what it is given */
-static int
-collect(void *arg, enum store_kind kind, const char *key,
-    const struct quarantine *q)
-{
-	struct listing *l = arg;
-
-	l->wrong_kind += kind != l->kind;
-	if (l->calls < LIST_MAX) {
-		snprintf(l->keys[l->calls], sizeof(l->keys[0]), "%s", key);
-		l->q[l->calls] = *q;
-	}
-	l->calls++;
-	return l->calls == l->stop_at;
-}
-
-/* listed - the index of key in a listing, -1 when absent */
-static int
-listed(const struct listing *l, const char *key)
-{
-	int i;
-
-	for (i = 0; i < l->calls && i < LIST_MAX; i++)
-		if (strcmp(l->keys[i], key) == 0)
-			return i;
-	return -1;
-}
 
 /* The records put before a listing at 1600, and whether it shows them. */
 static const struct list_put {
@@ -675,12 +322,14 @@ START_TEST(test_list)
 	for (i = 0; i < sizeof(list_puts) / sizeof(list_puts[0]); i++)
 		if (list_puts[i].release)
 			ck_assert_int_eq(store_quarantine_release(st,
-			    list_puts[i].kind, list_puts[i].key, 1200), 1);
+			    list_puts[i].kind, list_puts[i].key, 1200, &serr),
+			    1);
 	ck_assert_int_eq(one_check(st, NULL, NULL, &k), 0);	/* no record */
 	for (j = 0; j < 2; j++) {
 		memset(&l, 0, sizeof(l));
 		l.kind = kinds[j];
-		rc = store_quarantine_list(st, kinds[j], 1600, collect, &l);
+		rc = store_quarantine_list(st, kinds[j], 1600, collect, &l,
+		    &serr);
 		for (i = 0, want = 0; i < sizeof(list_puts) /
 		    sizeof(list_puts[0]); i++) {
 			const struct list_put *p = &list_puts[i];
@@ -694,13 +343,13 @@ START_TEST(test_list)
 		}
 		ck_assert_msg(rc == want && l.calls == want,
 		    "%s kind %zu: rc %d, %d calls, want %d (%s)",
-		    backends[_i].name, j, rc, l.calls, want, store_error(st));
+		    backends[_i].name, j, rc, l.calls, want, serr.text);
 		ck_assert_int_eq(l.wrong_kind, 0);
 	}
 	memset(&l, 0, sizeof(l));
 	l.kind = STORE_IP;
 	ck_assert_int_eq(store_quarantine_list(st, STORE_IP, 1600, collect,
-	    &l), 2);
+	    &l, &serr), 2);
 	at = listed(&l, "127.0.2.66");
 	ck_assert_int_ge(at, 0);
 	ck_assert_int_eq(l.q[at].rule, RULE_INBOUND_CUSTOMER_DIRECT);
@@ -715,12 +364,12 @@ START_TEST(test_list)
 	l.kind = STORE_LOGIN;
 	l.stop_at = 1;
 	ck_assert_int_eq(store_quarantine_list(st, STORE_LOGIN, 1600, collect,
-	    &l), 1);
+	    &l, &serr), 1);
 	ck_assert_int_eq(l.calls, 1);
 	/* nothing live: nothing listed */
 	memset(&l, 0, sizeof(l));
 	ck_assert_int_eq(store_quarantine_list(st, STORE_IP, 5000, collect,
-	    &l), 0);
+	    &l, &serr), 0);
 	ck_assert_int_eq(l.calls, 0);
 	backend_close(_i, st);
 }
@@ -756,7 +405,7 @@ START_TEST(test_list_many)
 		live += i % 5 != 0;
 	}
 	ck_assert_int_eq(store_quarantine_list(st, STORE_IP, 100, count_key,
-	    seen), (int)live);
+	    seen, &serr), (int)live);
 	for (i = 0; i < sizeof(seen); i++)
 		ck_assert_int_eq(seen[i], i % 5 != 0);
 	backend_close(_i, st);
@@ -876,11 +525,11 @@ START_TEST(test_counters)
 			k[j].window_ms = s->c[j].window_ms;
 			k[j].add = s->c[j].add;
 		}
-		rc = store_check(st, &c, 1000);
+		rc = store_check(st, &c, 1000, &serr);
 		ck_assert_msg(rc == s->want_rc, "%s step %zu: rc %d (%s)",
-		    backends[_i].name, i, rc, store_error(st));
+		    backends[_i].name, i, rc, serr.text);
 		if (rc < 0) {
-			ck_assert_str_eq(store_error(st), s->want_err);
+			ck_assert_str_eq(serr.text, s->want_err);
 			continue;
 		}
 		ck_assert_msg(c.ip_quarantined_r == s->want_ip &&
@@ -939,7 +588,8 @@ START_TEST(test_window_memory)
 		k.add = 1;
 		c.counters = &k;
 		c.n_counters = 1;
-		ck_assert_int_eq(store_check(st, &c, window_steps[i].now), 0);
+		ck_assert_int_eq(store_check(st, &c, window_steps[i].now,
+		    &serr), 0);
 		ck_assert_msg(k.count_r == window_steps[i].want_count &&
 		    k.reset_ms_r == window_steps[i].want_reset_ms,
 		    "step %d: count %lu reset %lu", i, k.count_r, k.reset_ms_r);
@@ -978,7 +628,7 @@ work(void *arg)
 		c.login = "bot@example.net";
 		c.counters = &k;
 		c.n_counters = 1;
-		if (store_check(w->st, &c, 1000) < 0 ||
+		if (store_check(w->st, &c, 1000, NULL) < 0 ||
 		    !c.login_quarantined_r || k.count_r < 1 ||
 		    k.count_r > THREADS * CALLS)
 			w->failures++;
@@ -1022,7 +672,7 @@ END_TEST
 static int
 put_esc(struct store *st, enum store_kind kind, const char *key, time_t now,
     time_t expires, const struct store_escalation *esc,
-    struct quarantine *merged_r)
+    struct quarantine *merged_r, struct store_err *err)
 {
 	struct quarantine q;
 
@@ -1033,7 +683,7 @@ put_esc(struct store *st, enum store_kind kind, const char *key, time_t now,
 	snprintf(q.node, sizeof(q.node), "mx1");
 	q.expires = expires;
 	memset(merged_r, 0x5a, sizeof(*merged_r));
-	return store_quarantine_put(st, kind, key, &q, esc, now, merged_r);
+	return store_quarantine_put(st, kind, key, &q, esc, now, merged_r, err);
 }
 
 /* run_step - a PUT, GET or RELEASE; its rc, the record in *q_r */
@@ -1044,10 +694,10 @@ run_step(struct store *st, enum op op, enum store_kind kind, const char *key,
 {
 	memset(q_r, 0x5a, sizeof(*q_r));
 	if (op == PUT)
-		return put_esc(st, kind, key, now, expires, esc, q_r);
+		return put_esc(st, kind, key, now, expires, esc, q_r, &serr);
 	if (op == GET)
-		return store_quarantine_get(st, kind, key, now, q_r);
-	return store_quarantine_release(st, kind, key, now);
+		return store_quarantine_get(st, kind, key, now, q_r, &serr);
+	return store_quarantine_release(st, kind, key, now, &serr);
 }
 
 static const struct incident_step {
@@ -1090,7 +740,7 @@ START_TEST(test_incidents)
 		rc = run_step(st, s->op, s->kind, s->key, s->now, s->expires,
 		    NULL, &got);
 		ck_assert_msg(rc == s->want_rc, "%s step %d: rc %d (%s)",
-		    backends[_i].name, i, rc, store_error(st));
+		    backends[_i].name, i, rc, serr.text);
 		if (s->op == RELEASE || rc != (s->op == GET))
 			continue;
 		ck_assert_msg(got.incident == s->want_incident &&
@@ -1155,7 +805,7 @@ START_TEST(test_escalation)
 		rc = run_step(st, s->op, s->kind, s->key, s->now, s->expires,
 		    s->esc, &got);
 		ck_assert_msg(rc == s->want_rc, "%s step %d: rc %d (%s)",
-		    backends[_i].name, i, rc, store_error(st));
+		    backends[_i].name, i, rc, serr.text);
 		if (s->op == RELEASE)
 			continue;
 		ck_assert_msg(got.repeat == s->want_repeat &&
@@ -1205,7 +855,7 @@ read_log(struct store *st, const char *after, struct store_event *v,
 	size_t n = 99;
 
 	ck_assert_msg(store_events_read(st, NULL, NULL, after, 0, 1000, v,
-	    max, &n) == 0, "events_read after %s: %s", after, store_error(st));
+	    max, &n, &serr) == 0, "events_read after %s: %s", after, serr.text);
 	ck_assert_uint_le(n, max);
 	return n;
 }
@@ -1286,7 +936,7 @@ START_TEST(test_event_log)
 		rc = run_step(st, s->op, s->kind, s->key != NULL ? s->key :
 		    key_max, s->now, s->expires, NULL, &got);
 		ck_assert_msg(rc == s->want_rc, "%s step %d: rc %d (%s)",
-		    backends[_i].name, j, rc, store_error(st));
+		    backends[_i].name, j, rc, serr.text);
 		want += s->want_event >= 0;
 		n = read_log(st, "0", v, EV_MAX);
 		ck_assert_msg(n == want, "%s step %d: %zu events, want %zu",
@@ -1325,7 +975,7 @@ put_later(void *arg)
 	struct quarantine got;
 
 	pause_ms(150);
-	l->rc = put_esc(l->st, STORE_IP, l->key, 3000, 4000, NULL, &got);
+	l->rc = put_esc(l->st, STORE_IP, l->key, 3000, 4000, NULL, &got, NULL);
 	return NULL;
 }
 
@@ -1340,7 +990,7 @@ wait_read(struct store *st, const char *group, const char *consumer,
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_msg(store_events_read(st, group, consumer, after, wait_ms,
-	    3000, v, EV_MAX, &n) == 0, "%s", store_error(st));
+	    3000, v, EV_MAX, &n, &serr) == 0, "%s", serr.text);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	*ms_r = (t1.tv_sec - t0.tv_sec) * 1000 +
 	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
@@ -1460,16 +1110,16 @@ START_TEST(test_groups)
 		case G_PUT:
 			snprintf(key, sizeof(key), "10.0.0.%d", n_ids + 1);
 			ck_assert_int_eq(put_esc(st, STORE_IP, key, s->now,
-			    s->now + 1000, NULL, &q), 0);
+			    s->now + 1000, NULL, &q, &serr), 0);
 			n = read_log(st, "0", v, EV_MAX);
 			memcpy(ids[n_ids++], v[n - 1].id, STORE_EVENT_ID_MAX);
 			break;
 		case G_READ:
 			n = 99;
 			ck_assert_msg(store_events_read(st, s->group,
-			    s->consumer, "0", 0, s->now, v, s->max, &n) == 0,
-			    "%s step %d: %s", backends[_i].name, i,
-			    store_error(st));
+			    s->consumer, "0", 0, s->now, v, s->max, &n,
+			    &serr) == 0, "%s step %d: %s", backends[_i].name, i,
+			    serr.text);
 			numbered(v, n, ids, n_ids, got, sizeof(got));
 			ck_assert_msg(strcmp(got, s->want) == 0,
 			    "%s step %d: read \"%s\", want \"%s\"",
@@ -1477,8 +1127,9 @@ START_TEST(test_groups)
 			break;
 		case G_ACK:
 			ck_assert_msg(store_events_ack(st, s->group,
-			    ids[atoi(s->want) - 1]) == 0, "%s step %d: %s",
-			    backends[_i].name, i, store_error(st));
+			    ids[atoi(s->want) - 1], &serr) == 0,
+			    "%s step %d: %s",
+			    backends[_i].name, i, serr.text);
 			break;
 		case G_AGE:
 			if (!backends[_i].clock)
@@ -1580,13 +1231,14 @@ START_TEST(test_notes)
 		memset(got, 0x5a, sizeof(got));
 		if (s->put)
 			rc = store_note_put(st, s->name, s->value, s->expires,
-			    s->only_new, s->now);
+			    s->only_new, s->now, &serr);
 		else
-			rc = store_note_get(st, s->name, s->now, got, len);
+			rc = store_note_get(st, s->name, s->now, got, len,
+			    &serr);
 		ck_assert_msg(rc == s->want_rc, "%s step %d: rc %d (%s)",
-		    backends[_i].name, i, rc, store_error(st));
+		    backends[_i].name, i, rc, serr.text);
 		if (rc < 0)
-			ck_assert_str_eq(store_error(st), s->want_err);
+			ck_assert_str_eq(serr.text, s->want_err);
 		if (!s->put && rc == 1)
 			ck_assert_msg(strcmp(got, s->value) == 0,
 			    "%s step %d: \"%s\"", backends[_i].name, i, got);
@@ -1594,23 +1246,6 @@ START_TEST(test_notes)
 	backend_close(_i, st);
 }
 END_TEST
-
-/* pttl - a key's PTTL on the test's Redis */
-static long long
-pttl(const char *key)
-{
-	redisContext *c = raw_connect(servers[0].port, 5000);
-	redisReply *r;
-	long long ms;
-
-	ck_assert_ptr_nonnull(c);
-	r = raw(c, "PTTL", key);
-	ck_assert_int_eq(r->type, REDIS_REPLY_INTEGER);
-	ms = r->integer;
-	freeReplyObject(r);
-	redisFree(c);
-	return ms;
-}
 
 /* store_check() with seen_login notes the login seen on the IP. */
 START_TEST(test_seen)
@@ -1630,865 +1265,43 @@ START_TEST(test_seen)
 	c.seen_ttl = 600;
 	c.counters = &k;
 	c.n_counters = 1;
-	ck_assert_msg(store_check(st, &c, 1000) == 0, "%s", store_error(st));
+	ck_assert_msg(store_check(st, &c, 1000, &serr) == 0, "%s", serr.text);
 	ck_assert_int_eq(c.ip_quarantined_r, 1);
 	ck_assert_int_eq(c.login_quarantined_r, 0);
 	ck_assert_uint_eq(k.count_r, 1);
 	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1100, got,
-	    sizeof(got)), 1);
+	    sizeof(got), &serr), 1);
 	ck_assert_str_eq(got, "alice@example.net");
 	c.login = NULL;
 	c.counters = NULL;
 	c.n_counters = 0;
 	c.seen_login = hostile;
-	ck_assert_int_eq(store_check(st, &c, 1100), 0);
+	ck_assert_int_eq(store_check(st, &c, 1100, &serr), 0);
 	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1100, got,
-	    sizeof(got)), 1);
+	    sizeof(got), &serr), 1);
 	ck_assert_str_eq(got, hostile);
 	if (backends[_i].clock) {
 		ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1699,
-		    got, sizeof(got)), 1);
+		    got, sizeof(got), &serr), 1);
 		ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1700,
-		    got, sizeof(got)), 0);
+		    got, sizeof(got), &serr), 0);
 	} else {
 		ck_assert_int_gt(pttl("iso:n:seen:127.0.2.66"), 590000);
 		ck_assert_int_le(pttl("iso:n:seen:127.0.2.66"), 600000);
 	}
 	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.67", 1100, got,
-	    sizeof(got)), 0);
+	    sizeof(got), &serr), 0);
 	c.ip = NULL;
-	ck_assert_int_eq(store_check(st, &c, 1100), -1);
+	ck_assert_int_eq(store_check(st, &c, 1100, &serr), -1);
 	c.ip = "127.0.2.67";
 	c.seen_ttl = 0;
-	ck_assert_int_eq(store_check(st, &c, 1100), -1);
+	ck_assert_int_eq(store_check(st, &c, 1100, &serr), -1);
 	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.67", 1100, got,
-	    sizeof(got)), 0);
+	    sizeof(got), &serr), 0);
 	backend_close(_i, st);
 }
 END_TEST
 
-/* A store that lost its connection reconnects by itself. */
-START_TEST(test_reconnect)
-{
-	struct srv *s = must_start(0, 0, NULL);
-	struct store *st = redis_store(s->port, 0, 1000);
-	redisContext *rc = raw_connect(s->port, 5000);
-	redisReply *r;
-	int first;
-
-	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), 0);
-	r = raw(rc, "CLIENT", "KILL", "TYPE", "normal");
-	ck_assert_int_eq(r->type, REDIS_REPLY_INTEGER);
-	ck_assert_int_ge(r->integer, 1);
-	freeReplyObject(r);
-	first = one_check(st, "127.0.2.66", NULL, NULL);
-	if (first < 0)
-		ck_assert_msg(strncmp(store_error(st), "redis ", 6) == 0,
-		    "error: %s", store_error(st));
-	ck_assert_msg(one_check(st, "127.0.2.66", NULL, NULL) == 0, "%s",
-	    store_error(st));
-	redisFree(rc);
-	store_free(st);
-	srv_stop(s, 0);
-}
-END_TEST
-
-/* commandstat - calls of one command in INFO commandstats, 0 if none */
-static long
-commandstat(redisContext *c, const char *name)
-{
-	char want[64];
-	redisReply *r = raw(c, "INFO", "commandstats");
-	const char *p;
-	long n = 0;
-
-	snprintf(want, sizeof(want), "cmdstat_%s:calls=", name);
-	if ((p = strstr(r->str, want)) != NULL)
-		n = strtol(p + strlen(want), NULL, 10);
-	freeReplyObject(r);
-	return n;
-}
-
-/* Scripts flushed (a restart, a failover): EVAL, and carry on. */
-START_TEST(test_noscript)
-{
-	struct srv *s = must_start(0, 0, NULL);
-	struct store *st = redis_store(s->port, 0, 1000);
-	redisContext *rc = raw_connect(s->port, 5000);
-	struct store_counter k = {STORE_IP, "127.0.2.66", "messages", 60000, 1,
-	    0, 0};
-	long evals;
-
-	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, &k), 0);
-	freeReplyObject(raw(rc, "SCRIPT", "FLUSH"));
-	evals = commandstat(rc, "eval");
-	ck_assert_msg(one_check(st, "127.0.2.66", NULL, &k) == 0, "%s",
-	    store_error(st));
-	ck_assert_int_eq(k.count_r, 2);
-	ck_assert_int_eq(commandstat(rc, "eval"), evals + 1);
-	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, &k), 0);
-	ck_assert_int_eq(commandstat(rc, "eval"), evals + 1);	/* kept */
-	freeReplyObject(raw(rc, "SCRIPT", "FLUSH"));
-	quarantine(st, STORE_IP, "127.0.2.66", 1000, 2000);
-	freeReplyObject(raw(rc, "SCRIPT", "FLUSH"));
-	ck_assert_int_eq(store_quarantine_release(st, STORE_IP, "127.0.2.66",
-	    1000), 1);
-	redisFree(rc);
-	store_free(st);
-	srv_stop(s, 0);
-}
-END_TEST
-
-/*
- * One round trip per check (with its seen note), put and release:
- * MONITOR shows one command (EVALSHA) for each at top level; what the
- * script runs shows as "[0 lua]".
- */
-START_TEST(test_round_trip)
-{
-	struct srv *s = must_start(0, 0, NULL);
-	struct store *st = redis_store(s->port, 0, 1000);
-	redisContext *rc = raw_connect(s->port, 5000);
-	redisContext *mon = raw_connect(s->port, 5000);
-	struct store_counter k[2] = {
-		{STORE_IP, "127.0.2.66", "messages", 60000, 1, 0, 0},
-		{STORE_LOGIN, "bot@example.net", "recipients", 60000, 3, 0, 0},
-	};
-	struct store_check c;
-	int n, top = 0, evalsha = 0, done = 0;
-	redisReply *r;
-
-	quarantine(st, STORE_IP, "127.0.2.66", 1000, 90000);
-	ck_assert_int_eq(store_quarantine_release(st, STORE_IP, "127.0.2.99",
-	    1000), 0);				/* loads the scripts */
-	memset(&c, 0, sizeof(c));
-	c.ip = "127.0.2.66";
-	c.login = "bot@example.net";
-	c.seen_login = "bot@example.net";
-	c.seen_ttl = 600;
-	c.counters = k;
-	c.n_counters = 2;
-	ck_assert_int_eq(store_check(st, &c, 1000), 0);
-	freeReplyObject(raw(rc, "CONFIG", "RESETSTAT"));
-	r = raw(mon, "MONITOR");
-	ck_assert_str_eq(r->str, "OK");
-	freeReplyObject(r);
-	for (n = 0; n < 100; n++)
-		ck_assert_int_eq(store_check(st, &c, 1000), 0);
-	ck_assert_int_eq(c.ip_quarantined_r, 1);
-	ck_assert_int_eq(c.login_quarantined_r, 0);
-	ck_assert_int_eq(k[1].count_r, 303);
-	for (n = 0; n < 10; n++) {
-		quarantine(st, STORE_LOGIN, "bot@example.net", 1000, 90000);
-		ck_assert_int_eq(store_quarantine_release(st, STORE_LOGIN,
-		    "bot@example.net", 1000), 1);
-	}
-	freeReplyObject(raw(rc, "ECHO", "end-of-test"));
-	while (!done) {
-		ck_assert_int_eq(redisGetReply(mon, (void **)&r), REDIS_OK);
-		ck_assert_int_eq(r->type, REDIS_REPLY_STATUS);
-		done = strstr(r->str, "\"end-of-test\"") != NULL;
-		if (!done && strstr(r->str, " lua] ") == NULL) {
-			top++;
-			evalsha += strstr(r->str, "] \"EVALSHA\" ") != NULL;
-		}
-		freeReplyObject(r);
-	}
-	ck_assert_int_eq(top, 120);
-	ck_assert_int_eq(evalsha, 120);
-	ck_assert_int_eq(commandstat(rc, "evalsha"), 120);
-	ck_assert_int_eq(commandstat(rc, "eval"), 0);	/* right SHA-1 */
-	redisFree(mon);
-	redisFree(rc);
-	store_free(st);
-	srv_stop(s, 0);
-}
-END_TEST
-
-/* A server stopped: errors, promptly; started again: the same store works. */
-START_TEST(test_restart)
-{
-	struct srv *s = must_start(0, 0, NULL);
-	struct store *st = redis_store(s->port, 4, 250);
-	int port = s->port, i;
-
-	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), 0);
-	srv_stop(s, 1);
-	for (i = 0; i < 5; i++) {
-		ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), -1);
-		ck_assert_msg(strncmp(store_error(st), "redis ", 6) == 0 &&
-		    strlen(store_error(st)) > 12, "error: %s", store_error(st));
-		ck_assert_int_eq(store_quarantine_get(st, STORE_IP,
-		    "127.0.2.66", 1000, NULL), -1);
-	}
-	ck_assert_ptr_nonnull(strstr(store_error(st), "connection refused"));
-	ck_assert_int_eq(srv_start(s, port, 0, NULL), 0);
-	ck_assert_msg(one_check(st, "127.0.2.66", NULL, NULL) == 0, "%s",
-	    store_error(st));
-	quarantine(st, STORE_IP, "127.0.2.66", 1000, 2000);
-	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "127.0.2.66", 1000,
-	    NULL), 1);
-	store_free(st);
-	srv_stop(s, 0);
-}
-END_TEST
-
-struct paused {
-	pthread_t tid;
-	struct store *st;
-	int	rc;
-	char	err[256];
-};
-
-/* paused_work - one check on a paused server; the result kept */
-static void *
-paused_work(void *arg)
-{
-	struct paused *p = arg;
-
-	p->rc = one_check(p->st, "127.0.2.66", NULL, NULL);
-	snprintf(p->err, sizeof(p->err), "%s", store_error(p->st));
-	return NULL;
-}
-
-/* A server that does not answer: a timeout, not a hang. */
-START_TEST(test_pause)
-{
-	struct srv *s = must_start(0, 0, NULL);
-	struct store *st = redis_store(s->port, 0, 300);
-	struct store *one = redis_store(s->port, 1, 300);
-	redisContext *rc = raw_connect(s->port, 5000);
-	struct paused t[4];
-	int i, rc_check = -1;
-
-	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), 0);
-	freeReplyObject(raw(rc, "CLIENT", "PAUSE", "3000", "ALL"));
-	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), -1);
-	ck_assert_msg(strstr(store_error(st), "timeout") != NULL, "error: %s",
-	    store_error(st));
-	/* a pool of one, four callers: each times out, or finds it busy */
-	for (i = 0; i < 4; i++) {
-		t[i].st = one;
-		ck_assert_int_eq(pthread_create(&t[i].tid, NULL, paused_work,
-		    &t[i]), 0);
-	}
-	for (i = 0; i < 4; i++) {
-		pthread_join(t[i].tid, NULL);
-		ck_assert_int_eq(t[i].rc, -1);
-		ck_assert_msg(strstr(t[i].err, "timeout") != NULL ||
-		    strstr(t[i].err, "redis pool: all 1 connections busy") !=
-		    NULL, "error: %s", t[i].err);
-	}
-	store_free(one);
-	/* the pause ends by itself: poll, each try bounded by the timeout */
-	for (i = 0; i < 40 && rc_check < 0; i++)
-		rc_check = one_check(st, "127.0.2.66", NULL, NULL);
-	ck_assert_msg(rc_check == 0, "%s", store_error(st));
-	redisFree(rc);
-	store_free(st);
-	srv_stop(s, 0);
-}
-END_TEST
-
-/* event_field - the decoded value of name in an event line; 0 ok, -1 none */
-static int
-event_field(const char *line, const char *name, char *out, size_t len)
-{
-	size_t nlen = strlen(name);
-	const char *p = line, *end;
-	char tok[512];
-
-	for (; *p != '\0'; p = *end ? end + 1 : end) {
-		end = strchr(p, ' ');
-		if (end == NULL)
-			end = p + strlen(p);
-		if ((size_t)(end - p) >= sizeof(tok))
-			return -1;
-		memcpy(tok, p, (size_t)(end - p));
-		tok[end - p] = '\0';
-		if (strncmp(tok, name, nlen) == 0 && tok[nlen] == '=')
-			return xtext_decode(tok + nlen + 1, out, len);
-	}
-	return -1;
-}
-
-/* next_event - the next message on the subscribed connection */
-static char *
-next_event(redisContext *sub)
-{
-	redisReply *r = NULL;
-	char *line;
-
-	ck_assert_int_eq(redisGetReply(sub, (void **)&r), REDIS_OK);
-	ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
-	ck_assert_int_eq(r->elements, 3);
-	ck_assert_str_eq(r->element[0]->str, "message");
-	ck_assert_str_eq(r->element[1]->str, "iso:events");
-	line = strdup(r->element[2]->str);
-	ck_assert_int_eq(strlen(line), r->element[2]->len);
-	ck_assert_ptr_null(strchr(line, '\n'));
-	ck_assert_ptr_null(strchr(line, '\r'));
-	freeReplyObject(r);
-	return line;
-}
-
-static const struct event_want {
-	const char *name;
-	const char *want;
-} want_put[] = {
-	{"event", "quarantine"}, {"kind", "ip"}, {"key", "127.0.2.66"},
-	{"rule", "inbound.customer_direct"}, {"expires", "5000"}, {"hits", "1"},
-	{"node", "mx1"}, {"reason", "bot seen: helo=x y"}, {"incident", "1"},
-	{"repeat", "1"},
-}, want_refresh[] = {
-	{"event", "hit"}, {"expires", "5000"}, {"hits", "2"}, {"incident", "1"},
-}, want_release[] = {
-	{"event", "release"}, {"kind", "ip"}, {"key", "127.0.2.66"},
-	{"node", "mx2"}, {"incident", "1"},
-}, want_login[] = {
-	{"event", "quarantine"}, {"kind", "login"}, {"key", "John Doe+x=y\r\n"},
-	{"incident", "2"},
-};
-
-/* expect_event - the next event has the fields wanted */
-static void
-expect_event(redisContext *sub, const struct event_want *w, int n)
-{
-	char *line = next_event(sub), got[256];
-	int i;
-
-	for (i = 0; i < n; i++) {
-		ck_assert_msg(event_field(line, w[i].name, got,
-		    sizeof(got)) == 0, "no %s in \"%s\"", w[i].name, line);
-		ck_assert_msg(strcmp(got, w[i].want) == 0, "%s=%s in \"%s\"",
-		    w[i].name, got, line);
-	}
-	free(line);
-}
-
-START_TEST(test_events)
-{
-	struct srv *s = must_start(0, 0, NULL);
-	struct store *st = redis_store(s->port, 0, 1000);
-	redisContext *sub = raw_connect(s->port, 5000);
-	redisReply *r;
-
-	r = raw(sub, "SUBSCRIBE", "iso:events");
-	ck_assert_int_eq(r->type, REDIS_REPLY_ARRAY);
-	freeReplyObject(r);
-	quarantine(st, STORE_IP, "127.0.2.66", 1000, 5000);
-	expect_event(sub, want_put, NCASES(want_put));
-	quarantine(st, STORE_IP, "127.0.2.66", 1001, 4000);
-	expect_event(sub, want_refresh, NCASES(want_refresh));
-	ck_assert_int_eq(store_quarantine_release(st, STORE_IP, "127.0.2.66",
-	    1002), 1);
-	expect_event(sub, want_release, NCASES(want_release));
-	ck_assert_int_eq(store_quarantine_release(st, STORE_IP, "127.0.2.66",
-	    1003), 0);			/* nothing released: no event */
-	quarantine(st, STORE_LOGIN, "John Doe+x=y\r\n", 1004, 5000);
-	expect_event(sub, want_login, NCASES(want_login));
-	redisFree(sub);
-	store_free(st);
-	srv_stop(s, 0);
-}
-END_TEST
-
-/* stream_field - the value of name in a stream entry's fields, or "" */
-static const char *
-stream_field(const redisReply *f, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < f->elements; i += 2)
-		if (strcmp(f->element[i]->str, name) == 0)
-			return f->element[i + 1]->str;
-	return "";
-}
-
-/*
- * The stream as other consumers see it: one field per value, in this
- * order; MAXLEN ~ keeps it near events_max; an entry this store did not
- * write is refused, not misread.
- */
-START_TEST(test_stream)
-{
-	static const char *const names[] = {
-		"type", "kind", "key", "time", "rule", "reason", "evidence",
-		"node", "first_seen", "last_seen", "expires", "hits",
-		"incident", "repeat",
-	};
-	static const struct event_want want[] = {
-		{"type", "quarantine"}, {"kind", "ip"}, {"key", "127.0.2.66"},
-		{"time", "1000"}, {"rule", "inbound.customer_direct"},
-		{"reason", "bot seen: helo=x y"}, {"evidence", ""},
-		{"node", "mx1"}, {"first_seen", "1000"}, {"last_seen", "1000"},
-		{"expires", "5000"}, {"hits", "1"}, {"incident", "1"},
-		{"repeat", "1"},
-	};
-	struct srv *s = must_start(0, 0, NULL);
-	redisContext *rc = raw_connect(s->port, 5000);
-	char buf[64], err[256], prev[STORE_EVENT_ID_MAX];
-	struct store_redis_opts o = opts(buf, sizeof(buf), s->port);
-	struct store_event v[4];
-	redisReply *r, *f;
-	struct store *st;
-	size_t i, n;
-
-	o.events_max = 10;
-	ck_assert_ptr_nonnull(st = store_redis_new(&o, err, sizeof(err)));
-	quarantine(st, STORE_IP, "127.0.2.66", 1000, 5000);
-	r = raw(rc, "XRANGE", "iso:events", "-", "+");
-	ck_assert_uint_eq(r->elements, 1);
-	f = r->element[0]->element[1];
-	ck_assert_uint_eq(f->elements, 2 * NCASES(names));
-	for (i = 0; i < (size_t)NCASES(names); i++)
-		ck_assert_str_eq(f->element[2 * i]->str, names[i]);
-	for (i = 0; i < (size_t)NCASES(want); i++)
-		ck_assert_str_eq(stream_field(f, want[i].name), want[i].want);
-	freeReplyObject(r);
-	for (i = 0; i < 400; i++)
-		quarantine(st, STORE_IP, "127.0.2.66", 1001 + (time_t)i, 5000);
-	r = raw(rc, "XLEN", "iso:events");
-	ck_assert_int_ge(r->integer, 10);	/* whole nodes of 100 go */
-	ck_assert_int_le(r->integer, 110);
-	freeReplyObject(r);
-	r = raw(rc, "XREVRANGE", "iso:events", "+", "-", "COUNT", "1");
-	snprintf(prev, sizeof(prev), "%s", r->element[0]->element[0]->str);
-	freeReplyObject(r);
-	freeReplyObject(raw(rc, "XADD", "iso:events", "*", "type", "nonsense",
-	    "kind", "ip", "key", "x"));
-	ck_assert_int_eq(store_events_read(st, NULL, NULL, prev, 0, 1000, v, 4,
-	    &n), -1);
-	ck_assert_str_eq(store_error(st), "redis events: unexpected reply");
-	ck_assert_int_eq(store_events_read(st, NULL, NULL, "$", 0, 1000, v, 4,
-	    &n), 0);			/* and the store carries on */
-	store_free(st);
-	redisFree(rc);
-	srv_stop(s, 0);
-}
-END_TEST
-
-/* Notes on Redis: PX from expires - now, NX to claim, Redis's clock. */
-START_TEST(test_notes_redis)
-{
-	struct srv *s = must_start(0, 0, NULL);
-	struct store *st = redis_store(s->port, 0, 1000);
-	redisContext *rc = raw_connect(s->port, 5000);
-	char got[16];
-
-	ck_assert_int_eq(store_note_put(st, "p", "v", 1100, 0, 1000), 1);
-	ck_assert_int_gt(pttl("iso:n:p"), 99000);
-	ck_assert_int_le(pttl("iso:n:p"), 100000);
-	ck_assert_int_eq(store_note_put(st, "p", "w", 1300, 1, 1000), 0);
-	ck_assert_int_le(pttl("iso:n:p"), 100000);	/* untouched */
-	ck_assert_int_eq(store_note_put(st, "p", "w", 1300, 0, 1000), 1);
-	ck_assert_int_gt(pttl("iso:n:p"), 299000);
-	/* once written, a note lives by its PTTL, whatever now says */
-	ck_assert_int_eq(store_note_get(st, "p", 99999, got, sizeof(got)), 1);
-	ck_assert_str_eq(got, "w");
-	freeReplyObject(raw(rc, "HSET", "iso:n:h", "f", "v"));
-	ck_assert_int_eq(store_note_get(st, "h", 1000, got, sizeof(got)), -1);
-	ck_assert_msg(strstr(store_error(st), "WRONGTYPE") != NULL, "%s",
-	    store_error(st));
-	ck_assert_int_eq(store_note_get(st, "p", 1000, got, sizeof(got)), 1);
-	redisFree(rc);
-	store_free(st);
-	srv_stop(s, 0);
-}
-END_TEST
-
-static const struct auth_case {
-	const char *user;
-	const char *password;
-	int	want_rc;
-	const char *want_err;		/* in the error text */
-} auth_cases[] = {
-	{NULL, "s3cret", 0, NULL},
-	{NULL, NULL, -1, "NOAUTH"},
-	{NULL, "wrong", -1, "WRONGPASS"},
-	{"alice", "pw", 0, NULL},
-	{"alice", "s3cret", -1, "WRONGPASS"},
-};
-
-START_TEST(test_auth)
-{
-	static const char *const extra[] = {
-		"--requirepass", "s3cret", "--user", "alice", "on", ">pw", "~*",
-		"&*", "+@all", NULL,
-	};
-	struct srv *s = must_start(0, 0, extra);
-	char buf[64], err[256];
-	struct store_redis_opts o = opts(buf, sizeof(buf), s->port);
-	struct store *st;
-	int i, rc;
-
-	for (i = 0; i < NCASES(auth_cases); i++) {
-		o.user = auth_cases[i].user;
-		o.password = auth_cases[i].password;
-		st = store_redis_new(&o, err, sizeof(err));
-		ck_assert_msg(st != NULL, "%s", err);
-		rc = one_check(st, "127.0.2.66", NULL, NULL);
-		ck_assert_msg(rc == auth_cases[i].want_rc, "case %d: %d %s", i,
-		    rc, store_error(st));
-		if (rc < 0)
-			ck_assert_msg(strstr(store_error(st),
-			    auth_cases[i].want_err) != NULL, "case %d: %s", i,
-			    store_error(st));
-		store_free(st);
-	}
-	srv_stop(s, 0);
-}
-END_TEST
-
-/* Stores of other prefixes or databases see nothing of each other. */
-START_TEST(test_isolation)
-{
-	static const struct {
-		const char *prefix;
-		int	db;
-	} cfg[] = {{"a:", 0}, {"b:", 0}, {"a:", 1}};
-	struct srv *s = must_start(0, 0, NULL);
-	struct store *st[3];
-	char buf[64], err[256];
-	struct store_redis_opts o = opts(buf, sizeof(buf), s->port);
-	struct store_counter k = {STORE_LOGIN, "alice", "messages", 60000, 1,
-	    0, 0};
-	int i, j;
-
-	for (i = 0; i < 3; i++) {
-		o.prefix = cfg[i].prefix;
-		o.database = cfg[i].db;
-		st[i] = store_redis_new(&o, err, sizeof(err));
-		ck_assert_msg(st[i] != NULL, "%s", err);
-	}
-	for (i = 0; i < 3; i++) {
-		char key[32];
-
-		snprintf(key, sizeof(key), "127.0.3.%d", i);
-		quarantine(st[i], STORE_IP, key, 1000, 2000);
-		for (j = 0; j < 3; j++)
-			ck_assert_int_eq(store_quarantine_get(st[j], STORE_IP,
-			    key, 1000, NULL), i == j);
-		ck_assert_int_eq(one_check(st[i], NULL, NULL, &k), 0);
-		ck_assert_int_eq(k.count_r, 1);
-	}
-	for (i = 0; i < 3; i++)
-		store_free(st[i]);
-	srv_stop(s, 0);
-}
-END_TEST
-
-/*
- * A listing sees its own prefix only, even one with glob characters, and
- * passes over keys under it that are not records.
- */
-START_TEST(test_list_prefix)
-{
-	static const char *const prefixes[] = {"i?o:", "iso:", "i*:"};
-	struct srv *s = must_start(0, 0, NULL);
-	redisContext *rc = raw_connect(s->port, 5000);
-	char buf[64], err[256], key[32];
-	struct store_redis_opts o = opts(buf, sizeof(buf), s->port);
-	struct store *st[3];
-	struct listing l;
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		o.prefix = prefixes[i];
-		st[i] = store_redis_new(&o, err, sizeof(err));
-		ck_assert_msg(st[i] != NULL, "%s", err);
-		snprintf(key, sizeof(key), "127.0.3.%d", i);
-		quarantine(st[i], STORE_IP, key, 1000, 2000);
-	}
-	freeReplyObject(raw(rc, "SET", "iso:q:ip:127.0.3.9", "not a hash"));
-	freeReplyObject(raw(rc, "HSET", "iso:q:ip:127.0.3.8", "rule", "x"));
-	for (i = 0; i < 3; i++) {
-		memset(&l, 0, sizeof(l));
-		ck_assert_int_eq(store_quarantine_list(st[i], STORE_IP, 1000,
-		    collect, &l), 1);
-		snprintf(key, sizeof(key), "127.0.3.%d", i);
-		ck_assert_str_eq(l.keys[0], key);
-	}
-	for (i = 0; i < 3; i++)
-		store_free(st[i]);
-	redisFree(rc);
-	srv_stop(s, 0);
-}
-END_TEST
-
-START_TEST(test_unix)
-{
-	char sock[128], server[140], buf[64], err[256];
-	const char *extra[] = {"--unixsocket", sock, NULL};
-	struct store_redis_opts o;
-	struct store *st;
-	struct srv *s;
-
-	snprintf(servers[0].dir, sizeof(servers[0].dir),
-	    "/tmp/check_store.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(servers[0].dir));
-	snprintf(sock, sizeof(sock), "%s/redis.sock", servers[0].dir);
-	s = must_start(0, 0, extra);
-	snprintf(server, sizeof(server), "unix:%s", sock);
-	o = opts(buf, sizeof(buf), s->port);
-	o.server = server;
-	st = store_redis_new(&o, err, sizeof(err));
-	ck_assert_msg(st != NULL, "%s", err);
-	quarantine(st, STORE_IP, "127.0.2.66", 1000, 2000);
-	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), 0);
-	store_free(st);
-	srv_stop(s, 0);
-}
-END_TEST
-
-/* Redis down at start: the store is made; calls fail, promptly. */
-START_TEST(test_down_at_start)
-{
-	struct store *st = redis_store(free_port(), 0, 250);
-
-	ck_assert_int_eq(one_check(st, "127.0.2.66", NULL, NULL), -1);
-	ck_assert_msg(strstr(store_error(st), "connection refused") != NULL,
-	    "%s", store_error(st));
-	ck_assert_int_eq(store_quarantine_release(st, STORE_IP, "127.0.2.66",
-	    1000), -1);
-	store_free(st);
-}
-END_TEST
-
-static const char *const one_sentinel[] = {"127.0.0.1:26379"};
-static const char *const bad_sentinels[] = {"127.0.0.1:26379", "sentinel"};
-
-static const struct opts_case {
-	const char *server;
-	const char *const *sentinels;
-	size_t	n_sentinels;
-	const char *master_name;
-	const char *user;
-	const char *password;
-	int	database;
-	const char *prefix;
-	unsigned long timeout_ms;
-	const char *want_err;		/* NULL: accepted */
-} opts_cases[] = {
-	{"127.0.0.1:6379", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250, NULL},
-	{"localhost:1", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250, NULL},
-	{"[::1]:65535", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250, NULL},
-	{"unix:/run/redis/redis-server.sock", NULL, 0, NULL, NULL, "pw", 3,
-	    "x", 1, NULL},
-	{NULL, one_sentinel, 1, "m", "u", "pw", 0, "iso:", 250, NULL},
-	{"127.0.0.1:6379", one_sentinel, 1, "m", NULL, NULL, 0, "iso:", 250,
-	    "exclude each other"},
-	{NULL, NULL, 0, NULL, NULL, NULL, 0, "iso:", 250, "neither"},
-	{"127.0.0.1", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
-	    "not host:port"},
-	{"127.0.0.1:0", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
-	    "not host:port"},
-	{"127.0.0.1:65536", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
-	    "not host:port"},
-	{"127.0.0.1:63x9", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
-	    "not host:port"},
-	{":6379", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250, "not host:port"},
-	{"127.0.0.1:", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
-	    "not host:port"},
-	{"unix:run/redis.sock", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
-	    "unix:/absolute/path"},
-	{"unix:", NULL, 0, NULL, NULL, NULL, 0, "iso:", 250,
-	    "unix:/absolute/path"},
-	{NULL, one_sentinel, 1, NULL, NULL, NULL, 0, "iso:", 250,
-	    "needs RedisMasterName"},
-	{NULL, one_sentinel, 1, "", NULL, NULL, 0, "iso:", 250,
-	    "needs RedisMasterName"},
-	{NULL, bad_sentinels, 2, "m", NULL, NULL, 0, "iso:", 250,
-	    "RedisSentinels \"sentinel\""},
-	{"127.0.0.1:6379", NULL, 0, NULL, NULL, NULL, 0, "", 250,
-	    "RedisPrefix"},
-	{"127.0.0.1:6379", NULL, 0, NULL, NULL, NULL, 0, NULL, 250,
-	    "RedisPrefix"},
-	{"127.0.0.1:6379", NULL, 0, NULL, NULL, NULL, 0, "iso:", 0,
-	    "RedisTimeout"},
-	{"127.0.0.1:6379", NULL, 0, NULL, NULL, NULL, -1, "iso:", 250,
-	    "RedisDatabase"},
-	{"127.0.0.1:6379", NULL, 0, NULL, "u", NULL, 0, "iso:", 250,
-	    "RedisUser needs RedisPassword"},
-};
-
-START_TEST(test_opts)
-{
-	const struct opts_case *t = &opts_cases[_i];
-	struct store_redis_opts o;
-	char err[256];
-	struct store *st;
-
-	memset(&o, 0, sizeof(o));
-	o.server = t->server;
-	o.sentinels = t->sentinels;
-	o.n_sentinels = t->n_sentinels;
-	o.master_name = t->master_name;
-	o.user = t->user;
-	o.password = t->password;
-	o.database = t->database;
-	o.prefix = t->prefix;
-	o.timeout_ms = t->timeout_ms;
-	snprintf(err, sizeof(err), "untouched");
-	st = store_redis_new(&o, err, sizeof(err));
-	if (t->want_err == NULL) {
-		ck_assert_msg(st != NULL, "case %d: %s", _i, err);
-		ck_assert_str_eq(store_name(st), "redis");
-		store_free(st);
-	} else {
-		ck_assert_msg(st == NULL, "case %d accepted", _i);
-		ck_assert_msg(strstr(err, t->want_err) != NULL, "case %d: %s",
-		    _i, err);
-	}
-}
-END_TEST
-
-/* poll_reply - poll a command (up to secs) until its reply holds want */
-static int
-poll_reply(int port, int secs, int elem, const char *want, const char *a0,
-    const char *a1, const char *a2)
-{
-	int i, ok = 0;
-
-	/* elem < 0: a text reply containing want; else element elem is want */
-	for (i = 0; i < secs * 20 && !ok; i++) {
-		redisContext *c = raw_connect(port, 1000);
-		redisReply *r;
-
-		if (c != NULL && (r = raw_try(c, a0, a1, a2,
-		    (const char *)NULL)) != NULL) {
-			if (elem < 0)
-				ok = (r->type == REDIS_REPLY_STRING ||
-				    r->type == REDIS_REPLY_STATUS) &&
-				    strstr(r->str, want) != NULL;
-			else
-				ok = r->type == REDIS_REPLY_ARRAY &&
-				    r->elements > (size_t)elem &&
-				    r->element[elem]->type ==
-				    REDIS_REPLY_STRING &&
-				    strcmp(r->element[elem]->str, want) == 0;
-			freeReplyObject(r);
-		}
-		if (c != NULL)
-			redisFree(c);
-		if (!ok)
-			pause_ms(50);
-	}
-	return ok;
-}
-
-/* A Sentinel names the master; after a failover the store follows. */
-START_TEST(test_sentinel)
-{
-	char conf[128], buf[64], dead[32], sent[32], err[256], portstr[16];
-	const char *sentinels[2] = {dead, sent};
-	struct srv *m, *rep, *sen;
-	struct store_redis_opts o;
-	struct store_counter k = {STORE_IP, "127.0.2.66", "messages", 60000, 1,
-	    0, 0};
-	struct store *st, *bad, *ro;
-	FILE *f;
-	int i, rc = -1;
-
-	m = must_start(0, 0, (const char *const[]){"--repl-diskless-sync-delay",
-	    "0", NULL});
-	snprintf(portstr, sizeof(portstr), "%d", m->port);
-	rep = must_start(1, 0, (const char *const[]){"--replicaof", "127.0.0.1",
-	    portstr, "--repl-diskless-sync-delay", "0",
-	    "--repl-diskless-load", "on-empty-db", NULL});
-	ck_assert(poll_reply(rep->port, 10, -1, "master_link_status:up",
-	    "INFO", "replication", NULL));
-	snprintf(servers[2].dir, sizeof(servers[2].dir),
-	    "/tmp/check_store.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(servers[2].dir));
-	snprintf(conf, sizeof(conf), "%s/sentinel.conf", servers[2].dir);
-	ck_assert_ptr_nonnull(f = fopen(conf, "w"));
-	fprintf(f, "sentinel resolve-hostnames no\n"
-	    "sentinel monitor m 127.0.0.1 %d 1\n"
-	    "sentinel down-after-milliseconds m 1000\n"
-	    "sentinel failover-timeout m 5000\n", m->port);
-	fclose(f);
-	sen = must_start(2, 1, NULL);
-
-	snprintf(dead, sizeof(dead), "127.0.0.1:%d", free_port());
-	snprintf(sent, sizeof(sent), "127.0.0.1:%d", sen->port);
-	o = opts(buf, sizeof(buf), 0);
-	o.server = NULL;
-	o.sentinels = sentinels;
-	o.n_sentinels = 2;
-	o.master_name = "m";
-	o.pool_size = 1;
-	o.timeout_ms = 1000;
-	st = store_redis_new(&o, err, sizeof(err));
-	ck_assert_msg(st != NULL, "%s", err);
-	quarantine(st, STORE_IP, "127.0.2.66", 1000, 90000);
-	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "127.0.2.66", 1000,
-	    NULL), 1);
-	ck_assert(poll_reply(m->port, 1, -1, "1000", "HGET",
-	    "iso:q:ip:127.0.2.66", "first_seen"));
-	/* replication is asynchronous: failing over earlier may lose it */
-	ck_assert(poll_reply(rep->port, 10, -1, "1000", "HGET",
-	    "iso:q:ip:127.0.2.66", "first_seen"));
-
-	/* a replica refuses the scripts' writes: READONLY, reported */
-	ro = redis_store(rep->port, 1, 1000);
-	ck_assert_int_eq(one_check(ro, "127.0.2.66", NULL, &k), -1);
-	ck_assert_msg(strstr(store_error(ro), "READONLY") != NULL, "%s",
-	    store_error(ro));
-	store_free(ro);
-
-	o.master_name = "nosuch";
-	ck_assert_ptr_nonnull(bad = store_redis_new(&o, err, sizeof(err)));
-	ck_assert_int_eq(one_check(bad, "127.0.2.66", NULL, NULL), -1);
-	ck_assert_msg(strstr(store_error(bad), "no master named nosuch"), "%s",
-	    store_error(bad));
-	store_free(bad);
-
-	/* failover: the replica becomes master, the old master its replica */
-	snprintf(portstr, sizeof(portstr), "%d", rep->port);
-	ck_assert(poll_reply(sen->port, 15, -1, "OK", "SENTINEL", "FAILOVER",
-	    "m"));
-	ck_assert(poll_reply(sen->port, 20, 1, portstr, "SENTINEL",
-	    "get-master-addr-by-name", "m"));
-	ck_assert(poll_reply(m->port, 30, 0, "slave", "ROLE", NULL, NULL));
-	for (i = 0; i < 3 && rc < 0; i++) {
-		/* the old master's connection: READONLY, or killed */
-		rc = store_quarantine_release(st, STORE_IP, "127.0.2.66",
-		    1000);
-		if (rc < 0)
-			ck_assert_msg(strncmp(store_error(st), "redis ", 6)
-			    == 0, "%s", store_error(st));
-	}
-	ck_assert_msg(rc == 1, "release after failover: %d (last error: %s)",
-	    rc, store_error(st));
-	quarantine(st, STORE_LOGIN, "alice", 1000, 90000);
-	ck_assert(poll_reply(rep->port, 1, -1, "1000", "HGET",
-	    "iso:q:login:alice", "first_seen"));
-	store_free(st);
-	for (i = 2; i >= 0; i--)
-		srv_stop(&servers[i], 0);
-}
-END_TEST
-
-/* redis_installed - is redis-server on the PATH? */
-static int
-redis_installed(void)
-{
-	const char *path = getenv("PATH");
-	char dir[512], file[600];
-	const char *p, *end;
-
-	for (p = path ? path : "/usr/bin:/bin"; *p; p = *end ? end + 1 : end) {
-		end = strchr(p, ':');
-		if (end == NULL)
-			end = p + strlen(p);
-		snprintf(dir, sizeof(dir), "%.*s", (int)(end - p), p);
-		snprintf(file, sizeof(file), "%s/redis-server", dir);
-		if (access(file, X_OK) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 static Suite *
 store_suite(void)
@@ -2517,67 +1330,25 @@ store_suite(void)
 	tcase_add_loop_test(tc, test_notes, 0, n);
 	tcase_add_loop_test(tc, test_seen, 0, n);
 	suite_add_tcase(s, tc);
-
-	tc = tcase_create("redis_options");
-	tcase_add_loop_test(tc, test_opts, 0, NCASES(opts_cases));
-	tcase_add_test(tc, test_down_at_start);
-	suite_add_tcase(s, tc);
-	if (!have_redis)
-		return s;
-
-	tc = tcase_create("redis");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_reconnect);
-	tcase_add_test(tc, test_noscript);
-	tcase_add_test(tc, test_round_trip);
-	tcase_add_test(tc, test_restart);
-	tcase_add_test(tc, test_pause);
-	tcase_add_test(tc, test_events);
-	tcase_add_test(tc, test_stream);
-	tcase_add_test(tc, test_notes_redis);
-	tcase_add_test(tc, test_auth);
-	tcase_add_test(tc, test_isolation);
-	tcase_add_test(tc, test_list_prefix);
-	tcase_add_test(tc, test_unix);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("sentinel");
-	tcase_set_timeout(tc, 90);
-	tcase_add_test(tc, test_sentinel);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
 main(void)
 {
-	const char *req = getenv("ISO_REQUIRE_INTEGRATION");
-	SRunner *sr;
-	int failed;
+	int rc;
 
-	signal(SIGPIPE, SIG_IGN);
-	atexit(stop_all);
-	have_redis = redis_installed();
-	if (!have_redis) {
-		if (req != NULL && strcmp(req, "1") == 0) {
-			fprintf(stderr, "check_store: redis-server not found, "
-			    "and ISO_REQUIRE_INTEGRATION=1\n");
-			return EXIT_FAILURE;
-		}
-		fprintf(stderr, "check_store: note: redis-server not found; "
-		    "only the memory and lmdb backends run\n");
-	}
+	if ((have_redis = harness_init("check_store")) < 0)
+		return EXIT_FAILURE;
 	/* the tests' forks end with _exit() on a failure: main cleans up */
+	atexit(lmdb_remove);
 	snprintf(lmdb_dir, sizeof(lmdb_dir), "/tmp/check_store.XXXXXX");
 	if (mkdtemp(lmdb_dir) == NULL) {
 		perror("check_store: mkdtemp");
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(store_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = harness_run(store_suite());
 	if (getenv("ISO_KEEP") == NULL)
 		rm_dir(lmdb_dir);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
 }

@@ -56,6 +56,9 @@
 static char base[64];			/* this run's folder under /tmp */
 static char shm_base[64];		/* and under /dev/shm; "" if none */
 
+/* why the main thread's last store call failed; a thread has its own */
+static struct store_err serr;
+
 /* rm_entry - nftw callback: remove what it is given */
 static int
 rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
@@ -140,8 +143,8 @@ put(struct store *st, enum store_kind kind, const char *key, time_t now,
 {
 	struct quarantine q = record(expires, "bot seen"), m;
 
-	ck_assert_msg(store_quarantine_put(st, kind, key, &q, esc, now, &m) ==
-	    0, "put %s: %s", key, store_error(st));
+	ck_assert_msg(store_quarantine_put(st, kind, key, &q, esc, now, &m,
+	    &serr) == 0, "put %s: %s", key, serr.text);
 	return m;
 }
 
@@ -156,8 +159,8 @@ count(struct store *st, enum store_kind kind, const char *key,
 	memset(&c, 0, sizeof(c));
 	c.counters = &k;
 	c.n_counters = 1;
-	ck_assert_msg(store_check(st, &c, now) == 0, "check: %s",
-	    store_error(st));
+	ck_assert_msg(store_check(st, &c, now, &serr) == 0, "check: %s",
+	    serr.text);
 	return k.count_r;
 }
 
@@ -169,7 +172,7 @@ read_ev(struct store *st, const char *group, const char *consumer,
 	size_t n = 99;
 
 	ck_assert_msg(store_events_read(st, group, consumer, after, 0, now, v,
-	    max, &n) == 0, "events_read: %s", store_error(st));
+	    max, &n, &serr) == 0, "events_read: %s", serr.text);
 	return n;
 }
 
@@ -241,19 +244,19 @@ START_TEST(test_persist)
 	put(st, STORE_IP, "127.0.2.66", 1000, 4600, NULL);
 	put(st, STORE_LOGIN, "bot@example.net", 1000, 4600, &esc);
 	ck_assert_int_eq(store_quarantine_release(st, STORE_LOGIN,
-	    "bot@example.net", 1100), 1);
+	    "bot@example.net", 1100, &serr), 1);
 	ck_assert_uint_eq(count(st, STORE_IP, "127.0.2.66", 3600000, 5, 1000),
 	    5);
-	ck_assert_int_eq(store_note_put(st, "alert:1", "sent", 9000, 1, 1000),
-	    1);
+	ck_assert_int_eq(store_note_put(st, "alert:1", "sent", 9000, 1, 1000,
+	    &serr), 1);
 	/* three events: c takes two, acks the first */
 	ck_assert_uint_eq(read_ev(st, "g", "c", NULL, 1000, v, 2), 2);
-	ck_assert_int_eq(store_events_ack(st, "g", v[0].id), 0);
+	ck_assert_int_eq(store_events_ack(st, "g", v[0].id, &serr), 0);
 	store_free(st);
 
 	st = open_store(path, 0, 0);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "127.0.2.66", 1200,
-	    &q), 1);
+	    &q, &serr), 1);
 	ck_assert_int_eq(q.first_seen, 1000);
 	ck_assert_int_eq(q.expires, 4600);
 	ck_assert_uint_eq(q.incident, 1);
@@ -261,10 +264,10 @@ START_TEST(test_persist)
 	ck_assert_uint_eq(count(st, STORE_IP, "127.0.2.66", 3600000, 1, 1200),
 	    6);
 	ck_assert_int_eq(store_note_get(st, "alert:1", 1200, note,
-	    sizeof(note)), 1);
+	    sizeof(note), &serr), 1);
 	ck_assert_str_eq(note, "sent");
-	ck_assert_int_eq(store_note_put(st, "alert:1", "again", 9000, 1, 1200),
-	    0);
+	ck_assert_int_eq(store_note_put(st, "alert:1", "again", 9000, 1, 1200,
+	    &serr), 0);
 	/* the history: the login's second incident lasts twice as long */
 	q = put(st, STORE_LOGIN, "bot@example.net", 1300, 4900, &esc);
 	ck_assert_uint_eq(q.repeat, 2);
@@ -332,32 +335,32 @@ START_TEST(test_hostile_keys)
 		    60000, (unsigned long)i + 1, 1000), (unsigned long)i + 1);
 		snprintf(name, sizeof(name), "seen:%s", hostile[i].key);
 		ck_assert_int_eq(store_note_put(st, name, hostile[i].key, 3000,
-		    0, 1000), 1);
+		    0, 1000, &serr), 1);
 	}
 	memset(seen, 0, sizeof(seen));
 	ck_assert_int_eq(store_quarantine_list(st, STORE_LOGIN, 1000,
-	    list_keys, seen), 8);
+	    list_keys, seen, &serr), 8);
 	ck_assert_int_eq(store_quarantine_list(st, STORE_IP, 1000, list_keys,
-	    seen), 3);
+	    seen, &serr), 3);
 	for (i = 0; i < NCASES(hostile); i++) {
 		ck_assert_msg(seen[i] == 1, "key %d listed %d times", i,
 		    seen[i]);
 		ck_assert_int_eq(store_quarantine_get(st, hostile[i].kind,
-		    hostile[i].key, 1000, &q), 1);
+		    hostile[i].key, 1000, &q, &serr), 1);
 		ck_assert_int_eq(q.expires, 2000 + i);
 		snprintf(name, sizeof(name), "seen:%s", hostile[i].key);
 		ck_assert_int_eq(store_note_get(st, name, 1000, got,
-		    sizeof(got)), 1);
+		    sizeof(got), &serr), 1);
 		ck_assert_str_eq(got, hostile[i].key);
 	}
 	ck_assert_int_eq(store_quarantine_put(st, STORE_LOGIN, K256 "x", &q,
-	    NULL, 1000, NULL), -1);
-	ck_assert_str_eq(store_error(st), "key longer than 256 octets");
+	    NULL, 1000, NULL, &serr), -1);
+	ck_assert_str_eq(serr.text, "key longer than 256 octets");
 	for (i = 0; i < NCASES(hostile); i++)
 		ck_assert_int_eq(store_quarantine_release(st, hostile[i].kind,
-		    hostile[i].key, 1001), 1);
+		    hostile[i].key, 1001, &serr), 1);
 	ck_assert_int_eq(store_quarantine_list(st, STORE_LOGIN, 1000,
-	    list_keys, seen), 0);
+	    list_keys, seen, &serr), 0);
 	store_free(st);
 }
 END_TEST
@@ -402,7 +405,7 @@ START_TEST(test_escalation)
 
 		if (s->op == 'r') {
 			ck_assert_int_eq(store_quarantine_release(st, STORE_IP,
-			    s->key, s->now), 1);
+			    s->key, s->now, &serr), 1);
 			continue;
 		}
 		m = put(st, STORE_IP, s->key, s->now, s->now + 3600,
@@ -449,7 +452,7 @@ START_TEST(test_readonly_check)
 	c.ip = "127.0.2.66";
 	c.seen_login = "alice";
 	c.seen_ttl = 3600;
-	ck_assert_int_eq(store_check(st, &c, 1000), 0);
+	ck_assert_int_eq(store_check(st, &c, 1000, &serr), 0);
 	store_free(st);
 
 	st = open_opts(path, 0, 0, 1, err, sizeof(err));
@@ -461,14 +464,14 @@ START_TEST(test_readonly_check)
 	c.seen_ttl = 3600;
 	c.counters = &k;
 	c.n_counters = (size_t)s->counter;
-	ck_assert_msg(store_check(st, &c, s->now) == s->want_rc,
-	    "step %d: %s", _i, store_error(st));
+	ck_assert_msg(store_check(st, &c, s->now, &serr) == s->want_rc,
+	    "step %d: %s", _i, serr.text);
 	if (s->want_rc == 0) {
 		ck_assert_int_eq(c.ip_quarantined_r, 1);
 		ck_assert_int_eq(c.login_quarantined_r, 0);
 	} else {
-		ck_assert_msg(strncmp(store_error(st), "lmdb check: ", 12) == 0,
-		    "%s", store_error(st));
+		ck_assert_msg(strncmp(serr.text, "lmdb check: ", 12) == 0,
+		    "%s", serr.text);
 	}
 	store_free(st);
 }
@@ -504,14 +507,14 @@ START_TEST(test_check)
 	c.ip = "127.0.2.66";
 	c.seen_login = "alice@example.net";
 	c.seen_ttl = 600;
-	ck_assert_int_eq(store_check(st, &c, 1000), 0);
+	ck_assert_int_eq(store_check(st, &c, 1000, &serr), 0);
 	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1599, got,
-	    sizeof(got)), 1);
+	    sizeof(got), &serr), 1);
 	ck_assert_str_eq(got, "alice@example.net");
 	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1600, got,
-	    sizeof(got)), 0);
-	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1000, got, 6),
-	    1);
+	    sizeof(got), &serr), 0);
+	ck_assert_int_eq(store_note_get(st, "seen:127.0.2.66", 1000, got, 6,
+	    &serr), 1);
 	ck_assert_str_eq(got, "alice");
 	for (i = 0; i < NCASES(window_steps); i++) {
 		memset(&c, 0, sizeof(c));
@@ -523,7 +526,8 @@ START_TEST(test_check)
 		k.add = 1;
 		c.counters = &k;
 		c.n_counters = 1;
-		ck_assert_int_eq(store_check(st, &c, window_steps[i].now), 0);
+		ck_assert_int_eq(store_check(st, &c, window_steps[i].now,
+		    &serr), 0);
 		ck_assert_msg(k.count_r == window_steps[i].want_count &&
 		    k.reset_ms_r == window_steps[i].want_reset_ms,
 		    "step %d: count %lu reset %lu", i, k.count_r,
@@ -547,10 +551,10 @@ START_TEST(test_log)
 	put(st, STORE_IP, "127.0.2.66", 1000, 2000, NULL);
 	put(st, STORE_IP, "127.0.2.66", 1010, 2500, NULL);
 	ck_assert_int_eq(store_quarantine_release(st, STORE_IP, "127.0.2.66",
-	    1020), 1);
+	    1020, &serr), 1);
 	put(st, STORE_LOGIN, "bob", 1030, 1040, NULL);
 	ck_assert_int_eq(store_quarantine_release(st, STORE_LOGIN, "bob",
-	    1050), 0);		/* expired: no event */
+	    1050, &serr), 0);		/* expired: no event */
 	ck_assert_uint_eq(read_ev(st, NULL, NULL, "0", 1100, v, 8), 4);
 	ck_assert_str_eq(ids(v, 4, buf, sizeof(buf)), "1 2 3 4");
 	ck_assert_int_eq(v[0].type, STORE_EVENT_QUARANTINE);
@@ -573,10 +577,10 @@ START_TEST(test_log)
 	ck_assert_uint_eq(read_ev(st, NULL, NULL, "4", 1100, v, 8), 0);
 	ck_assert_uint_eq(read_ev(st, NULL, NULL, "$", 1100, v, 8), 0);
 	ck_assert_int_eq(store_events_read(st, NULL, NULL, "1764200000000-0",
-	    0, 1100, v, 8, &n), -1);
-	ck_assert_str_eq(store_error(st), "lmdb events: bad event id");
-	ck_assert_int_eq(store_events_ack(st, "g", "x"), -1);
-	ck_assert_int_eq(store_events_ack(st, "nosuch", "1"), 0);
+	    0, 1100, v, 8, &n, &serr), -1);
+	ck_assert_str_eq(serr.text, "lmdb events: bad event id");
+	ck_assert_int_eq(store_events_ack(st, "g", "x", &serr), -1);
+	ck_assert_int_eq(store_events_ack(st, "nosuch", "1", &serr), 0);
 	store_free(st);
 }
 END_TEST
@@ -597,7 +601,7 @@ put_later(void *arg)
 
 	nanosleep(&ts, NULL);
 	store_quarantine_put(l->st, STORE_IP, "127.0.2.99", &q, NULL, 1000,
-	    NULL);
+	    NULL, NULL);
 	return NULL;
 }
 
@@ -616,14 +620,14 @@ START_TEST(test_wait)
 	put(l.st, STORE_IP, "127.0.2.66", 1000, 2000, NULL);
 	t0 = now_ms();
 	ck_assert_int_eq(store_events_read(l.st, NULL, NULL, "$", 300, 1000, v,
-	    4, &n), 0);
+	    4, &n, &serr), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_int_ge(now_ms() - t0, 290);
 	l.ms = 200;
 	ck_assert_int_eq(pthread_create(&tid, NULL, put_later, &l), 0);
 	t0 = now_ms();
 	ck_assert_int_eq(store_events_read(l.st, NULL, NULL, "$", 10000, 1000,
-	    v, 4, &n), 0);
+	    v, 4, &n, &serr), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(v[0].key, "127.0.2.99");
 	ck_assert_int_lt(now_ms() - t0, 5000);
@@ -631,12 +635,12 @@ START_TEST(test_wait)
 	l.ms = 200;
 	ck_assert_int_eq(pthread_create(&tid, NULL, put_later, &l), 0);
 	ck_assert_int_eq(store_events_read(l.st, "g", "c", NULL, 0, 1000, v, 4,
-	    &n), 0);
+	    &n, &serr), 0);
 	ck_assert_uint_eq(n, 2);		/* a new group: all kept */
-	ck_assert_int_eq(store_events_ack(l.st, "g", v[0].id), 0);
-	ck_assert_int_eq(store_events_ack(l.st, "g", v[1].id), 0);
+	ck_assert_int_eq(store_events_ack(l.st, "g", v[0].id, &serr), 0);
+	ck_assert_int_eq(store_events_ack(l.st, "g", v[1].id, &serr), 0);
 	ck_assert_int_eq(store_events_read(l.st, "g", "c", NULL, 10000, 1000,
-	    v, 4, &n), 0);
+	    v, 4, &n, &serr), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(v[0].id, "3");
 	pthread_join(tid, NULL);
@@ -670,7 +674,7 @@ START_TEST(test_group_share)
 			ck_assert_int_le(i, 20);
 			got[i]++;
 			ck_assert_int_eq(store_events_ack(st, "notify",
-			    v[j].id), 0);
+			    v[j].id, &serr), 0);
 		}
 	}
 	for (i = 1; i <= 20; i++)
@@ -730,7 +734,8 @@ START_TEST(test_group_claim)
 		snprintf(ack, sizeof(ack), "%s", s->ack);
 		for (id = strtok_r(ack, " ", &save); id != NULL;
 		    id = strtok_r(NULL, " ", &save))
-			ck_assert_int_eq(store_events_ack(st, "notify", id), 0);
+			ck_assert_int_eq(store_events_ack(st, "notify", id,
+			    &serr), 0);
 	}
 	store_free(st);
 }
@@ -787,14 +792,16 @@ START_TEST(test_sweep)
 	put(st, STORE_IP, "10.0.0.2", 1000, 5000, &long_esc);
 	count(st, STORE_IP, "10.0.0.1", 60000, 1, 1000);
 	count(st, STORE_IP, "10.0.0.1", 86400000, 1, 1000);
-	ck_assert_int_eq(store_note_put(st, "n1", "x", 1100, 0, 1000), 1);
-	ck_assert_int_eq(store_note_put(st, "n2", "y", 5000, 0, 1000), 1);
+	ck_assert_int_eq(store_note_put(st, "n1", "x", 1100, 0, 1000, &serr),
+	    1);
+	ck_assert_int_eq(store_note_put(st, "n2", "y", 5000, 0, 1000, &serr),
+	    1);
 	ck_assert_uint_eq(read_ev(st, "g", "c", NULL, 1000, v, 4), 2);
 	put(st, STORE_LOGIN, "a", 1000, 5000, NULL);
 	put(st, STORE_LOGIN, "b", 1000, 5000, NULL);	/* drops event 1 */
 	put(st, STORE_LOGIN, "c", 1000, 5000, NULL);	/* drops event 2 */
-	ck_assert_int_eq(store_sweep(st, 2000), 0);
-	ck_assert_int_eq(store_sweep(st, 2000), 0);
+	ck_assert_int_eq(store_sweep(st, 2000, &serr), 0);
+	ck_assert_int_eq(store_sweep(st, 2000, &serr), 0);
 	store_free(st);
 	ck_assert_uint_eq(raw_entries(path, "quarantines"), 4);
 	ck_assert_uint_eq(raw_entries(path, "counters"), 1);
@@ -804,8 +811,9 @@ START_TEST(test_sweep)
 	ck_assert_uint_eq(raw_entries(path, "events"), 3);
 	st = open_store(path, 0, 3);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "10.0.0.2", 2000,
-	    &q), 1);
-	ck_assert_int_eq(store_note_get(st, "n2", 2000, got, sizeof(got)), 1);
+	    &q, &serr), 1);
+	ck_assert_int_eq(store_note_get(st, "n2", 2000, got, sizeof(got),
+	    &serr), 1);
 	ck_assert_uint_eq(count(st, STORE_IP, "10.0.0.1", 86400000, 0, 2000),
 	    1);
 	store_free(st);
@@ -826,7 +834,7 @@ fill(struct store *st, const char *prefix, time_t now, time_t expires,
 	for (i = 0; i < max; i++) {
 		snprintf(key, sizeof(key), "%s-%06d@example.net", prefix, i);
 		if (store_quarantine_put(st, STORE_LOGIN, key, &q, NULL, now,
-		    NULL) < 0)
+		    NULL, &serr) < 0)
 			return i;
 	}
 	return i;
@@ -844,23 +852,23 @@ START_TEST(test_map_full)
 	st = open_store(path, 1 << 20, 16);
 	ck_assert_uint_eq(count(st, STORE_LOGIN, "early", 86400000, 7, 1000),
 	    7);
-	ck_assert_int_eq(store_note_put(st, "seen:x", "early", 90000, 0, 1000),
-	    1);
+	ck_assert_int_eq(store_note_put(st, "seen:x", "early", 90000, 0, 1000,
+	    &serr), 1);
 	n = fill(st, "live", 1000, 90000, 100000);
 	ck_assert_int_gt(n, 100);
 	ck_assert_int_lt(n, 100000);
-	ck_assert_msg(strstr(store_error(st), "full") != NULL, "%s",
-	    store_error(st));
-	ck_assert_msg(strstr(store_error(st), path) != NULL, "%s",
-	    store_error(st));
+	ck_assert_msg(strstr(serr.text, "full") != NULL, "%s",
+	    serr.text);
+	ck_assert_msg(strstr(serr.text, path) != NULL, "%s",
+	    serr.text);
 	for (i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "live-%06d@example.net", i);
 		ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN, key,
-		    2000, &q), 1);
+		    2000, &q, &serr), 1);
 		ck_assert_uint_eq(strlen(q.evidence), sizeof(q.evidence) - 1);
 	}
-	ck_assert_int_eq(store_note_get(st, "seen:x", 2000, got, sizeof(got)),
-	    1);
+	ck_assert_int_eq(store_note_get(st, "seen:x", 2000, got, sizeof(got),
+	    &serr), 1);
 	ck_assert_str_eq(got, "early");
 	store_free(st);
 	/* the same in another process: the file opens, all is there */
@@ -869,7 +877,7 @@ START_TEST(test_map_full)
 	    7);
 	snprintf(key, sizeof(key), "live-%06d@example.net", n - 1);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN, key, 2000,
-	    NULL), 1);
+	    NULL, &serr), 1);
 	store_free(st);
 }
 END_TEST
@@ -887,11 +895,11 @@ START_TEST(test_map_full_expired)
 	put(st, STORE_LOGIN, "keeper", 1000, 90000, NULL);
 	n = fill(st, "short", 1000, 1100, 100000);
 	ck_assert_int_gt(n, 100);
-	ck_assert_msg(strstr(store_error(st), "full") != NULL, "%s",
-	    store_error(st));
+	ck_assert_msg(strstr(serr.text, "full") != NULL, "%s",
+	    serr.text);
 	ck_assert_int_gt(fill(st, "later", 2000, 90000, 100000), n / 2);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN, "keeper", 2000,
-	    &q), 1);
+	    &q, &serr), 1);
 	ck_assert_int_eq(q.expires, 90000);
 	store_free(st);
 }
@@ -943,7 +951,7 @@ START_TEST(test_open)
 	    strstr(err, path) != NULL, "%s", err);
 	umask(022);
 	st = open_store(path, 0, 0);
-	ck_assert_int_eq(store_server_info(st, NULL), 0);
+	ck_assert_int_eq(store_server_info(st, NULL, &serr), 0);
 	store_free(st);
 	snprintf(lock, sizeof(lock), "%s-lock", path);
 	ck_assert_int_eq(stat(path, &sb), 0);
@@ -989,10 +997,11 @@ check_worker(void *arg)
 		c.ip = "10.9.9.9";
 		c.counters = &k;
 		c.n_counters = i % 2;	/* every other one read-only */
-		if (store_check(st, &c, 1000) < 0 || !c.login_quarantined_r ||
+		if (store_check(st, &c, 1000, NULL) < 0 ||
+		    !c.login_quarantined_r ||
 		    (i % 2 && k.count_r < 1))
 			failures++;
-		if (i % 10 == 0 && store_sweep(st, 1000) < 0)
+		if (i % 10 == 0 && store_sweep(st, 1000, NULL) < 0)
 			failures++;
 	}
 	return (void *)failures;
@@ -1070,19 +1079,20 @@ START_TEST(test_two_processes)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		cs = child_open(path, 0, 10);
 		if (store_quarantine_get(cs, STORE_IP, "127.0.2.1", 1000,
-		    NULL) != 1)
+		    NULL, &serr) != 1)
 			_exit(11);
 		if (count(cs, STORE_IP, "127.0.2.1", 60000, 1, 1000) != 2)
 			_exit(12);
 		if (store_events_read(cs, NULL, NULL, "0", 0, 1000, e, 4,
-		    &n) < 0 || n != 1)
+		    &n, &serr) < 0 || n != 1)
 			_exit(13);
 		put(cs, STORE_LOGIN, "child@example.net", 1000, 5000, NULL);
 		if (write(up[1], "x", 1) != 1)
 			_exit(14);
 		/* waits for the parent's event: polls the file */
 		if (store_events_read(cs, NULL, NULL, "2", 10000, 1000, e, 4,
-		    &n) < 0 || n != 1 || strcmp(e[0].key, "127.0.2.3") != 0)
+		    &n, &serr) < 0 || n != 1 || strcmp(e[0].key,
+		    "127.0.2.3") != 0)
 			_exit(15);
 		for (i = 0; i < ADDS; i++)	/* while the parent adds too */
 			count(cs, STORE_IP, "127.0.2.1", 60000, 1, 1000);
@@ -1092,7 +1102,7 @@ START_TEST(test_two_processes)
 	ck_assert_int_gt(pid, 0);
 	ck_assert_int_eq(read(up[0], &c, 1), 1);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN,
-	    "child@example.net", 1000, NULL), 1);
+	    "child@example.net", 1000, NULL, &serr), 1);
 	ck_assert_uint_eq(count(st, STORE_IP, "127.0.2.1", 60000, 1, 1000), 3);
 	ck_assert_uint_eq(read_ev(st, "g", "c", NULL, 1000, v, 4), 2);
 	put(st, STORE_IP, "127.0.2.3", 1000, 5000, NULL);
@@ -1133,8 +1143,8 @@ START_TEST(test_map_grown)
 	ck_assert_int_gt(pid, 0);
 	wait_child(pid);
 	snprintf(key, sizeof(key), "grown-%06d@example.net", 4999);
-	ck_assert_msg(store_quarantine_get(st, STORE_LOGIN, key, 1000, NULL) ==
-	    1, "%s", store_error(st));
+	ck_assert_msg(store_quarantine_get(st, STORE_LOGIN, key, 1000, NULL,
+	    &serr) == 1, "%s", serr.text);
 	put(st, STORE_IP, "127.0.2.2", 1000, 5000, NULL);
 	store_free(st);
 	ck_assert_int_gt(file_size(path), 1 << 20);
@@ -1165,7 +1175,7 @@ crash_child(const char *path, int round, int fd)
 	for (i = 0;; i++) {
 		snprintf(key, sizeof(key), "r%d-%d", round, i);
 		if (store_quarantine_put(cs, STORE_IP, key, &q, NULL, 1000,
-		    NULL) < 0)
+		    NULL, &serr) < 0)
 			_exit(11);
 		snprintf(key, sizeof(key), "%d\n", i);
 		if (write(fd, key, strlen(key)) < 0)
@@ -1211,16 +1221,16 @@ START_TEST(test_crash)
 		for (i = 0; i < got[round]; i++) {
 			snprintf(key, sizeof(key), "r%d-%d", round, i);
 			ck_assert_msg(store_quarantine_get(st, STORE_IP, key,
-			    1000, NULL) == 1, "%s lost", key);
+			    1000, NULL, &serr) == 1, "%s lost", key);
 		}
 		listed = 0;
 		ck_assert_int_ge(store_quarantine_list(st, STORE_IP, 1000,
-		    count_listed, &listed), got[round]);
+		    count_listed, &listed, &serr), got[round]);
 		ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN,
-		    "before", 1000, NULL), 1);
+		    "before", 1000, NULL, &serr), 1);
 		/* the writer's lock the child may have held is free again */
 		put(st, STORE_LOGIN, "after", 1000 + round, 90000, NULL);
-		ck_assert_int_eq(store_sweep(st, 1000), 0);
+		ck_assert_int_eq(store_sweep(st, 1000, &serr), 0);
 		store_free(st);
 	}
 }
@@ -1252,8 +1262,8 @@ flood_round(struct store *st, unsigned first, time_t now)
 		memset(&c, 0, sizeof(c));
 		c.counters = k;
 		c.n_counters = 100;
-		ck_assert_msg(store_check(st, &c, now) == 0, "%s",
-		    store_error(st));
+		ck_assert_msg(store_check(st, &c, now, &serr) == 0, "%s",
+		    serr.text);
 	}
 }
 
@@ -1281,7 +1291,7 @@ START_TEST(test_flood)
 		int i;
 
 		for (i = 0; i < 20; i++, calls++)
-			ck_assert_int_eq(store_sweep(st, 2000), 0);
+			ck_assert_int_eq(store_sweep(st, 2000, &serr), 0);
 		store_free(st);
 		if (raw_entries(path, "quarantines") == 1 &&
 		    raw_entries(path, "counters") == 1)
@@ -1304,7 +1314,7 @@ START_TEST(test_flood)
 	ck_assert_msg(size2 * 10 <= size1 * 12, "file grew from %lld to %lld",
 	    size1, size2);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN,
-	    "victim@example.net", 2000, &q), 1);
+	    "victim@example.net", 2000, &q, &serr), 1);
 	ck_assert_int_eq(q.first_seen, 1000);
 	ck_assert_int_eq(q.expires, 1000 + 30 * 86400);
 	ck_assert_uint_eq(q.hits, 1);
@@ -1313,9 +1323,9 @@ START_TEST(test_flood)
 	ck_assert_uint_eq(count(st, STORE_LOGIN, "victim@example.net",
 	    86400000, 0, 2000), 7);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "10.0.0.1", 2000,
-	    NULL), 0);
+	    NULL, &serr), 0);
 	ck_assert_int_eq(store_quarantine_get(st, STORE_IP, "10.4.147.224",
-	    2000, NULL), 1);
+	    2000, NULL, &serr), 1);
 	store_free(st);
 }
 END_TEST

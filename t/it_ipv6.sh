@@ -247,8 +247,8 @@ expect6 "${RATE[0]}: message 2 of 3 in fd00:1:0:3::/64" "250" -- \
 	sub6 "${RATE[0]}" "${ALICE[@]}" --to friend@elsewhere.test
 expect6 "${RATE[1]}: message 3 of 3 in fd00:1:0:3::/64" "250" -- \
 	sub6 "${RATE[1]}" "${ALICE[@]}" --to friend@elsewhere.test
-expect6 "${RATE[2]}: a 4th address of the /64 is over the limit" "451" \
-	"$(line_with "ip=${RATE[2]} " 'rule=outbound\.rate')" -- \
+expect6 "${RATE[2]}: a 4th address of the /64 is over the limit, the reply names the /64" "451" \
+	"rule=outbound\.rate action=tempfail ip=${RATE[2]} .*address fd00:1:0:3::/64: more than 3 messages" -- \
 	sub6 "${RATE[2]}" "${ALICE[@]}" --to friend@elsewhere.test
 expect6 "$NEIGHBOUR (the next /64) has a counter of its own" "250" -- \
 	sub6 "$NEIGHBOUR" "${ALICE[@]}" --to friend@elsewhere.test

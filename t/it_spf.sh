@@ -13,55 +13,11 @@
 # - prefix lengths of 0;
 # - a name of a ptr or mx expansion whose A lookup fails (SERVFAIL) is
 #   skipped: the rest of the record still decides.
-# dnsmasq answers SERVFAIL for a name only when its upstream does: this
-# script adds the record type "SERVFAIL NAME", which sends NAME's queries
-# to a small responder of its own that answers every query SERVFAIL.
+# ("SERVFAIL NAME" records: t/lib/dns.sh answers NAME's queries SERVFAIL.)
+# - a sender domain that never answers is a temperror within DNSTimeout,
+#   also within a new one that a reload (SIGHUP) sets.
 H_DNS=1
 . "${srcdir:-$(dirname "$0")/..}/t/lib/harness.sh"
-
-# the responder: SERVFAIL to every query, until this script is gone
-SF_PY=$H_DIR/servfail.py
-cat >"$SF_PY" <<'EOF'
-import os, select, socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-with open(sys.argv[2], "w") as f:
-    f.write("%d\n" % s.getsockname()[1])
-watch = int(sys.argv[1])
-while True:
-    try:
-        os.kill(watch, 0)
-    except OSError:
-        sys.exit(0)
-    if not select.select([s], [], [], 1)[0]:
-        continue
-    d, a = s.recvfrom(4096)
-    if len(d) >= 12:
-        # the query back, as a response (QR), RCODE 2, no records
-        s.sendto(d[:2] + bytes([0x80 | (d[2] & 0x79), 0x82]) + d[4:6] +
-                 bytes(6) + d[12:], a)
-EOF
-python3 "$SF_PY" "$$" "$H_DIR/servfail.port" &
-SF_PID=$!
-for ((i = 0; i < 50; i++)); do
-	[ -s "$H_DIR/servfail.port" ] && break
-	sleep 0.1
-done
-SF_PORT=$(cat "$H_DIR/servfail.port" 2>/dev/null)
-[ -n "$SF_PORT" ] || h_bail "the SERVFAIL responder did not start"
-
-# "SERVFAIL NAME": NAME and below are forwarded to the responder
-eval "$(declare -f h__dns_record | sed '1s/^h__dns_record/h__dns_record_base/')"
-h__dns_record() {
-	local type name rest
-	read -r type name rest <<<"$1"
-	if [ "$type" = SERVFAIL ]; then
-		[ -n "$name" ] && [ -z "$rest" ] &&
-			echo "server=/${name%.}/127.0.0.1#$SF_PORT"
-		return
-	fi
-	h__dns_record_base "$1"
-}
 
 h_dns_start \
 	'HOST mail.outside.test 127.0.1.30' \
@@ -89,6 +45,7 @@ h_dns_start \
 	'TXT mxfail.test "v=spf1 mx -all"' \
 	'MX mxfail.test 10 dead.mxfail.test' \
 	'MX mxfail.test 20 mail.outside.test' \
+	'TIMEOUT hangs.test' \
 	'TXT bigexp.test "v=spf1 -all exp=why.bigexp.test"' \
 	'TXT why.bigexp.test "%{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{d} %{ir} %{ir}"'
 
@@ -170,11 +127,36 @@ h_expect "an explanation of many macros: still fail" "550 5.7.23" \
 h_expect_log "... its explanation skipped (20 macros)" \
 	'explanation at why\.bigexp\.test not used: explanation with 20 macros'
 
+# a sender domain that never answers: temperror within DNSTimeout (3 s),
+# then within the DNSTimeout a reload sets (1 s), the SPF checker the same
+# spent_ms - milliseconds since $1 (an EPOCHREALTIME)
+spent_ms() {
+	echo $(((${EPOCHREALTIME/./} - ${1/./}) / 1000))
+}
+for timeout in 3 1; do
+	if [ "$timeout" = 1 ]; then
+		h_mark
+		sed -i 's/^DNSTimeout .*/DNSTimeout 1s/' "$H_DIR/milter.conf"
+		h_milter_reload
+		h_expect_log "reload: DNSTimeout 1s" 'reloaded configuration'
+	fi
+	t0=$EPOCHREALTIME
+	h_expect "DNSTimeout ${timeout}s: a sender domain that never answers is a temperror" \
+		"451 4.7.24" "spf=temperror hangs\.test: DNS lookups took longer than [0-9]+ ms" \
+		-- pf-mx 127.0.1.32 --from x@hangs.test "${SENT[@]}"
+	ms=$(spent_ms "$t0")
+	echo "# DNSTimeout ${timeout}s: the session took $ms ms"
+	if [ "$ms" -ge $((timeout * 1000 - 200)) ] && [ "$ms" -lt $((timeout * 1000 + 1500)) ]; then
+		h_ok "... within DNSTimeout ${timeout}s ($ms ms)"
+	else
+		h_not_ok "... within DNSTimeout ${timeout}s" "the session took $ms ms"
+	fi
+done
+
 # the operator may refuse permerror instead
 h_milter_start "DNSTimeout 3s" "SPFAction permerror reject"
 h_expect "SPFAction permerror reject: a broken record is refused 5.7.24" "550 5.7.24" \
 	'rule=inbound\.spf_fail action=reject ip=127\.0\.1\.32 .*from=<x@addr\.test> reason="550 5\.7\.24 .*SPF permerror' \
 	-- pf-mx 127.0.1.32 --from x@addr.test "${SENT[@]}"
 
-h_stop_pid "$SF_PID"
 h_done

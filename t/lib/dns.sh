@@ -42,15 +42,21 @@
 #			e.g. 50.2.0.127.ZONE for 127.0.2.50
 #		TIMEOUT NAME	queries for NAME and below get no answer (the
 #			client times out: a temporary DNS error)
-#		Every other name is NXDOMAIN, answered at once: nothing is
-#		forwarded. Names that exist with other types answer NODATA,
+#		SERVFAIL NAME	queries for NAME and below are answered
+#			SERVFAIL (a temporary DNS error at once)
+#		Every other name is NXDOMAIN, answered at once: nothing but
+#		TIMEOUT and SERVFAIL names is forwarded. Those go to a small
+#		responder of dns.sh's own on two loopback ports (one that
+#		answers every query SERVFAIL, one that reads queries and
+#		drops them), started with the first such record. Names that exist with other types answer NODATA,
 #		except names given only by A or DNSBL, which answer NXDOMAIN
 #		for the other types (dnsmasq's way with --dns-rr).
 #		TTLs are 0 and dnsmasq's cache is off: a restart serves the
 #		new records at once. No DNSSEC.
 #	h_dns_add RECORD...  add records and restart (dnsmasq re-reads only
 #		some files on SIGHUP).
-#	h_dns_stop  stop dnsmasq (the harness's exit trap calls it).
+#	h_dns_stop  stop dnsmasq and the responder (the harness's exit
+#		trap calls it).
 #	h_dns_query NAME TYPE  ask the nameserver of /etc/resolv.conf, as
 #		every process of the test does; print the answer's RCODE
 #		(NOERROR, NXDOMAIN, SERVFAIL, REFUSED, ...; TIMEOUT after
@@ -61,7 +67,8 @@
 #
 #	Files: H_DIR/dns/dnsmasq.conf (the records as dnsmasq options),
 #	H_DIR/dns.log (dnsmasq's output with every query), H_DIR/dns/
-#	resolv.conf, hosts, nsswitch.conf (what is mounted).
+#	resolv.conf, hosts, nsswitch.conf (what is mounted),
+#	H_DIR/dns/responder.py and responder.ports (the responder).
 #
 # ENVIRONMENT
 #	H_DNS=1		opt in (read by harness.sh).
@@ -79,6 +86,9 @@
 
 H_DNS_PID=
 H_DNS_RECORDS=()
+H_DNS_RESPONDER_PID=
+H_DNS_SERVFAIL_PORT=
+H_DNS_DROP_PORT=
 
 # h__dns_python - print the python3 to use (Debian's, not a user's shim)
 h__dns_python() {
@@ -227,14 +237,59 @@ h__dns_record() {
 	DNSBL)	[ -z "$c" ] && h__dns_ip_ok "$a" && h__dns_ip_ok "${b:-127.0.0.2}" &&
 			echo "dns-rr=$(h__dns_rev "$a").$name,1,$(h__dns_hex "${b:-127.0.0.2}")" ;;
 	TIMEOUT) [ -n "$name" ] && [ -z "$rest" ] &&
-			echo "server=/$name/127.0.0.1#9" ;;	# discard: no answer
+			echo "server=/$name/127.0.0.1#$H_DNS_DROP_PORT" ;;
+	SERVFAIL) [ -n "$name" ] && [ -z "$rest" ] &&
+			echo "server=/$name/127.0.0.1#$H_DNS_SERVFAIL_PORT" ;;
 	*)	false ;;
 	esac
+}
+
+# h__dns_responder - start the SERVFAIL and drop responder, once
+h__dns_responder() {
+	local i
+	[ -n "$H_DNS_RESPONDER_PID" ] && return 0
+	cat >"$H_DIR/dns/responder.py" <<'EOF'
+import os, select, socket, sys
+# one socket answers every query SERVFAIL, the other drops every query
+servfail = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+servfail.bind(("127.0.0.1", 0))
+drop = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+drop.bind(("127.0.0.1", 0))
+with open(sys.argv[2] + ".new", "w") as f:
+    f.write("%d %d\n" % (servfail.getsockname()[1], drop.getsockname()[1]))
+os.rename(sys.argv[2] + ".new", sys.argv[2])
+watch = int(sys.argv[1])
+while True:
+    try:
+        os.kill(watch, 0)
+    except OSError:
+        sys.exit(0)
+    for s in select.select([servfail, drop], [], [], 1)[0]:
+        d, a = s.recvfrom(4096)
+        if s is servfail and len(d) >= 12:
+            # the query back, as a response (QR), RCODE 2, no records
+            s.sendto(d[:2] + bytes([0x80 | (d[2] & 0x79), 0x82]) + d[4:6] +
+                     bytes(6) + d[12:], a)
+EOF
+	rm -f "$H_DIR/dns/responder.ports"
+	"$H_DNS_PYTHON" "$H_DIR/dns/responder.py" "$$" "$H_DIR/dns/responder.ports" &
+	H_DNS_RESPONDER_PID=$!
+	for ((i = 0; i < 50; i++)); do
+		[ -s "$H_DIR/dns/responder.ports" ] && break
+		sleep 0.1
+	done
+	read -r H_DNS_SERVFAIL_PORT H_DNS_DROP_PORT <"$H_DIR/dns/responder.ports" ||
+		h_bail "dns.sh: the SERVFAIL and drop responder did not start"
 }
 
 # h__dns_conf - write H_DIR/dns/dnsmasq.conf from H_DNS_RECORDS
 h__dns_conf() {
 	local r line
+	for r in "${H_DNS_RECORDS[@]}"; do
+		case $r in
+		TIMEOUT\ * | SERVFAIL\ *) h__dns_responder ;;
+		esac
+	done
 	{
 		echo "# written by t/lib/dns.sh from these records:"
 		for r in "${H_DNS_RECORDS[@]}"; do
@@ -260,7 +315,7 @@ h__dns_answers() {
 h__dns_run() {
 	local i
 	[ -n "${H_DNS_IP:-}" ] || h_bail "h_dns_start: no DNS namespace (set H_DNS=1 before harness.sh)"
-	h_dns_stop
+	h__dns_stop_server
 	h__dns_conf
 	h__dns_port53_free "$H_DNS_IP" ||
 		h_bail "h_dns_start: $H_DNS_IP port 53 in use: $(ss -Hlnup "sport = :53" | awk '{print $4, $NF}')"
@@ -294,10 +349,17 @@ h_dns_add() {
 	h__dns_run
 }
 
-# h_dns_stop - stop dnsmasq by its pid
-h_dns_stop() {
+# h__dns_stop_server - stop dnsmasq by its pid
+h__dns_stop_server() {
 	h_stop_pid "$H_DNS_PID"
 	H_DNS_PID=
+}
+
+# h_dns_stop - stop dnsmasq and the responder, each by its pid
+h_dns_stop() {
+	h__dns_stop_server
+	h_stop_pid "$H_DNS_RESPONDER_PID"
+	H_DNS_RESPONDER_PID=
 }
 
 # h_dns_query - ask resolv.conf's nameserver NAME TYPE; print RCODE, answers
