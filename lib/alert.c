@@ -16,6 +16,9 @@
  *	Every problem of a template is reported, one "file:line: message"
  *	each, except that a header line that is not one ends the header
  *	checks (it most likely is the body, after a missing blank line).
+ *	The loader allocates through conf_realloc(): out of memory is one
+ *	more problem ("file: out of memory"), never an exit, so that a
+ *	reload that runs out keeps the running configuration.
  */
 #include "config.h"
 
@@ -26,9 +29,8 @@
 #include <strings.h>
 
 #include "alert.h"
-#include "log.h"
+#include "conf_alloc.h"
 #include "textfile.h"
-#include "xalloc.h"
 
 #define SHAPE	"(a template is header lines, a blank line, the body)"
 
@@ -62,6 +64,7 @@ struct alert_template {
 	struct piece *v;
 	size_t	n, cap;
 	size_t	body;			/* index of the first body piece */
+	int	oom;			/* loading: an allocation failed */
 };
 
 /* A growing output buffer; oom set once an allocation failed. */
@@ -96,10 +99,13 @@ buf_put(struct buf *b, const char *s, size_t len)
 	b->p[b->len] = '\0';
 }
 
-/* add_piece - append a piece to the template */
+/* add_piece - append a piece to the template; t->oom set if it cannot */
 static void
 add_piece(struct alert_template *t, int var, size_t off, size_t len)
 {
+	struct piece *v;
+	size_t cap;
+
 	if (var < 0 && len == 0)
 		return;
 	/* consecutive literals are one piece */
@@ -109,9 +115,13 @@ add_piece(struct alert_template *t, int var, size_t off, size_t len)
 		return;
 	}
 	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 32;
-		if ((t->v = realloc(t->v, t->cap * sizeof(*t->v))) == NULL)
-			fatalx("out of memory");
+		cap = t->cap ? t->cap * 2 : 32;
+		if ((v = conf_realloc(t->v, cap * sizeof(*v))) == NULL) {
+			t->oom = 1;
+			return;
+		}
+		t->v = v;
+		t->cap = cap;
 	}
 	t->v[t->n].var = var;
 	t->v[t->n].off = off;
@@ -143,13 +153,14 @@ find_var(const char *name, size_t len)
 	return -1;
 }
 
-/* compile_line - one line (without its LF) into pieces */
-static void
+/* compile_line - one line (without its LF) into pieces; 0, or -1 after
+ * reporting an error */
+static int
 compile_line(struct alert_template *t, const char *path, unsigned line,
     const char *s, struct strlist *errors)
 {
 	const char *p, *end;
-	int var;
+	int var, rc = 0;
 
 	while ((p = strchr(s, '$')) != NULL) {
 		add_literal(t, s, (size_t)(p - s));
@@ -161,23 +172,25 @@ compile_line(struct alert_template *t, const char *path, unsigned line,
 		if (p[1] != '{') {
 			strlist_addf(errors, "%s:%u: a $ starts a variable "
 			    "${name}; write $$ for a dollar sign", path, line);
-			return;
+			return -1;
 		}
 		if ((end = strchr(p + 2, '}')) == NULL) {
 			strlist_addf(errors, "%s:%u: unterminated ${", path,
 			    line);
-			return;
+			return -1;
 		}
 		if ((var = find_var(p + 2, (size_t)(end - p - 2))) < 0) {
 			strlist_addf(errors, "%s:%u: unknown variable ${%.*s}",
 			    path, line, (int)(end - p - 2 > 64 ? 64 :
 			    end - p - 2), p + 2);
+			rc = -1;
 		} else
 			add_piece(t, var, 0, 0);
 		s = end + 1;
 	}
 	add_literal(t, s, strlen(s));
 	add_literal(t, "\n", 1);
+	return rc;
 }
 
 /* header_line - 1 if s is "Name: ..." (RFC 5322 field name) */
@@ -197,18 +210,24 @@ alert_template_load(const char *path, struct strlist *errors)
 {
 	enum { TOP, HEADER, BODY } where = TOP;
 	struct alert_template *t;
-	size_t before = errors->n, len;
+	size_t len;
 	unsigned line = 0, last_header = 0;
-	int has_to = 0;
+	int has_to = 0, bad = 0;
 	char *text, *s, *nl;
 
 	if ((text = textfile_read(path, errors)) == NULL)
 		return NULL;
-	t = xmalloc(sizeof(*t));
+	if ((t = conf_realloc(NULL, sizeof(*t))) == NULL) {
+		strlist_addf(errors, "%s: out of memory", path);
+		free(text);
+		return NULL;
+	}
 	memset(t, 0, sizeof(*t));
 	/* literals never outgrow the file: $$ shrinks, a LF is kept */
-	t->lit = xmalloc(strlen(text) + 2);
-	for (s = text; *s != '\0'; s = nl != NULL ? nl + 1 : s + len) {
+	if ((t->lit = conf_realloc(NULL, strlen(text) + 2)) == NULL)
+		t->oom = 1;
+	for (s = text; *s != '\0' && !t->oom;
+	    s = nl != NULL ? nl + 1 : s + len) {
 		line++;
 		if ((nl = strchr(s, '\n')) != NULL)
 			*nl = '\0';
@@ -226,6 +245,7 @@ alert_template_load(const char *path, struct strlist *errors)
 		if (where == TOP && !header_line(s)) {
 			strlist_addf(errors, "%s:%u: not a header line "
 			    "(\"Name: value\") " SHAPE, path, line);
+			bad = 1;
 			where = BODY;
 			t->body = t->n;
 		} else if (where == HEADER && !header_line(s) &&
@@ -233,6 +253,7 @@ alert_template_load(const char *path, struct strlist *errors)
 			strlist_addf(errors, "%s:%u: not a header line "
 			    "(\"Name: value\"); is the blank line after the "
 			    "header missing? " SHAPE, path, line);
+			bad = 1;
 			where = BODY;
 			t->body = t->n;
 		} else if (where != BODY) {
@@ -241,17 +262,25 @@ alert_template_load(const char *path, struct strlist *errors)
 			if (strncasecmp(s, "to:", 3) == 0)
 				has_to = 1;
 		}
-		compile_line(t, path, line, s, errors);
+		if (compile_line(t, path, line, s, errors) < 0)
+			bad = 1;
 	}
 	free(text);
-	if (where == TOP)
+	if (t->oom) {
+		strlist_addf(errors, "%s: out of memory", path);
+		bad = 1;
+	} else if (where == TOP) {
 		strlist_addf(errors, "%s: no header lines " SHAPE, path);
-	else if (where == HEADER)
+		bad = 1;
+	} else if (where == HEADER) {
 		strlist_addf(errors, "%s:%u: no blank line after the header "
 		    SHAPE, path, last_header);
-	else if (!has_to)
+		bad = 1;
+	} else if (!has_to) {
 		strlist_addf(errors, "%s: no To: header", path);
-	if (errors->n > before) {
+		bad = 1;
+	}
+	if (bad) {
 		alert_template_free(t);
 		return NULL;
 	}

@@ -15,10 +15,15 @@
  *	name the fields they tie.
  *
  *	Defaults go through the same parsers as the file, so a default can
- *	never be a value the file would refuse. A key set twice is refused,
- *	except the list keys (several lines add up) and the one-per-line
- *	keys RateLimit, DNSBL and SPFAction; the first line of a list key
- *	replaces its default.
+ *	never be a value the file would refuse; a default of one value a
+ *	line (SPFAction) holds them separated by newlines. A key set twice
+ *	is refused, except the list keys (several lines add up) and the
+ *	one-per-line keys RateLimit, DNSBL and SPFAction; the first line of
+ *	a list key replaces its default, SPFAction's lines add to theirs.
+ *
+ *	Each line that sets a key is kept with its number and its value as
+ *	written, for conf_dump() (conf_dump.c); the key table is the one
+ *	place that knows a key's name, so the line names its row.
  * DIAGNOSTICS
  *	"file:line: message" for every problem found; parsing goes on after
  *	an error so that one run reports them all. Out of memory is such a
@@ -27,6 +32,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <limits.h>
 #include <stddef.h>
@@ -42,7 +48,7 @@
 
 static conf_parse_fn set_string, set_delimiter, set_path, set_bool,
 	    set_duration, set_int, set_choice, set_facility, set_log_level,
-	    set_role, set_default_role;
+	    set_role, set_default_role, set_listen;
 
 /* The kinds of value: parse the whole value, or each item of a list. */
 static const struct kind
@@ -57,6 +63,7 @@ static const struct kind
 	k_log_level = {set_log_level, NULL, NULL, 0},
 	k_role = {set_role, NULL, NULL, 0},
 	k_default_role = {set_default_role, NULL, NULL, 0},
+	k_listen = {set_listen, NULL, NULL, 0},
 	k_socket = {conf_set_socket, NULL, NULL, 0},
 	k_user = {conf_set_user, NULL, NULL, 0},
 	k_group = {conf_set_group, NULL, NULL, 0},
@@ -100,6 +107,9 @@ static const struct key keys[] = {
 	{"PidFile", &k_string, F(pidfile), NULL, 0, 0, 0, NULL},
 	{"UserID", &k_user, F(userid), NULL, 0, 0, 0, NULL},
 	{"CoreDumps", &k_bool, F(core_dumps), "no", 0, 0, 0, NULL},
+	{"MetricsListen", &k_listen, F(metrics_listen), NULL, 0, 0, 0, NULL},
+	{"NotifyMetricsListen", &k_listen, F(notify_metrics_listen), NULL, 0, 0,
+	0, NULL},
 	{"Syslog", &k_bool, F(syslog), "yes", 0, 0, 0, NULL},
 	{"SyslogFacility", &k_facility, F(syslog_facility), "mail", 0, 0, 0,
 	NULL},
@@ -149,7 +159,8 @@ static const struct key keys[] = {
 	0, NULL},
 	{"DNSBL", &k_dnsbl, F(dnsbls), NULL, 0, 0, 0, NULL},
 	{"SPF", &k_bool, F(spf), "yes", 0, 0, 0, NULL},
-	{"SPFAction", &k_spf_action, F(spf_actions), NULL, 0, 0, 0, NULL},
+	{"SPFAction", &k_spf_action, F(spf_actions),
+	"softfail report\ntemperror tempfail\npermerror report", 0, 0, 0, NULL},
 	{"DynamicIPChecks", &k_dynamic_checks, F(dynamic_checks),
 	"dnsbl generic no_ptr", 0, 0, 0, NULL},
 	{"DNSTimeout", &k_duration, F(dns_timeout_ms), "5s", 1000, 20000, 0,
@@ -202,6 +213,14 @@ static const struct {
 	{"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
 	{"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
 };
+
+/* conf_key_table - the key table, for conf_dump.c */
+const struct key *
+conf_key_table(size_t *n_r)
+{
+	*n_r = NKEYS;
+	return keys;
+}
 
 /* Per-parse bookkeeping: which keys were seen, and where. */
 struct parse_state {
@@ -361,6 +380,25 @@ set_default_role(struct conf *conf, const struct key *key, const char *value,
 	*CONF_FIELD(conf, key, enum role) = role;
 }
 
+/* set_listen - IP:PORT or [IPv6]:PORT, an address to bind: no name */
+static void
+set_listen(struct conf *conf, const struct key *key, const char *value,
+    const struct where *w)
+{
+	char host[CONF_HOST_MAX];
+	unsigned char addr[sizeof(struct in6_addr)];
+	unsigned port;
+
+	if (conf_parse_hostport(value, host, sizeof(host), &port) < 0 ||
+	    (inet_pton(AF_INET, host, addr) != 1 &&
+	    inet_pton(AF_INET6, host, addr) != 1)) {
+		conf_err(w, "%s: \"%s\" is not IP:PORT or [IPv6]:PORT (port "
+		    "1-65535), e.g. 127.0.0.1:9795", key->name, value);
+		return;
+	}
+	set_string(conf, key, value, w);
+}
+
 /* next_item - split a list on commas and white space */
 static char *
 next_item(char **cursor)
@@ -392,7 +430,8 @@ file_items(struct conf *conf, const struct key *key, const char *path,
 	char *text, *at, *line;
 
 	if ((text = textfile_read(path, &errs)) == NULL) {
-		conf_err(w, "%s: %s", key->name, errs.n ? errs.v[0] : path);
+		conf_err(w, "%s: %s", key->name, errs.n ? errs.v[0] :
+		    "out of memory");
 		strlist_clear(&errs);
 		return;
 	}
@@ -435,6 +474,52 @@ apply(struct conf *conf, const struct key *key, const char *value,
 		key->kind->parse(conf, key, value, w);
 }
 
+/* remember - keep the line that set a key (NULL: Action.<rule>) */
+static void
+remember(struct conf *conf, const char *key, enum rule_id rule,
+    const char *value, const struct where *w)
+{
+	struct conf_line *v;
+	char *copy;
+
+	if ((copy = conf_strndup(value, strlen(value))) == NULL ||
+	    (v = conf_realloc(conf->lines,
+	    (conf->n_lines + 1) * sizeof(*v))) == NULL) {
+		free(copy);
+		conf_err(w, "%s%s: out of memory", key ? key : "Action.",
+		    key ? "" : rule_name(rule));
+		return;
+	}
+	v[conf->n_lines].key = key;
+	v[conf->n_lines].rule = rule;
+	v[conf->n_lines].line = w->line;
+	v[conf->n_lines++].value = copy;
+	conf->lines = v;
+}
+
+/* strip_comment - cut off a comment (white space, then #), make "\#"
+ * after white space a #, and trim the end */
+static void
+strip_comment(char *line)
+{
+	char *r, *w;
+
+	for (r = w = line; *r != '\0';) {
+		if ((*r == ' ' || *r == '\t') && r[1] == '#')
+			break;
+		if ((*r == ' ' || *r == '\t') && r[1] == '\\' && r[2] == '#') {
+			*w++ = *r;
+			*w++ = '#';
+			r += 3;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	while (w > line && isspace((unsigned char)w[-1]))
+		*--w = '\0';
+}
+
 /* parse_action_key - Action.<rule id> */
 static void
 parse_action_key(struct conf *conf, struct parse_state *ps, const char *name,
@@ -459,6 +544,7 @@ parse_action_key(struct conf *conf, struct parse_state *ps, const char *name,
 		return;
 	}
 	conf->actions[id] = action;
+	remember(conf, NULL, id, value, w);
 }
 
 /* parse_line - one non-comment line */
@@ -470,6 +556,7 @@ parse_line(struct conf *conf, struct parse_state *ps, char *line,
 	const struct key *key;
 	size_t i;
 
+	strip_comment(line);
 	value = name;
 	while (*value && !isspace((unsigned char)*value))
 		value++;
@@ -503,7 +590,22 @@ parse_line(struct conf *conf, struct parse_state *ps, char *line,
 	if (!ps->seen_line[i] && key->kind->clear != NULL)
 		key->kind->clear(conf, key);
 	ps->seen_line[i] = w->line;
+	remember(conf, key->name, RULE_NONE, value, w);
 	apply(conf, key, value, w);
+}
+
+/* apply_default - a key's default, each of its lines */
+static void
+apply_default(struct conf *conf, const struct key *key, const struct where *w)
+{
+	const char *p, *nl;
+	char value[256];
+
+	for (p = key->def; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		snprintf(value, sizeof(value), "%.*s", (int)(nl - p), p);
+		apply(conf, key, value, w);
+	}
+	apply(conf, key, p, w);
 }
 
 /* apply_defaults - every default through the same parsers */
@@ -514,16 +616,14 @@ apply_defaults(struct conf *conf, struct strlist *errors, int *bad)
 	size_t i;
 	int r;
 
-	for (i = 0; i < NKEYS; i++)
-		if (keys[i].def != NULL)
-			apply(conf, &keys[i], keys[i].def, &w);
-	for (r = 0; r < RULE_COUNT; r++)
-		conf->actions[r] = rule_get((enum rule_id)r)->default_action;
+	/* what SPFAction's default lines do not name */
 	for (r = 0; r < SPF_RESULT_COUNT; r++)
 		conf->spf_actions[r] = ACTION_OFF;
-	conf->spf_actions[SPF_RESULT_SOFTFAIL] = ACTION_REPORT;
-	conf->spf_actions[SPF_RESULT_TEMPERROR] = ACTION_TEMPFAIL;
-	conf->spf_actions[SPF_RESULT_PERMERROR] = ACTION_REPORT;
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].def != NULL)
+			apply_default(conf, &keys[i], &w);
+	for (r = 0; r < RULE_COUNT; r++)
+		conf->actions[r] = rule_get((enum rule_id)r)->default_action;
 }
 
 /* key_at - the row of the key that sets the field at offset; NULL: none */
@@ -608,9 +708,13 @@ conf_parse(const char *name, const char *text, struct strlist *errors)
 	free(copy);
 	w.line = 0;
 	check_ties(&ps, &w);
-	if (conf->sender_login_map != NULL)
-		conf->sender_map = sendermap_load(conf->sender_login_map, errors);
-	conf_load_incident_files(conf, errors);
+	/* each loader reports what is wrong; NULL is refusal enough when
+	 * memory ran out even for the message */
+	if (conf->sender_login_map != NULL && (conf->sender_map =
+	    sendermap_load(conf->sender_login_map, errors)) == NULL)
+		bad = 1;
+	if (conf_load_incident_files(conf, errors) < 0)
+		bad = 1;
 	if (bad || errors->n != before) {
 		conf_free(conf);
 		return NULL;
@@ -641,10 +745,15 @@ conf_free(struct conf *conf)
 	if (conf == NULL)
 		return;
 	free(conf->path);
+	for (i = 0; i < conf->n_lines; i++)
+		free(conf->lines[i].value);
+	free(conf->lines);
 	free(conf->socket);
 	free(conf->socket_group);
 	free(conf->pidfile);
 	free(conf->userid);
+	free(conf->metrics_listen);
+	free(conf->notify_metrics_listen);
 	for (i = 0; i < conf->n_daemon_roles; i++)
 		free(conf->daemon_roles[i].name);
 	free(conf->daemon_roles);

@@ -10,10 +10,13 @@
  *	struct conf *conf_parse(const char *name, const char *text,
  *	    struct strlist *errors);
  *	void conf_free(struct conf *conf);
+ *	int conf_dump(const struct conf *conf, FILE *fp);
  * DESCRIPTION
  *	One "Key value" per line, # comments, keys case-insensitive, list
  *	values separated by commas or white space, a list item "file:/path"
- *	read one entry per line. Durations take ms, s, m, h, d. The key
+ *	read one entry per line. Durations take ms, s, m, h, d. A comment
+ *	takes a line of its own or ends one: a # after white space starts
+ *	it; "\#" after white space is a # of the value. The key
  *	table in conf.c (one row per key: name, kind of value, field,
  *	default) is the single list of keys; the man page and
  *	etc/isolation-milter.conf mirror it.
@@ -28,6 +31,20 @@
  *	use, the StateFile's folder, a Redis server that answers) is left to
  *	the daemon.
  *
+ *	The loader keeps, in file order, each line that set a key: the key,
+ *	the line number and the value as written (struct conf_line).
+ *	conf_dump() prints from them the configuration in effect as a
+ *	configuration file (isolation-milter -d): every key of the table
+ *	and every Action.<rule id>, one line each, "Key value" followed by
+ *	"# file:line", "# default", or, for a key without a default that
+ *	the file does not set, "#Key" and "# default: not set"; a key the
+ *	file gives on several lines is printed on each of them, and the
+ *	defaults of SPFAction, which the file's lines add to, before them.
+ *	The output loads to the same configuration.
+ *
+ *	The Socket is taken apart when read (socket_family, socket_path,
+ *	socket_host, socket_port), so the daemon does not parse it again.
+ *
  *	A struct conf is immutable once built: the daemon swaps whole
  *	configurations on SIGHUP and sessions keep the one they started on.
  *	The SenderLoginMap file is read as part of the configuration, so a
@@ -41,10 +58,12 @@
  *	append every problem to errors as "file:line: message"; running out
  *	of memory is one of them ("Key: out of memory"), never an exit.
  *	conf_parse_hostport() returns 0, or -1 with its outputs untouched.
+ *	conf_dump() returns 0, or -1 when writing to fp failed.
  */
 #ifndef ISO_CONF_H
 #define ISO_CONF_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "alert.h"
@@ -58,7 +77,7 @@
 #include "store.h"
 #include "strlist.h"
 
-#define CONF_DEFAULT_FILE	SYSCONFDIR "/isolation-milter.conf"
+#define CONF_DEFAULT_FILE	SYSCONFDIR "/isolation-milter/isolation-milter.conf"
 #define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
 #define CONF_DEFAULT_STATE_FILE	LOCALSTATEDIR "/lib/isolation-milter/state.lmdb"
 
@@ -94,11 +113,25 @@ struct dnsbl {
 	struct dnsbl_filter *filter;
 };
 
+/* A line of the file that set a key, for conf_dump(). */
+struct conf_line {
+	const char *key;	/* the key table's name; NULL: Action.<rule> */
+	enum rule_id rule;	/* with key NULL */
+	int	line;
+	char   *value;		/* as written, without its comment */
+};
+
 struct conf {
 	char   *path;
+	struct conf_line *lines;	/* the lines that set keys, file order */
+	size_t	n_lines;
 
 	/* daemon */
 	char   *socket;
+	int	socket_family;		/* AF_UNIX, AF_INET or AF_INET6 */
+	const char *socket_path;	/* AF_UNIX: the path, inside socket */
+	char	socket_host[CONF_HOST_MAX]; /* inet: the host, without [] */
+	unsigned socket_port;		/* inet */
 	unsigned socket_umask;		/* UMask: the unix socket's mode is 0777 & ~it */
 	char   *socket_group;		/* SocketGroup; NULL: the daemon's */
 	gid_t	socket_gid;		/* SocketGroup, resolved when read */
@@ -107,6 +140,8 @@ struct conf {
 	uid_t	user_uid;		/* UserID, resolved when read */
 	gid_t	user_gid;
 	int	core_dumps;		/* CoreDumps: the daemon may dump core */
+	char   *metrics_listen;		/* MetricsListen IP:PORT; NULL: off */
+	char   *notify_metrics_listen;	/* NotifyMetricsListen; NULL: off */
 	int	syslog;
 	int	syslog_facility;
 	enum log_level log_level;
@@ -187,6 +222,7 @@ struct conf *conf_load(const char *path, struct strlist *errors);
 struct conf *conf_parse(const char *name, const char *text,
 	    struct strlist *errors);
 void	conf_free(struct conf *conf);
+int	conf_dump(const struct conf *conf, FILE *fp);
 
 int	conf_is_submission_port(const struct conf *conf, unsigned port);
 int	conf_daemon_role(const struct conf *conf, const char *name,

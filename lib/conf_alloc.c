@@ -2,20 +2,12 @@
  * NAME
  *	conf_alloc 3
  * SUMMARY
- *	the one allocator of the configuration loader
+ *	the one allocator of a configuration load
  * SYNOPSIS
- *	#include "conf_value.h"
- *
- *	void *conf_realloc(void *p, size_t n);
+ *	#include "conf_alloc.h"
  * DESCRIPTION
- *	Every allocation of lib/conf* goes through conf_realloc(), which is
- *	realloc(3) and, like it, returns NULL when memory runs out: the
- *	callers turn that into an error of the value being read, so that a
- *	reload keeps the running configuration instead of exiting.
- *
- *	It lives alone in this file so that a test can put a counting
- *	wrapper in its place at link time (ld --wrap=conf_realloc) and make
- *	each allocation of a load fail in turn.
+ *	See conf_alloc.h. Nothing else belongs in this file: a call from
+ *	inside it would escape the test's wrapper.
  * DIAGNOSTICS
  *	NULL when out of memory; p is then left as it was.
  */
@@ -23,9 +15,9 @@
 
 #include <stdlib.h>
 
-#include "conf_value.h"
+#include "conf_alloc.h"
 
-/* conf_realloc - realloc(3) for lib/conf*; NULL when out of memory */
+/* conf_realloc - realloc(3) for a configuration load; NULL when out of memory */
 void *
 conf_realloc(void *p, size_t n)
 {

@@ -265,16 +265,20 @@ conf_set_password(struct conf *conf, const struct key *key, const char *value,
 	*field = (char *)text;
 }
 
-/* conf_load_incident_files - AlertTemplate and AlertContacts */
-void
+/* conf_load_incident_files - AlertTemplate and AlertContacts; 0, or -1
+ * when one of them could not be loaded (errors say why) */
+int
 conf_load_incident_files(struct conf *conf, struct strlist *errors)
 {
-	if (conf->alert_template_path != NULL)
-		conf->alert_template = alert_template_load(
-		    conf->alert_template_path, errors);
-	if (conf->alert_contacts_path != NULL)
-		conf->alert_contacts = contacts_load(conf->alert_contacts_path,
-		    errors);
+	int rc = 0;
+
+	if (conf->alert_template_path != NULL && (conf->alert_template =
+	    alert_template_load(conf->alert_template_path, errors)) == NULL)
+		rc = -1;
+	if (conf->alert_contacts_path != NULL && (conf->alert_contacts =
+	    contacts_load(conf->alert_contacts_path, errors)) == NULL)
+		rc = -1;
+	return rc;
 }
 
 /* conf_free_incident - what this file's keys hold */

@@ -43,7 +43,7 @@ static void
 add_unique(struct strlist *list, const char *s, const struct where *w,
     const struct key *key)
 {
-	if (!strlist_contains_nocase(list, s) && conf_strlist_add(list, s) < 0)
+	if (!strlist_contains_nocase(list, s) && strlist_add(list, s) < 0)
 		conf_oom(w, key);
 }
 
@@ -99,7 +99,7 @@ conf_add_hostport(struct conf *conf, const struct key *key, const char *item,
 		conf_err(w, "%s: \"%s\" is not HOST:PORT", key->name, item);
 		return;
 	}
-	if (conf_strlist_add(CONF_FIELD(conf, key, struct strlist), item) < 0)
+	if (strlist_add(CONF_FIELD(conf, key, struct strlist), item) < 0)
 		conf_oom(w, key);
 }
 

@@ -16,7 +16,9 @@
  *	longer than sun_path, a host or port longer than the daemon's
  *	buffers), a RedisServer that is not HOST:PORT or unix:/path, a user
  *	or group that does not exist (resolved here, once; the daemon uses
- *	the ids found), a StateFileSize this system cannot map.
+ *	the ids found), a StateFileSize this system cannot map. The Socket
+ *	is taken apart here too (family, unix path, host, port), so that the
+ *	daemon uses the parts and never parses it again.
  * DIAGNOSTICS
  *	Every refusal names the key and what was expected.
  */
@@ -41,31 +43,12 @@
 #define SOCKET_PORT_MAX	7	/* digits the daemon's socket check holds */
 #define SUN_PATH_MAX	(sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
-/* push - append s, taken over, to list; 0 ok, -1 out of memory */
-static int
-push(struct strlist *list, char *s)
-{
-	char **v;
-	size_t cap;
-
-	if (list->n == list->cap) {
-		cap = list->cap ? list->cap * 2 : 8;
-		if ((v = conf_realloc(list->v, cap * sizeof(*v))) == NULL)
-			return -1;
-		list->v = v;
-		list->cap = cap;
-	}
-	list->v[list->n++] = s;
-	return 0;
-}
-
 /* conf_err - record "file:line: message"; without memory, only that it failed */
 void
 conf_err(const struct where *w, const char *fmt, ...)
 {
-	char msg[1024], num[16] = "", *text;
+	char msg[1024], num[16] = "";
 	va_list ap;
-	int n;
 
 	*w->bad = 1;
 	va_start(ap, fmt);
@@ -73,12 +56,7 @@ conf_err(const struct where *w, const char *fmt, ...)
 	va_end(ap);
 	if (w->line > 0)
 		snprintf(num, sizeof(num), ":%d", w->line);
-	n = snprintf(NULL, 0, "%s%s: %s", w->file, num, msg);
-	if (n < 0 || (text = conf_realloc(NULL, (size_t)n + 1)) == NULL)
-		return;
-	snprintf(text, (size_t)n + 1, "%s%s: %s", w->file, num, msg);
-	if (push(w->errors, text) < 0)
-		free(text);
+	strlist_addf(w->errors, "%s%s: %s", w->file, num, msg);
 }
 
 /* conf_oom - the value of key could not be kept: out of memory */
@@ -88,7 +66,8 @@ conf_oom(const struct where *w, const struct key *key)
 	conf_err(w, "%s: out of memory", key->name);
 }
 
-/* conf_strndup - a copy of n octets of s; NULL when out of memory */
+/* conf_strndup - a copy of n octets of s; NULL when out of memory (here,
+ * apart from conf_realloc, so that a test's wrapper sees its calls) */
 char *
 conf_strndup(const char *s, size_t n)
 {
@@ -99,21 +78,6 @@ conf_strndup(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
-}
-
-/* conf_strlist_add - append a copy of s; 0 ok, -1 out of memory */
-int
-conf_strlist_add(struct strlist *list, const char *s)
-{
-	char *copy;
-
-	if ((copy = conf_strndup(s, strlen(s))) == NULL)
-		return -1;
-	if (push(list, copy) < 0) {
-		free(copy);
-		return -1;
-	}
-	return 0;
 }
 
 /* conf_set_text - replace a string field with a copy of value; 0 ok, -1 */
@@ -282,12 +246,14 @@ conf_valid_domain(const char *d)
 	return label > 0;
 }
 
-/* valid_socket - unix:PATH, local:PATH, inet:PORT@HOST, inet6:PORT@HOST;
- * NULL ok, else why not */
+/* split_socket - unix:PATH, local:PATH, inet:PORT@HOST, inet6:PORT@HOST
+ * into its family and, for inet, host (without []) and port; NULL ok,
+ * else why not */
 static const char *
-valid_socket(const char *s)
+split_socket(const char *s, int *family_r, char host[CONF_HOST_MAX],
+    unsigned *port_r)
 {
-	const char *at, *p, *host;
+	const char *at, *p, *h;
 	unsigned long port;
 	char buf[SOCKET_PORT_MAX + 1];
 	size_t len;
@@ -298,13 +264,16 @@ valid_socket(const char *s)
 			return "a unix socket needs an absolute path (unix:/run/isolation-milter/milter.sock)";
 		if (strlen(p) > SUN_PATH_MAX)
 			return "the path of a unix socket is too long";
+		*family_r = AF_UNIX;
 		return NULL;
 	}
-	if (strncmp(s, "inet:", 5) == 0)
+	if (strncmp(s, "inet:", 5) == 0) {
 		p = s + 5;
-	else if (strncmp(s, "inet6:", 6) == 0)
+		*family_r = AF_INET;
+	} else if (strncmp(s, "inet6:", 6) == 0) {
 		p = s + 6;
-	else
+		*family_r = AF_INET6;
+	} else
 		return "expected unix:PATH, inet:PORT@HOST or inet6:PORT@HOST";
 	at = strchr(p, '@');
 	if (at == NULL || at[1] == '\0')
@@ -315,27 +284,40 @@ valid_socket(const char *s)
 	buf[at - p] = '\0';
 	if (conf_parse_ulong(buf, 1, 65535, &port) < 0)
 		return "bad port number (1-65535)";
-	host = at + 1;
-	len = strlen(host);
-	if (host[0] == '[' && len >= 2 && host[len - 1] == ']')
+	h = at + 1;
+	len = strlen(h);
+	if (h[0] == '[' && len >= 2 && h[len - 1] == ']') {
+		h++;
 		len -= 2;
+	}
 	if (len == 0 || len >= CONF_HOST_MAX)
 		return "the host is empty or too long";
+	memcpy(host, h, len);
+	host[len] = '\0';
+	*port_r = (unsigned)port;
 	return NULL;
 }
 
-/* conf_set_socket - Socket */
+/* conf_set_socket - Socket, kept as written and taken apart for the daemon */
 void
 conf_set_socket(struct conf *conf, const struct key *key, const char *value,
     const struct where *w)
 {
+	char host[CONF_HOST_MAX] = "", **field = CONF_FIELD(conf, key, char *);
+	unsigned port = 0;
 	const char *why;
+	int family;
 
-	if ((why = valid_socket(value)) != NULL) {
+	if ((why = split_socket(value, &family, host, &port)) != NULL) {
 		conf_err(w, "%s: \"%s\": %s", key->name, value, why);
 		return;
 	}
-	conf_set_text(CONF_FIELD(conf, key, char *), value, w, key);
+	if (conf_set_text(field, value, w, key) < 0)
+		return;
+	conf->socket_family = family;
+	conf->socket_path = family == AF_UNIX ? strchr(*field, ':') + 1 : NULL;
+	memcpy(conf->socket_host, host, sizeof(host));
+	conf->socket_port = port;
 }
 
 /* conf_set_redis_server - HOST:PORT, [v6]:PORT or unix:/path */

@@ -15,15 +15,19 @@
  *	and offset2 for kinds that fill two) or into the fields of the
  *	one key that uses it, and reports through conf_err().
  *
- *	Allocation goes through conf_realloc() (conf_alloc.c), the one
- *	allocator of lib/conf*: running out of memory is an error of the
+ *	Allocation goes through conf_realloc() (conf_alloc.h), the one
+ *	allocator of a load: running out of memory is an error of the
  *	value being read ("Key: out of memory"), never an exit, so that a
  *	reload that runs out keeps the running configuration.
+ *
+ *	conf_key_table() hands the key table to conf_dump.c, which prints
+ *	each key's default from it.
  */
 #ifndef ISO_CONF_VALUE_H
 #define ISO_CONF_VALUE_H
 
 #include "conf.h"
+#include "conf_alloc.h"
 
 /* Where a value came from, for messages; bad is set by any error. */
 struct where {
@@ -53,7 +57,7 @@ struct key {
 	const char *name;
 	const struct kind *kind;
 	size_t	offset;		/* the field set */
-	const char *def;	/* NULL: unset */
+	const char *def;	/* NULL: unset; one value a line (SPFAction) */
 	long	min;		/* numbers, durations (ms) */
 	long	max;
 	size_t	offset2;	/* a second field (N/window: the window) */
@@ -62,15 +66,13 @@ struct key {
 
 #define CONF_FIELD(conf, key, type)	((type *)((char *)(conf) + (key)->offset))
 
-/* conf_alloc.c */
-void   *conf_realloc(void *p, size_t n);
+/* conf.c: the key table */
+const struct key *conf_key_table(size_t *n_r);
 
 /* conf_value.c: errors, memory, and scalar values */
 void	conf_err(const struct where *w, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	conf_oom(const struct where *w, const struct key *key);
-char   *conf_strndup(const char *s, size_t n);
-int	conf_strlist_add(struct strlist *list, const char *s);
 int	conf_set_text(char **field, const char *value, const struct where *w,
 	    const struct key *key);
 int	conf_parse_ulong(const char *text, unsigned long min,
@@ -93,7 +95,7 @@ conf_clear_fn conf_clear_strings, conf_clear_networks, conf_clear_bits,
 /* conf_incident.c: the keys of the embedded store and the incident loop */
 conf_parse_fn conf_set_count_window, conf_set_support, conf_set_escalation,
 	    conf_set_command, conf_set_release_secret, conf_set_password;
-void	conf_load_incident_files(struct conf *conf, struct strlist *errors);
+int	conf_load_incident_files(struct conf *conf, struct strlist *errors);
 void	conf_free_incident(struct conf *conf);
 
 #endif

@@ -12,7 +12,10 @@
  *	holds an address is the most specific. A lookup scans the list:
  *	it runs once per alert, never per SMTP session.
  * DIAGNOSTICS
- *	Every bad line is reported, not only the first.
+ *	Every bad line is reported, not only the first. The loader
+ *	allocates through conf_realloc(): out of memory is reported as
+ *	"file:line: out of memory" and stops it, never an exit, so that a
+ *	reload that runs out keeps the running configuration.
  */
 #include "config.h"
 
@@ -20,10 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_alloc.h"
 #include "contacts.h"
-#include "log.h"
 #include "textfile.h"
-#include "xalloc.h"
 
 #define FIELD_SEP	" \t"
 #define MAILBOX_MAX	254	/* RFC 5321's path limit, less the brackets */
@@ -121,7 +123,8 @@ network_key(const char *cidr, struct entry *e)
 	}
 }
 
-/* parse_line - one "network address" line into e; 0, or -1 with errors */
+/* parse_line - one "network address" line into e; 0, -1 with errors,
+ * -2 out of memory (reported) */
 static int
 parse_line(const char *path, unsigned line, char *text, struct entry *e,
     struct strlist *errors)
@@ -143,8 +146,10 @@ parse_line(const char *path, unsigned line, char *text, struct entry *e,
 		return -1;
 	}
 	memset(e, 0, sizeof(*e));
-	if ((e->net = netset_new()) == NULL)
-		fatalx("out of memory");
+	if ((e->net = netset_new()) == NULL) {
+		strlist_addf(errors, "%s:%u: out of memory", path, line);
+		return -2;
+	}
 	if (netset_add(e->net, net, err, sizeof(err)) < 0) {
 		strlist_addf(errors, "%s:%u: %s", path, line, err);
 		netset_free(e->net);
@@ -158,7 +163,11 @@ parse_line(const char *path, unsigned line, char *text, struct entry *e,
 		return -1;
 	}
 	network_key(net, e);
-	e->addr = xstrdup(addr);
+	if ((e->addr = conf_strndup(addr, strlen(addr))) == NULL) {
+		strlist_addf(errors, "%s:%u: out of memory", path, line);
+		netset_free(e->net);
+		return -2;
+	}
 	e->line = line;
 	return 0;
 }
@@ -184,13 +193,19 @@ struct contacts *
 contacts_load(const char *path, struct strlist *errors)
 {
 	struct contacts *c;
+	struct entry *v;
 	char *text, *cursor, *s;
-	size_t i, cap = 0, before = errors->n;
+	size_t i, cap = 0;
 	unsigned line = 0;
+	int bad = 0, rc;
 
 	if ((text = textfile_read(path, errors)) == NULL)
 		return NULL;
-	c = xmalloc(sizeof(*c));
+	if ((c = conf_realloc(NULL, sizeof(*c))) == NULL) {
+		strlist_addf(errors, "%s: out of memory", path);
+		free(text);
+		return NULL;
+	}
 	c->v = NULL;
 	c->n = 0;
 	for (cursor = text; (s = textfile_line(&cursor)) != NULL;) {
@@ -199,11 +214,20 @@ contacts_load(const char *path, struct strlist *errors)
 			continue;
 		if (c->n == cap) {
 			cap = cap ? cap * 2 : 16;
-			if ((c->v = realloc(c->v, cap * sizeof(*c->v))) == NULL)
-				fatalx("out of memory");
+			if ((v = conf_realloc(c->v, cap * sizeof(*v))) == NULL) {
+				strlist_addf(errors, "%s:%u: out of memory",
+				    path, line);
+				bad = 1;
+				break;
+			}
+			c->v = v;
 		}
-		if (parse_line(path, line, s, &c->v[c->n], errors) == 0)
+		if ((rc = parse_line(path, line, s, &c->v[c->n], errors)) == 0)
 			c->n++;
+		else
+			bad = 1;
+		if (rc == -2)
+			break;
 	}
 	free(text);
 	if (c->n > 1)
@@ -212,11 +236,13 @@ contacts_load(const char *path, struct strlist *errors)
 	for (i = 1; i < c->n; i++)
 		if (c->v[i - 1].prefix == c->v[i].prefix &&
 		    c->v[i - 1].family == c->v[i].family &&
-		    memcmp(c->v[i - 1].bytes, c->v[i].bytes, 16) == 0)
+		    memcmp(c->v[i - 1].bytes, c->v[i].bytes, 16) == 0) {
 			strlist_addf(errors, "%s:%u: the network is given "
 			    "twice (also on line %u)", path, c->v[i].line,
 			    c->v[i - 1].line);
-	if (errors->n > before) {
+			bad = 1;
+		}
+	if (bad) {
 		contacts_free(c);
 		return NULL;
 	}

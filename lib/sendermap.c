@@ -14,8 +14,10 @@
  *	open-addressing hash table of indexes serves the lookups.
  * DIAGNOSTICS
  *	Problems in the file are collected in the caller's list, all of
- *	them, before the load fails. Out of memory is fatal (fatalx): maps
- *	are loaded with the configuration, never per session.
+ *	them, before the load fails. Maps are loaded with the configuration,
+ *	never per session, and allocate through conf_realloc(): out of
+ *	memory is an error of the load ("file:line: out of memory") that
+ *	stops it, so a reload that runs out keeps the running configuration.
  */
 #include "config.h"
 
@@ -26,11 +28,10 @@
 #include <strings.h>
 
 #include "addr.h"
-#include "log.h"
+#include "conf_alloc.h"
 #include "sendermap.h"
 #include "strlist.h"
 #include "textfile.h"
-#include "xalloc.h"
 
 #define KEY_MAX		(ADDR_LOCAL_MAX * 4 + 1 + ADDR_DOMAIN_MAX + 2)
 #define LOGIN_SEP	", \t"
@@ -113,20 +114,78 @@ insert(struct sendermap *map, size_t idx)
 	return NULL;
 }
 
-/* grow_table - keep the table at most half full */
-static void
+/* grow_table - keep the table at most half full; 0, or -1 out of memory */
+static int
 grow_table(struct sendermap *map)
 {
-	size_t i;
+	size_t i, nslot, *slot;
 
 	if (map->nslot != 0 && map->n * 2 < map->nslot)
-		return;
+		return 0;
+	nslot = map->nslot ? map->nslot * 2 : 64;
+	if ((slot = conf_realloc(NULL, nslot * sizeof(*slot))) == NULL)
+		return -1;
+	memset(slot, 0, nslot * sizeof(*slot));
 	free(map->slot);
-	map->nslot = map->nslot ? map->nslot * 2 : 64;
-	map->slot = xmalloc(map->nslot * sizeof(*map->slot));
-	memset(map->slot, 0, map->nslot * sizeof(*map->slot));
+	map->slot = slot;
+	map->nslot = nslot;
 	for (i = 0; i < map->n; i++)
 		(void)insert(map, i);
+	return 0;
+}
+
+/* out_of_memory - report it for the file, at line when known; -1 */
+static int
+out_of_memory(struct strlist *errors, const char *name, int line)
+{
+	if (line > 0)
+		strlist_addf(errors, "%s:%d: out of memory", name, line);
+	else
+		strlist_addf(errors, "%s: out of memory", name);
+	return -1;
+}
+
+/* entry_free - release what an entry holds */
+static void
+entry_free(struct entry *e)
+{
+	size_t j;
+
+	for (j = 0; j < e->nlogins; j++)
+		free(e->logins[j]);
+	free(e->logins);
+	free(e->key);
+	free(e->shown);
+}
+
+/* entry_fill - e from its key and its logins (cut up in place); 0, or -1
+ * out of memory with e released */
+static int
+entry_fill(struct entry *e, const char *key, const char *shown, char *logins,
+    int line)
+{
+	char *tok, *save;
+
+	memset(e, 0, sizeof(*e));
+	e->line = line;
+	/* at most one login per two octets, plus one */
+	if ((e->key = conf_strndup(key, strlen(key))) == NULL ||
+	    (e->shown = conf_strndup(shown, strlen(shown))) == NULL ||
+	    (e->logins = conf_realloc(NULL,
+	    (strlen(logins) / 2 + 1) * sizeof(*e->logins))) == NULL) {
+		entry_free(e);
+		return -1;
+	}
+	for (tok = strtok_r(logins, LOGIN_SEP, &save); tok != NULL;
+	    tok = strtok_r(NULL, LOGIN_SEP, &save)) {
+		if ((e->logins[e->nlogins] = conf_strndup(tok,
+		    strlen(tok))) == NULL) {
+			entry_free(e);
+			return -1;
+		}
+		e->nlogins++;
+	}
+	return 0;
 }
 
 /* fail - set the message, return -1 */
@@ -191,11 +250,11 @@ static int
 add_entry(struct sendermap *map, const char *name, int line, char *text,
     struct strlist *errors)
 {
-	char key[KEY_MAX], shown[ADDR_FORMAT_MAX + 1], *end, *tok, *save;
+	char key[KEY_MAX], shown[ADDR_FORMAT_MAX + 1], *end;
 	const struct entry *dup;
-	struct entry *e;
+	struct entry *v;
 	const char *err;
-	size_t n;
+	size_t cap;
 
 	end = (char *)key_end(text);
 	if (*end != '\0')
@@ -218,22 +277,15 @@ add_entry(struct sendermap *map, const char *name, int line, char *text,
 		return -1;
 	}
 	if (map->n == map->cap) {
-		map->cap = map->cap ? map->cap * 2 : 64;
-		map->v = realloc(map->v, map->cap * sizeof(*map->v));
-		if (map->v == NULL)
-			fatalx("out of memory");
+		cap = map->cap ? map->cap * 2 : 64;
+		if ((v = conf_realloc(map->v, cap * sizeof(*v))) == NULL)
+			return out_of_memory(errors, name, line);
+		map->v = v;
+		map->cap = cap;
 	}
-	e = &map->v[map->n];
-	e->key = xstrdup(key);
-	e->shown = xstrdup(shown);
-	e->line = line;
-	/* at most one login per two octets, plus one */
-	e->logins = xmalloc((strlen(end) / 2 + 1) * sizeof(*e->logins));
-	for (n = 0, tok = strtok_r(end, LOGIN_SEP, &save); tok != NULL;
-	    tok = strtok_r(NULL, LOGIN_SEP, &save))
-		e->logins[n++] = xstrdup(tok);
-	e->nlogins = n;
-	grow_table(map);
+	if (grow_table(map) < 0 ||
+	    entry_fill(&map->v[map->n], key, shown, end, line) < 0)
+		return out_of_memory(errors, name, line);
 	if ((dup = insert(map, map->n)) != NULL) {
 		strlist_addf(errors, "%s:%d: duplicate key \"%s\" (first at "
 		    "line %d)", name, line, text, dup->line);
@@ -248,17 +300,12 @@ add_entry(struct sendermap *map, const char *name, int line, char *text,
 void
 sendermap_free(struct sendermap *map)
 {
-	size_t i, j;
+	size_t i;
 
 	if (map == NULL)
 		return;
-	for (i = 0; i < map->n; i++) {
-		for (j = 0; j < map->v[i].nlogins; j++)
-			free(map->v[i].logins[j]);
-		free(map->v[i].logins);
-		free(map->v[i].key);
-		free(map->v[i].shown);
-	}
+	for (i = 0; i < map->n; i++)
+		entry_free(&map->v[i]);
 	free(map->v);
 	free(map->slot);
 	free(map);
@@ -268,15 +315,23 @@ sendermap_free(struct sendermap *map)
 struct sendermap *
 sendermap_parse(const char *name, const char *text, struct strlist *errors)
 {
-	struct sendermap *map = xmalloc(sizeof(*map));
-	char *logical = NULL;
+	struct sendermap *map;
+	char *logical = NULL, *more;
 	size_t have = 0, n, ws;
 	const char *p, *nl;
-	int lineno = 0, start = 0, bad = 0;
+	int lineno = 0, start = 0, bad = 0, full = 0;
 
+	if ((map = conf_realloc(NULL, sizeof(*map))) == NULL) {
+		out_of_memory(errors, name, 0);
+		return NULL;
+	}
 	memset(map, 0, sizeof(*map));
-	grow_table(map);
-	for (p = text; *p != '\0'; p = *nl ? nl + 1 : nl) {
+	if (grow_table(map) < 0) {
+		out_of_memory(errors, name, 0);
+		free(map);
+		return NULL;
+	}
+	for (p = text; *p != '\0' && !full; p = *nl ? nl + 1 : nl) {
 		nl = p + strcspn(p, "\n");
 		n = (size_t)(nl - p);
 		if (n > 0 && p[n - 1] == '\r')
@@ -293,9 +348,13 @@ sendermap_parse(const char *name, const char *text, struct strlist *errors)
 				bad = 1;
 				continue;
 			}
-			logical = realloc(logical, have + n + 1);
-			if (logical == NULL)
-				fatalx("out of memory");
+			more = conf_realloc(logical, have + n + 1);
+			if (more == NULL) {
+				out_of_memory(errors, name, lineno);
+				full = 1;
+				continue;
+			}
+			logical = more;
 			memcpy(logical + have, p, n);
 			logical[have += n] = '\0';
 			continue;
@@ -304,15 +363,20 @@ sendermap_parse(const char *name, const char *text, struct strlist *errors)
 		    add_entry(map, name, start, logical, errors) < 0)
 			bad = 1;
 		free(logical);
-		logical = xmalloc(n + 1);
+		if ((logical = conf_realloc(NULL, n + 1)) == NULL) {
+			out_of_memory(errors, name, lineno);
+			full = 1;
+			continue;
+		}
 		memcpy(logical, p, n);
 		logical[have = n] = '\0';
 		start = lineno;
 	}
-	if (logical != NULL && add_entry(map, name, start, logical, errors) < 0)
+	if (!full && logical != NULL &&
+	    add_entry(map, name, start, logical, errors) < 0)
 		bad = 1;
 	free(logical);
-	if (bad) {
+	if (bad || full) {
 		sendermap_free(map);
 		return NULL;
 	}

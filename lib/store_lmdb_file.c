@@ -23,6 +23,9 @@
  *	the tables, created unless read_only; a file that it creates, and
  *	its lock file, get mode 0660 whatever the umask, since the
  *	operator's tool opens them too; read-only, it never creates either.
+ *	Created by root in a folder that is not root's (isolationctl run
+ *	before the daemon's first start), both are given to the folder's
+ *	owner and group, the daemon's user.
  *	It writes meta "version" into a new file and refuses a file of
  *	another layout.
  *
@@ -55,6 +58,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store_lmdb.h"
 
@@ -454,6 +458,34 @@ open_tables(struct lmdb_store *ls, int read_only, char *err, size_t errlen)
 	return 0;
 }
 
+/* give_to_folder - root (isolationctl before the daemon's first start)
+ * creates the file or its lock for the folder's owner, the daemon's
+ * unprivileged user: never a root-owned file that locks the daemon out */
+static void
+give_to_folder(const char *path, int file_new, const char *lock,
+    int lock_new)
+{
+	char dir[4096];
+	struct stat sb;
+	char *slash;
+
+	if (geteuid() != 0 || (!file_new && !lock_new))
+		return;
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &sb) < 0 || sb.st_uid == 0)
+		return;
+	if (file_new)
+		(void)chown(path, sb.st_uid, sb.st_gid);
+	if (lock_new)
+		(void)chown(lock, sb.st_uid, sb.st_gid);
+}
+
 /* lmdb_open - open (or create, mode 0660) the file and its tables */
 int
 lmdb_open(struct lmdb_store *ls, int read_only, char *err, size_t errlen)
@@ -487,6 +519,7 @@ lmdb_open(struct lmdb_store *ls, int read_only, char *err, size_t errlen)
 		(void)fchmod(fd, 0660);
 	if (lock_new)
 		(void)chmod(lock, 0660);
+	give_to_folder(ls->path, file_new, lock, lock_new);
 	(void)mdb_reader_check(ls->env, &dead);
 	return open_tables(ls, read_only, err, errlen);
 }

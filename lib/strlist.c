@@ -8,7 +8,7 @@
  * DESCRIPTION
  *	See strlist.h.
  * DIAGNOSTICS
- *	Out of memory is fatal.
+ *	Out of memory: -1, the list unchanged.
  */
 #include "config.h"
 
@@ -18,40 +18,63 @@
 #include <string.h>
 #include <strings.h>
 
-#include "log.h"
+#include "conf_alloc.h"
 #include "strlist.h"
 
-/* strlist_add - append a copy of s */
-void
-strlist_add(struct strlist *list, const char *s)
+/* push - append s, taken over; 0, or -1 out of memory (s not taken) */
+static int
+push(struct strlist *list, char *s)
 {
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 8;
-		char **v = realloc(list->v, cap * sizeof(*v));
+	size_t cap;
+	char **v;
 
-		if (v == NULL)
-			fatalx("out of memory");
+	if (list->n == list->cap) {
+		cap = list->cap ? list->cap * 2 : 8;
+		if ((v = conf_realloc(list->v, cap * sizeof(*v))) == NULL)
+			return -1;
 		list->v = v;
 		list->cap = cap;
 	}
-	if ((list->v[list->n] = strdup(s)) == NULL)
-		fatalx("out of memory");
-	list->n++;
+	list->v[list->n++] = s;
+	return 0;
 }
 
-/* strlist_addf - append a formatted string */
-void
+/* strlist_add - append a copy of s; 0, or -1 out of memory */
+int
+strlist_add(struct strlist *list, const char *s)
+{
+	char *copy;
+
+	if ((copy = conf_strndup(s, strlen(s))) == NULL)
+		return -1;
+	if (push(list, copy) < 0) {
+		free(copy);
+		return -1;
+	}
+	return 0;
+}
+
+/* strlist_addf - append a formatted string; 0, or -1 out of memory */
+int
 strlist_addf(struct strlist *list, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
+	int n;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		fatalx("out of memory");
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	strlist_add(list, s);
-	free(s);
+	if (n < 0 || (s = conf_realloc(NULL, (size_t)n + 1)) == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	if (push(list, s) < 0) {
+		free(s);
+		return -1;
+	}
+	return 0;
 }
 
 /* strlist_contains_nocase - 1 if s is in the list, ignoring ASCII case */

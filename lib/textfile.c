@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "conf_alloc.h"
 #include "textfile.h"
 
 /* textfile_read - the file's text, or NULL with the problem in errors */
@@ -24,7 +24,7 @@ char *
 textfile_read(const char *path, struct strlist *errors)
 {
 	size_t len = 0, cap = 0, n;
-	char *text = NULL;
+	char *text = NULL, *p;
 	FILE *fp;
 
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -40,8 +40,13 @@ textfile_read(const char *path, struct strlist *errors)
 				fclose(fp);
 				return NULL;
 			}
-			if ((text = realloc(text, cap + 1)) == NULL)
-				fatalx("out of memory");
+			if ((p = conf_realloc(text, cap + 1)) == NULL) {
+				strlist_addf(errors, "%s: out of memory", path);
+				free(text);
+				fclose(fp);
+				return NULL;
+			}
+			text = p;
 		}
 		n = fread(text + len, 1, cap - len, fp);
 		len += n;

@@ -21,9 +21,10 @@
  *	so callers number lines as they come.
  * DIAGNOSTICS
  *	NULL after appending "path: what is wrong" to errors: cannot open,
- *	read error, file too large, NUL byte in file. Out of memory is fatal
- *	(files are read at start and on reload, never per session). The
- *	caller frees the text.
+ *	read error, file too large, NUL byte in file, out of memory (files
+ *	are read at start and on reload, through conf_realloc(): a reload
+ *	that runs out keeps the running configuration). The caller frees
+ *	the text.
  */
 #ifndef ISO_TEXTFILE_H
 #define ISO_TEXTFILE_H

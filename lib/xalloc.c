@@ -2,7 +2,7 @@
  * NAME
  *	xalloc 3
  * SUMMARY
- *	allocation that cannot fail, for building configurations
+ *	allocation that cannot fail, for the daemon's start only
  * SYNOPSIS
  *	#include "xalloc.h"
  * DESCRIPTION

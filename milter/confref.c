@@ -15,7 +15,6 @@
 #include <stdlib.h>
 
 #include "confref.h"
-#include "log.h"
 
 static pthread_mutex_t confref_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct confref *confref_current;
@@ -30,14 +29,15 @@ release(struct confref *ref)
 	}
 }
 
-/* confref_install - make conf current (takes ownership) */
-void
+/* confref_install - make conf current (takes ownership); 0, or -1 out of
+ * memory (conf not taken) */
+int
 confref_install(struct conf *conf)
 {
 	struct confref *ref = calloc(1, sizeof(*ref));
 
 	if (ref == NULL)
-		fatalx("out of memory");
+		return -1;
 	ref->conf = conf;
 	ref->refs = 1;		/* the "current" reference */
 	pthread_mutex_lock(&confref_lock);
@@ -45,6 +45,7 @@ confref_install(struct conf *conf)
 		release(confref_current);
 	confref_current = ref;
 	pthread_mutex_unlock(&confref_lock);
+	return 0;
 }
 
 /* confref_get - a reference to the current configuration */

@@ -44,6 +44,13 @@
  *	pending one: a retry entry missing from it was acknowledged or
  *	claimed elsewhere and is forgotten.
  *
+ *	With NotifyMetricsListen (not under --once), the notifier serves
+ *	/metrics and /health as the daemon does (metrics_http.h), with its
+ *	own counters: events acknowledged per type, alerts sent, skipped
+ *	(sent before, the incident over, no one to alert, over AlertLimit)
+ *	or failed (each failed attempt), EventCommand runs ok or failed
+ *	(each attempt). /health asks the store one read.
+ *
  *	--once handles what is there, including retries due within
  *	ONCE_WINDOW_S seconds of the start, and exits 0 (tests, cron); what
  *	still fails stays pending for the next run. SIGTERM and SIGINT end
@@ -58,7 +65,8 @@
  *	failed (attempt 2 of 12), next try in 2s
  * DIAGNOSTICS
  *	Exit 0 when stopped or done (--once); 2 when the store fails under
- *	--once; -1 (usage) on unknown arguments.
+ *	--once or NotifyMetricsListen cannot listen; -1 (usage) on unknown
+ *	arguments.
  */
 #include "config.h"
 
@@ -71,6 +79,8 @@
 #include "ctl.h"
 #include "declog.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 
 #define BATCH		256	/* events a read returns at most */
 #define WAIT_MS		1000	/* a read waits this long for an event */
@@ -90,6 +100,9 @@ struct notifier {
 	int	store_down;		/* one warning per outage */
 	int	starved;		/* one warning per jam */
 };
+
+/* the store /health asks: the notifier's, one per process */
+static struct store *health_store;
 
 /* notify_prefix - "notify event=... id=... kind=... key=... incident=N" */
 const char *
@@ -193,6 +206,7 @@ run_hook(struct notifier *nf, struct notify_event *p)
 	rc = ctl_run(nf->n.conf->event_command, hook_env(p, time(NULL), &env),
 	    NULL, 0, nf->n.conf->event_command_timeout_ms, &r);
 	notify_log_run(p, "hook", rc, &r);
+	metrics_notify_hook(rc == 0);
 	return rc;
 }
 
@@ -211,10 +225,14 @@ handle(struct notifier *nf, struct notify_event *p)
 	/* the mail does not wait for a broken hook, nor the reverse */
 	if (p->ev.type == STORE_EVENT_QUARANTINE &&
 	    nf->n.conf->alert_template != NULL && !(p->done & STEP_ALERT)) {
-		if (notify_alert(&nf->n, p) == 0)
+		if (notify_alert(&nf->n, p) == 0) {
 			p->done |= STEP_ALERT;
-		else
+			metrics_notify_alert(p->done & STEP_MAILED ?
+			    METRICS_ALERT_SENT : METRICS_ALERT_SKIPPED);
+		} else {
+			metrics_notify_alert(METRICS_ALERT_FAILED);
 			rc = -1;
+		}
 	}
 	return rc;
 }
@@ -259,8 +277,10 @@ ack(struct notifier *nf, struct notify_event *p)
 {
 	struct store_err err;
 
-	if (store_events_ack(nf->n.st, nf->group, p->ev.id, &err) == 0)
+	if (store_events_ack(nf->n.st, nf->group, p->ev.id, &err) == 0) {
+		metrics_notify_event(p->ev.type);
 		return 0;
+	}
 	notify_store_failed(&nf->n, p, "ack", &err);
 	return -1;
 }
@@ -436,12 +456,34 @@ consume(struct notifier *nf)
 	return CTL_OK;
 }
 
+/* health - the notifier's /health: the store answers */
+static void
+health(struct metrics_health *h)
+{
+	char value[STORE_NOTE_MAX];
+	struct store_err err;
+
+	h->store = store_name(health_store);
+	metrics_config(&h->generation, &h->loaded);
+	if (store_note_get(health_store, "health", time(NULL), value,
+	    sizeof(value), &err) < 0) {
+		snprintf(h->error, sizeof(h->error), "%s", err.text);
+		return;
+	}
+	h->ok = 1;
+}
+
+static const struct metrics_http_ops notify_http_ops = {
+	METRICS_NOTIFY, NULL, health,
+};
+
 /* ctl_notify - notify [--once] [--group NAME] [--consumer NAME] */
 int
 ctl_notify(const struct ctl *ctl, int argc, char **argv)
 {
+	struct metrics_http *http = NULL;
 	struct notifier nf;
-	char host[256];
+	char host[256], err[256];
 	int i, rc;
 
 	memset(&nf, 0, sizeof(nf));
@@ -471,8 +513,19 @@ ctl_notify(const struct ctl *ctl, int argc, char **argv)
 		return CTL_ERROR;
 	}
 	log_set_level(ctl->conf->log_level);
-	ctl_catch_stop();
 	nf.started = time(NULL);
+	metrics_init(nf.started);
+	health_store = nf.n.st;
+	if (ctl->conf->notify_metrics_listen != NULL && !nf.once) {
+		if ((http = metrics_http_start(ctl->conf->notify_metrics_listen,
+		    &notify_http_ops, err, sizeof(err))) == NULL) {
+			ctl_error("NotifyMetricsListen: %s", err);
+			return CTL_ERROR;
+		}
+		log_info("notify metrics on http://%s/metrics and /health",
+		    ctl->conf->notify_metrics_listen);
+	}
+	ctl_catch_stop();
 	log_info("notify group=%s consumer=%s store=%s started%s%s%s",
 	    nf.group, nf.consumer, store_name(nf.n.st),
 	    nf.n.conf->alert_template == NULL ? " (no AlertTemplate: no "
@@ -483,6 +536,7 @@ ctl_notify(const struct ctl *ctl, int argc, char **argv)
 		log_info("notify group=%s: %zu events left unacknowledged, for "
 		    "the next run", nf.group, nf.n_retry);
 	log_info("notify group=%s consumer=%s stopped", nf.group, nf.consumer);
+	metrics_http_stop(http);
 	free(nf.retry);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,36 +226,6 @@ pidfile_remove(void)
 	pidfile_path = NULL;
 }
 
-/* sockspec_parse - unix:PATH, local:PATH, inet:PORT@HOST, inet6:PORT@HOST */
-int
-sockspec_parse(const char *s, struct sockspec *sp)
-{
-	const char *p, *at;
-	size_t len;
-
-	memset(sp, 0, sizeof(*sp));
-	if (strncmp(s, "unix:", 5) == 0 || strncmp(s, "local:", 6) == 0) {
-		sp->family = AF_UNIX;
-		sp->path = strchr(s, ':') + 1;
-		return 0;
-	}
-	sp->family = strncmp(s, "inet6:", 6) == 0 ? AF_INET6 : AF_INET;
-	p = strchr(s, ':') + 1;
-	if ((at = strchr(p, '@')) == NULL || (size_t)(at - p) >= sizeof(sp->port))
-		return -1;
-	memcpy(sp->port, p, (size_t)(at - p));
-	at++;
-	len = strlen(at);
-	if (*at == '[' && len >= 2 && at[len - 1] == ']') {
-		at++;
-		len -= 2;
-	}
-	if (len >= sizeof(sp->host))
-		return -1;
-	memcpy(sp->host, at, len);
-	return 0;
-}
-
 /* is_loopback - an address only this host can reach */
 static int
 is_loopback(const struct sockaddr *sa)
@@ -376,4 +347,32 @@ daemonize(void)
 		if (fd > STDERR_FILENO)
 			close(fd);
 	}
+}
+
+/* service_notify - tell the service manager (systemd's NOTIFY_SOCKET,
+ * Type=notify) a state such as "READY=1"; nothing without one */
+void
+service_notify(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sun;
+	socklen_t len;
+	int fd;
+
+	if (path == NULL || (*path != '/' && *path != '@') ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path));
+	if (*path == '@')		/* an abstract socket */
+		sun.sun_path[0] = '\0';
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+	    strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+	    (struct sockaddr *)&sun, len) < 0)
+		log_warn("cannot tell the service manager %s", state);
+	close(fd);
 }

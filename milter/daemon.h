@@ -37,9 +37,9 @@ int	pidfile_open(const char *path);
 void	pidfile_write(void);
 void	pidfile_check_folder(const struct identity *id);
 void	pidfile_remove(void);
-int	sockspec_parse(const char *s, struct sockspec *sp);
 int	socket_check_unix(const char *spec, const char *path);
 int	socket_check_inet(const char *spec, const struct sockspec *sp);
 void	daemonize(void);
+void	service_notify(const char *state);
 
 #endif

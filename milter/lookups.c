@@ -12,6 +12,10 @@
  *	store), so that a session never waits longer than the MTA's milter
  *	timeout.
  *
+ *	Each store round trip is timed and counted for the metrics
+ *	(metrics.h: by operation, failed or not), and so are the strikes
+ *	and the quarantine records written.
+ *
  *	A quarantine's evidence holds client text (HELO, MAIL FROM): each
  *	value escaped as the decision line escapes it, so that a HELO with
  *	" from=..." or CR LF in it cannot forge a field, and cut to its own
@@ -26,6 +30,7 @@
 #include "declog.h"
 #include "log.h"
 #include "lookups.h"
+#include "metrics.h"
 #include "runtime.h"
 
 #define EVIDENCE_HELO	56	/* octets of the escaped HELO kept */
@@ -102,7 +107,9 @@ ask_store(struct session *s, unsigned needs, struct store_check *q,
 	int quarantine = (needs & (NEED_QUARANTINE_IP |
 	    NEED_QUARANTINE_LOGIN)) != 0;
 	struct store_err err;
+	unsigned long long start;
 	size_t i;
+	int rc;
 
 	s->n_rates = 0;
 	s->rates_unknown = 0;
@@ -110,7 +117,10 @@ ask_store(struct session *s, unsigned needs, struct store_check *q,
 		return;
 	if (quarantine)
 		s->quarantine_done = 1;
-	if (store_check(st, q, now, &err) < 0) {
+	start = metrics_clock_ns();
+	rc = store_check(st, q, now, &err);
+	metrics_store(METRICS_STORE_CHECK, rc >= 0, metrics_clock_ns() - start);
+	if (rc < 0) {
 		store_outage(1, err.text);
 		if (quarantine)
 			s->quarantined = FACT_UNKNOWN;
@@ -198,7 +208,9 @@ put_quarantine(struct session *s, enum store_kind kind, const char *key,
 	struct store_escalation esc;
 	struct quarantine q, got;
 	struct store_err err;
+	unsigned long long start;
 	char shown[512], helo[EVIDENCE_HELO + 1], from[EVIDENCE_FROM + 1];
+	int rc;
 
 	conf_escalation(s->conf, &esc);
 	memset(&q, 0, sizeof(q));
@@ -211,12 +223,16 @@ put_quarantine(struct session *s, enum store_kind kind, const char *key,
 	    evidence_field(s->env.from_text, EVIDENCE_FROM, from, sizeof(from)));
 	snprintf(q.node, sizeof(q.node), "%s", runtime_node());
 	q.expires = now + (time_t)(s->conf->quarantine_ttl_ms / 1000);
-	if (store_quarantine_put(st, kind, key, &q, &esc, now, &got,
-	    &err) < 0) {
+	start = metrics_clock_ns();
+	rc = store_quarantine_put(st, kind, key, &q, &esc, now, &got, &err);
+	metrics_store(METRICS_STORE_QUARANTINE, rc >= 0,
+	    metrics_clock_ns() - start);
+	if (rc < 0) {
 		store_outage(1, err.text);
 		return;
 	}
 	store_outage(0, NULL);
+	metrics_quarantine_written(kind);
 	log_msg(LOG_LEVEL_NOTICE,
 	    "session=%s quarantine %s=%s rule=%s hits=%lu expires_in=%lds node=%s incident=%lu repeat=%lu reason=\"%s\"",
 	    s->id, kind == STORE_IP ? "ip" : "login",
@@ -232,7 +248,9 @@ strike_login(struct session *s, const struct verdict *v, time_t now)
 	struct store_counter strike;
 	struct store_check q;
 	struct store_err err;
+	unsigned long long start;
 	char why[128], shown[512];
+	int rc;
 
 	memset(&strike, 0, sizeof(strike));
 	strike.kind = STORE_LOGIN;
@@ -243,11 +261,15 @@ strike_login(struct session *s, const struct verdict *v, time_t now)
 	memset(&q, 0, sizeof(q));
 	q.counters = &strike;
 	q.n_counters = 1;
-	if (store_check(runtime_store(), &q, now, &err) < 0) {
+	start = metrics_clock_ns();
+	rc = store_check(runtime_store(), &q, now, &err);
+	metrics_store(METRICS_STORE_STRIKE, rc >= 0, metrics_clock_ns() - start);
+	if (rc < 0) {
 		store_outage(1, err.text);
 		return;
 	}
 	store_outage(0, NULL);
+	metrics_strike();
 	log_info("session=%s login=%s strike %lu of %lu (%s)", s->id,
 	    declog_escape(s->env.auth, 0, shown, sizeof(shown)), strike.count_r,
 	    s->conf->login_strikes, rule_name(v->rule));

@@ -4,7 +4,7 @@
  * SUMMARY
  *	SMTP isolation for Postfix and Sendmail
  * SYNOPSIS
- *	isolation-milter [-c file] [-f] [-n] [-V] [-h]
+ *	isolation-milter [-c file] [-f | -F] [-n | -d] [-V] [-h]
  * DESCRIPTION
  *	Reads the configuration and decides whom to run as: UserID, else
  *	(started as root) the user isolation-milter; started as root with
@@ -14,12 +14,26 @@
  *	stale file from a crash never blocks a restart and a live one
  *	always does), refuses a socket another process answers on (a
  *	stale unix socket is removed), opens the socket with UMask and gives
- *	a unix socket to SocketGroup, becomes a daemon unless -f, writes
- *	its pid, and drops to UserID: supplementary groups reduced to the
- *	target group, gid, uid, PR_SET_NO_NEW_PRIVS, and no core dumps
+ *	a unix socket to SocketGroup, becomes a daemon unless -f or -F,
+ *	writes its pid, and drops to UserID: supplementary groups reduced to
+ *	the target group, gid, uid, PR_SET_NO_NEW_PRIVS, and no core dumps
  *	unless CoreDumps yes. Only then are the state store and SPF
  *	started and libmilter's loop run in a thread of its own, so the
  *	code that reads SMTP input never runs as root unless UserID root.
+ *
+ *	Where the log goes: with -f to stderr only, for debugging; without
+ *	it to syslog as the configuration says (SyslogFacility, the ident
+ *	isolation-milter and the pid), and to stderr as well while the
+ *	daemon starts, so that whoever started it sees why a start failed.
+ *	Without -f or -F the daemon forks and detaches; with -F (for
+ *	systemd) it stays in the foreground, its pid the one started, and
+ *	stops writing to stderr once it runs. Under a service manager that
+ *	gives NOTIFY_SOCKET (systemd's Type=notify) it says READY=1 once
+ *	it listens, so that a start that fails is seen as failed.
+ *
+ *	-n checks the configuration; -d prints the configuration in effect
+ *	(conf_dump(): every key, its value and where it came from, as a
+ *	configuration file) after the same checks.
  *
  *	The pid file is removed at stop through its folder, which must
  *	therefore be writable by UserID (e.g. /run/isolation-milter, the
@@ -37,8 +51,9 @@
  *	that are cut (milter_default_action = tempfail).
  * DIAGNOSTICS
  *	Configuration errors go to stderr as "file:line: message" (and,
- *	without -n or -f, to syslog), exit 1: -n, the start and SIGHUP run
- *	the same checks, conf_load()'s.
+ *	without -n, -d or -f, to syslog), exit 1: -n, -d, the start and
+ *	SIGHUP run the same checks, conf_load()'s. A reload that fails,
+ *	running out of memory included, keeps the running configuration.
  *	Start-up failures go to stderr and (without -f) to syslog, exit 1
  *	(2 for usage errors). Warnings at start and at each reload: a
  *	configuration, SenderLoginMap, AlertTemplate or AlertContacts file
@@ -79,11 +94,18 @@
 #include "confref.h"
 #include "daemon.h"
 #include "log.h"
+#include "metrics.h"
 #include "runtime.h"
 #include "session.h"
-#include "xalloc.h"
 
 #define STOP_GRACE_SECONDS	10
+
+/* How the daemon runs: detached, or in the foreground (-f, -F). */
+enum run {
+	RUN_DAEMON,		/* fork; the log to syslog */
+	RUN_STDERR,		/* -f: the log to stderr only */
+	RUN_SYSLOG,		/* -F: no fork; the log to syslog */
+};
 
 static int signal_pipe[2] = {-1, -1};
 static atomic_int milter_done;
@@ -93,10 +115,15 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: isolation-milter [-c file] [-f] [-n] [-V] [-h]\n"
+	    "usage: isolation-milter [-c file] [-f | -F] [-n | -d] [-V] [-h]\n"
 	    "  -c file  configuration file (default %s)\n"
-	    "  -f       stay in the foreground and log to stderr\n"
+	    "  -f       stay in the foreground and log to stderr (debugging)\n"
+	    "  -F       stay in the foreground and log to syslog as configured\n"
+	    "           (SyslogFacility; for systemd, Type=simple)\n"
 	    "  -n       check the configuration, print \"configuration OK\" and exit\n"
+	    "  -d       print every key with its value and where it came from,\n"
+	    "           as a configuration file, and exit; what the file changes:\n"
+	    "           isolation-milter -d | grep -v '# default'\n"
 	    "  -V       print the version and exit\n"
 	    "  -h       print this help and exit\n"
 	    "Signals: SIGHUP reloads the configuration (kept if the new one is\n"
@@ -118,6 +145,12 @@ print_errors(const char *path, const struct strlist *errors, int to_syslog)
 		fprintf(stderr, "%s\n", errors->v[i]);
 		if (to_syslog)
 			log_msg(LOG_LEVEL_ERROR, "%s", errors->v[i]);
+	}
+	/* memory ran out even for the messages */
+	if (errors->n == 0) {
+		fprintf(stderr, "%s: out of memory\n", path);
+		if (to_syslog)
+			log_msg(LOG_LEVEL_ERROR, "%s: out of memory", path);
 	}
 	if (to_syslog)
 		log_msg(LOG_LEVEL_ERROR, "%s is not valid: not starting", path);
@@ -242,10 +275,13 @@ reload(const char *path)
 	if (conf == NULL) {
 		for (i = 0; i < errors.n; i++)
 			log_msg(LOG_LEVEL_ERROR, "reload: %s", errors.v[i]);
+		if (errors.n == 0)
+			log_msg(LOG_LEVEL_ERROR, "reload: %s: out of memory", path);
 		log_msg(LOG_LEVEL_ERROR,
 		    "reload: %s is not valid; keeping the running configuration",
 		    path);
 		strlist_clear(&errors);
+		metrics_reload(0);
 		return;
 	}
 	old = confref_get();
@@ -254,17 +290,27 @@ reload(const char *path)
 	    !same(old->conf->socket_group, conf->socket_group) ||
 	    !same(old->conf->pidfile, conf->pidfile) ||
 	    !same(old->conf->userid, conf->userid) ||
-	    old->conf->core_dumps != conf->core_dumps)
-		log_warnx("reload: Socket, UMask, SocketGroup, PidFile, UserID and "
-		    "CoreDumps changes take effect at the next restart");
+	    old->conf->core_dumps != conf->core_dumps ||
+	    !same(old->conf->metrics_listen, conf->metrics_listen))
+		log_warnx("reload: Socket, UMask, SocketGroup, PidFile, UserID, "
+		    "CoreDumps and MetricsListen changes take effect at the next "
+		    "restart");
 	if (runtime_store_changed(old->conf, conf))
 		log_warnx("reload: Redis settings take effect at the next restart");
 	confref_put(old);
+	if (confref_install(conf) < 0) {
+		log_msg(LOG_LEVEL_ERROR, "reload: out of memory; keeping the "
+		    "running configuration");
+		conf_free(conf);
+		metrics_reload(0);
+		return;
+	}
+	metrics_reload(1);
+	/* conf stays current until the next reload, made by this thread */
 	log_set_level(conf->log_level);
 	if (conf->local_domains.n == 0)
 		log_warnx("reload: LocalDomains is empty: inbound.relay and inbound.own_domain are not evaluated");
 	warn_writable_files(conf, "reload: ");
-	confref_install(conf);
 	log_msg(LOG_LEVEL_NOTICE, "reloaded configuration from %s", path);
 }
 
@@ -277,10 +323,12 @@ open_socket(const struct conf *conf, const struct identity *id)
 	mode_t old;
 	int rc;
 
-	if (sockspec_parse(conf->socket, &sp) < 0) {
-		log_msg(LOG_LEVEL_ERROR, "bad socket %s", conf->socket);
-		return -1;
-	}
+	/* taken apart when the configuration was read */
+	memset(&sp, 0, sizeof(sp));
+	sp.family = conf->socket_family;
+	sp.path = conf->socket_path;
+	snprintf(sp.host, sizeof(sp.host), "%s", conf->socket_host);
+	snprintf(sp.port, sizeof(sp.port), "%u", conf->socket_port);
 	rc = sp.family == AF_UNIX ? socket_check_unix(conf->socket, sp.path) :
 	    socket_check_inet(conf->socket, &sp);
 	if (rc < 0)
@@ -356,7 +404,7 @@ main_loop(const char *path)
 
 /* start - everything between the configuration and the milter loop */
 static int
-start(struct conf *conf, int foreground)
+start(struct conf *conf, enum run run)
 {
 	struct identity id;
 
@@ -366,7 +414,7 @@ start(struct conf *conf, int foreground)
 		return -1;
 	if (open_socket(conf, &id) < 0)
 		return -1;
-	if (!foreground) {
+	if (run == RUN_DAEMON) {
 		daemonize();
 		log_init("isolation-milter", LOG_TO_SYSLOG, conf->syslog_facility);
 	}
@@ -391,19 +439,30 @@ int
 main(int argc, char **argv)
 {
 	const char *path = CONF_DEFAULT_FILE;
-	int foreground = 0, check = 0, ch;
+	int check = 0, dump = 0, ch, rc;
+	enum run run = RUN_DAEMON;
 	struct strlist errors = {0};
 	struct conf *conf;
 	pthread_t tid;
 	unsigned int major, minor, patch;
 
-	while ((ch = getopt(argc, argv, "c:fnVh")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dfFnVh")) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
 			break;
+		case 'd':
+			dump = 1;
+			break;
 		case 'f':
-			foreground = 1;
+		case 'F':
+			/* -f and -F exclude each other */
+			if (run != RUN_DAEMON &&
+			    run != (ch == 'f' ? RUN_STDERR : RUN_SYSLOG)) {
+				usage(stderr);
+				return 2;
+			}
+			run = ch == 'f' ? RUN_STDERR : RUN_SYSLOG;
 			break;
 		case 'n':
 			check = 1;
@@ -421,14 +480,14 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (check && dump)) {
 		usage(stderr);
 		return 2;
 	}
 
-	/* -n and the start run the same checks: those of conf_load() */
+	/* -n, -d and the start run the same checks: those of conf_load() */
 	if ((conf = conf_load(path, &errors)) == NULL) {
-		print_errors(path, &errors, !check && !foreground);
+		print_errors(path, &errors, !check && !dump && run != RUN_STDERR);
 		strlist_clear(&errors);
 		return 1;
 	}
@@ -437,26 +496,47 @@ main(int argc, char **argv)
 		conf_free(conf);
 		return 0;
 	}
-	if (!foreground && !conf->syslog) {
+	if (dump) {
+		rc = conf_dump(conf, stdout) < 0 || fflush(stdout) != 0 ? -1 : 0;
+		conf_free(conf);
+		if (rc < 0) {
+			fprintf(stderr, "isolation-milter: cannot write the "
+			    "configuration: %s\n", strerror(errno));
+			return 1;
+		}
+		return 0;
+	}
+	if (run != RUN_STDERR && !conf->syslog) {
 		fprintf(stderr, "%s: Syslog no without -f would discard every "
 		    "log line\n", path);
 		conf_free(conf);
 		return 1;
 	}
-	/* until the daemon detaches, to the terminal and to syslog */
-	log_init("isolation-milter", foreground ? LOG_TO_STDERR :
+	/* while the daemon starts, to the terminal and to syslog */
+	log_init("isolation-milter", run == RUN_STDERR ? LOG_TO_STDERR :
 	    LOG_TO_STDERR | LOG_TO_SYSLOG, conf->syslog_facility);
 	log_set_level(conf->log_level);
-	if (start(conf, foreground) < 0) {
+	if (start(conf, run) < 0) {
 		pidfile_remove();
 		conf_free(conf);
 		return 1;
 	}
-	confref_install(conf);
+	if (confref_install(conf) < 0) {
+		log_msg(LOG_LEVEL_ERROR, "out of memory: not starting");
+		runtime_shutdown();
+		pidfile_remove();
+		conf_free(conf);
+		return 1;
+	}
+	/* -F: started; from now on the log is syslog's only */
+	if (run == RUN_SYSLOG)
+		log_init("isolation-milter", LOG_TO_SYSLOG, conf->syslog_facility);
 	signals_setup();
 	tid = start_milter_thread();
 	log_msg(LOG_LEVEL_NOTICE, "%s %s started on %s", PACKAGE_NAME,
 	    PACKAGE_VERSION, conf->socket);
+	/* systemd's Type=notify: started only once it listens */
+	service_notify("READY=1");
 
 	main_loop(path);
 	pthread_join(tid, NULL);

@@ -11,6 +11,15 @@
  *	check is given what its stage has left of the DNSTimeout of the
  *	session's configuration (lookups_dns.c), so that a reload applies
  *	a new one to SPF as it does to the DNSBL and reverse DNS lookups.
+ *
+ *	The metrics endpoint (MetricsListen) is started last, once the
+ *	store is open, since /health asks it. Its scrape reads the live
+ *	quarantines from the store at most every RUNTIME_LIVE_CACHE_S
+ *	seconds (Redis walks every key for them: see store.h), so that
+ *	scrapes never hammer the store; a failed read is cached as long,
+ *	and its gauge left out of the scrape meanwhile (unknown, not 0).
+ *	/health asks the store one read (a note that need not exist),
+ *	bounded by RedisTimeout like any other.
  */
 #include "config.h"
 
@@ -22,11 +31,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "confref.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "runtime.h"
 #include "xalloc.h"
 
 #define RUNTIME_SWEEP_SECONDS	10	/* each sweep takes 50 ms at most */
+#define RUNTIME_LIVE_CACHE_S	10	/* live quarantines read so often */
 
 static struct store *runtime_st;
 static pthread_t sweeper;
@@ -36,6 +49,13 @@ static pthread_cond_t sweep_cond = PTHREAD_COND_INITIALIZER;
 static int sweep_stop;
 static struct spf_checker *runtime_spf_checker;
 static char runtime_hostname[64];
+static struct metrics_http *runtime_http;
+
+/* the live quarantines of the last scrape that read them */
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static int live_read;			/* 0: never, 1: ok, -1: failed */
+static time_t live_at;
+static unsigned long live_n[STORE_LOGIN + 1];
 
 /* same - two optional strings are equal */
 static int
@@ -123,6 +143,103 @@ sweep_loop(void *arg)
 	return NULL;
 }
 
+/* count_live - store_list_fn: count the records */
+static int
+count_live(void *arg, enum store_kind kind, const char *key,
+    const struct quarantine *q)
+{
+	(void)kind;
+	(void)key;
+	(void)q;
+	(*(unsigned long *)arg)++;
+	return 0;
+}
+
+/* read_live - count the live quarantines per kind; 0, or -1 */
+static int
+read_live(time_t now, unsigned long *n)
+{
+	unsigned long long start;
+	struct store_err err;
+	int kind, rc;
+
+	for (kind = STORE_IP; kind <= STORE_LOGIN; kind++) {
+		n[kind] = 0;
+		start = metrics_clock_ns();
+		rc = store_quarantine_list(runtime_st, (enum store_kind)kind,
+		    now, count_live, &n[kind], &err);
+		metrics_store(METRICS_STORE_LIST, rc >= 0,
+		    metrics_clock_ns() - start);
+		if (rc < 0) {
+			log_warnx("metrics: reading the live quarantines from "
+			    "state store %s: %s", store_name(runtime_st),
+			    err.text);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* scrape_live - the live quarantines gauge, from the store or the cache */
+static void
+scrape_live(struct metrics_text *t)
+{
+	unsigned long n[STORE_LOGIN + 1];
+	time_t now = time(NULL);
+	int ok;
+
+	pthread_mutex_lock(&live_lock);
+	if (live_read == 0 || now < live_at ||
+	    now - live_at >= RUNTIME_LIVE_CACHE_S) {
+		live_read = read_live(now, live_n) == 0 ? 1 : -1;
+		live_at = now;
+	}
+	ok = live_read > 0;
+	memcpy(n, live_n, sizeof(n));
+	pthread_mutex_unlock(&live_lock);
+	if (!ok)
+		return;
+	metrics_text_family(t, "isolation_milter_quarantines_live", "gauge",
+	    "Quarantine records live in the state store (every node's), by "
+	    "kind; read at most every 10 s.");
+	metrics_text_sample(t, "isolation_milter_quarantines_live", n[STORE_IP],
+	    "kind", "ip", (const char *)NULL);
+	metrics_text_sample(t, "isolation_milter_quarantines_live",
+	    n[STORE_LOGIN], "kind", "login", (const char *)NULL);
+}
+
+/* health - a configuration runs and the store answers */
+static void
+health(struct metrics_health *h)
+{
+	struct confref *ref = confref_get();
+	unsigned long long start;
+	struct store_err err;
+	char value[STORE_NOTE_MAX];
+	int rc;
+
+	h->store = store_name(runtime_st);
+	metrics_config(&h->generation, &h->loaded);
+	if (ref == NULL) {
+		snprintf(h->error, sizeof(h->error), "no configuration loaded");
+		return;
+	}
+	confref_put(ref);
+	start = metrics_clock_ns();
+	rc = store_note_get(runtime_st, "health", time(NULL), value,
+	    sizeof(value), &err);
+	metrics_store(METRICS_STORE_HEALTH, rc >= 0, metrics_clock_ns() - start);
+	if (rc < 0) {
+		snprintf(h->error, sizeof(h->error), "%s", err.text);
+		return;
+	}
+	h->ok = 1;
+}
+
+static const struct metrics_http_ops runtime_http_ops = {
+	METRICS_MILTER, scrape_live, health,
+};
+
 /* runtime_init - create the store, its sweeper and the SPF checker */
 int
 runtime_init(const struct conf *conf)
@@ -150,6 +267,17 @@ runtime_init(const struct conf *conf)
 	}
 	if (strcmp(store_name(runtime_st), "lmdb") == 0)
 		log_info("state store lmdb: %s", conf->state_file);
+	metrics_init(time(NULL));
+	if (conf->metrics_listen != NULL) {
+		runtime_http = metrics_http_start(conf->metrics_listen,
+		    &runtime_http_ops, err, sizeof(err));
+		if (runtime_http == NULL) {
+			log_msg(LOG_LEVEL_ERROR, "MetricsListen: %s", err);
+			return -1;
+		}
+		log_info("metrics on http://%s/metrics and /health",
+		    conf->metrics_listen);
+	}
 	return 0;
 }
 
@@ -174,10 +302,13 @@ runtime_node(void)
 	return runtime_hostname;
 }
 
-/* runtime_shutdown - stop the sweeper, release the store and SPF */
+/* runtime_shutdown - stop the endpoint and the sweeper, release the
+ * store and SPF */
 void
 runtime_shutdown(void)
 {
+	metrics_http_stop(runtime_http);
+	runtime_http = NULL;
 	spf_free(runtime_spf_checker);
 	runtime_spf_checker = NULL;
 	if (sweeper_running) {

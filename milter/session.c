@@ -10,7 +10,9 @@
  *	what the lookups found and the From: and Sender: addresses, gives
  *	the policy engine its facts and writes the decision log line.
  *	Session ids are the start time and a counter in hex: unique per
- *	process and sortable.
+ *	process and sortable. Sessions and decisions are counted for the
+ *	metrics (metrics.h) where they begin and end, and where the
+ *	decision line is written: one decision counted per line.
  * DIAGNOSTICS
  *	A sender or recipient our parser refuses is kept as text for the log
  *	(escaped) and reaches the policy engine as "unparsed". A login that
@@ -29,6 +31,7 @@
 #include "declog.h"
 #include "hdraddr.h"
 #include "log.h"
+#include "metrics.h"
 #include "session.h"
 
 static pthread_mutex_t session_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -55,6 +58,7 @@ session_new(const struct sockaddr *hostaddr, const struct envelope_origin *o)
 	n = ++session_counter;
 	session_count++;
 	pthread_mutex_unlock(&session_lock);
+	metrics_session_open();
 	snprintf(s->id, sizeof(s->id), "%08lx%05lx",
 	    (unsigned long)time(NULL) & 0xffffffffUL, n & 0xfffffUL);
 	origin.ip = hostaddr != NULL && ip_from_sockaddr(hostaddr, &ip) == 0 ?
@@ -75,6 +79,7 @@ session_free(struct session *s)
 	pthread_mutex_lock(&session_lock);
 	session_count--;
 	pthread_mutex_unlock(&session_lock);
+	metrics_session_close();
 }
 
 /* session_active - sessions now open (for a clean stop) */
@@ -236,6 +241,7 @@ session_log(const struct session *s, enum stage stage, const struct verdict *v)
 	ctx.rcpt = stage == STAGE_RCPT ? s->env.rcpt_text : NULL;
 	ctx.queue = s->queue;
 	declog_format(line, sizeof(line), &ctx, v);
+	metrics_decision(s->env.role, v->rule, v->action);
 	log_msg(v->action == ACTION_ACCEPT ? LOG_LEVEL_INFO : LOG_LEVEL_NOTICE,
 	    "%s", line);
 }

@@ -6,9 +6,13 @@
  *	"file:line: message" each must give.
  *
  *	The program is linked with ld --wrap=conf_realloc (Makefile.am):
- *	__wrap_conf_realloc() below stands for the configuration's one
- *	allocator and fails the call numbered fail_at, so that a test can
- *	make each allocation of a load fail in turn.
+ *	__wrap_conf_realloc() below stands for the one allocator of a load
+ *	(conf_alloc.h: lib/conf*, and the files, lists, map, template and
+ *	contacts read with it) and fails the call numbered fail_at, so
+ *	that a test can make each allocation of a load fail in turn.
+ *
+ *	conf_dump() is tested by loading what it prints: the same
+ *	configuration, and the same dump but for the origin comments.
  */
 #include "config.h"
 
@@ -19,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -468,6 +473,8 @@ static const struct {
 	"test.conf:1: SubaddressDelimiter: one character, or empty to disable"},
 	{"UserID no-such-user-here\n",
 	"test.conf:1: UserID: no such user \"no-such-user-here\""},
+	{"PidFile   # none yet\n", "test.conf:1: PidFile: missing value"},
+	{"SupportContact #5\n", "test.conf:1: SupportContact: missing value"},
 	{"Foo 1\nMode x\nBar\n",
 	"test.conf:1: unknown key \"Foo\"|test.conf:2: Mode: \"x\" is not enforce or report|test.conf:3: unknown key \"Bar\""},
 	{"LocalDomains file:/nonexistent/domains\n",
@@ -745,27 +752,284 @@ START_TEST(test_hostport)
 }
 END_TEST
 
+/* Comments end a line: a # after white space; \# after white space is a # */
+START_TEST(test_comments)
+{
+	static const char text[] =
+	    "LocalDomains example.net, example.org   # ours\n"
+	    "Mode report\t# rolling out\n"
+	    "SupportContact call \\#5 or \\\\# # the help desk\n"
+	    "RedisPassword s3cr#t#\n"
+	    "AlertSendmail /usr/sbin/sendmail -t -i -f a#b@example.net\n"
+	    "Action.inbound.auth report # for now\n";
+	char errs[1024];
+	struct conf *c = parse(text, errs, sizeof(errs));
+
+	ck_assert_msg(c != NULL, "%s", errs);
+	ck_assert_uint_eq(c->local_domains.n, 2);
+	ck_assert_int_eq(c->mode_report, 1);
+	ck_assert_str_eq(c->support_contact, "call #5 or \\\\#");
+	ck_assert_str_eq(c->redis_password, "s3cr#t#");
+	ck_assert_str_eq(c->alert_sendmail,
+	    "/usr/sbin/sendmail -t -i -f a#b@example.net");
+	ck_assert_int_eq(c->actions[RULE_INBOUND_AUTH], ACTION_REPORT);
+	conf_free(c);
+}
+END_TEST
+
+/* The Socket taken apart once, for the daemon */
+static const struct {
+	const char *text;
+	int	want_family;
+	const char *want_path;
+	const char *want_host;
+	unsigned want_port;
+} sockets[] = {
+	{"", AF_INET, NULL, "127.0.0.1", 8895},
+	{"Socket inet:25@localhost\n", AF_INET, NULL, "localhost", 25},
+	{"Socket inet6:8895@[::1]\n", AF_INET6, NULL, "::1", 8895},
+	{"Socket inet6:0008895@::1\n", AF_INET6, NULL, "::1", 8895},
+	{"Socket unix:/run/m.sock\n", AF_UNIX, "/run/m.sock", "", 0},
+	{"Socket local:/run/m.sock\n", AF_UNIX, "/run/m.sock", "", 0},
+};
+
+START_TEST(test_socket_parts)
+{
+	char errs[1024];
+	struct conf *c = parse(sockets[_i].text, errs, sizeof(errs));
+
+	ck_assert_msg(c != NULL, "%s", errs);
+	ck_assert_int_eq(c->socket_family, sockets[_i].want_family);
+	if (sockets[_i].want_path == NULL)
+		ck_assert_ptr_null(c->socket_path);
+	else
+		ck_assert_str_eq(c->socket_path, sockets[_i].want_path);
+	ck_assert_str_eq(c->socket_host, sockets[_i].want_host);
+	ck_assert_uint_eq(c->socket_port, sockets[_i].want_port);
+	conf_free(c);
+}
+END_TEST
+
+/* dump - conf_dump() of c as a string (free it) */
+static char *
+dump(const struct conf *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(conf_dump(c, fp), 0);
+	ck_assert_int_eq(fclose(fp), 0);
+	return text;
+}
+
+/* strip_comments - a dump without its origin comments, in place */
+static char *
+strip_comments(char *text)
+{
+	char *r = text, *w = text, *cut;
+
+	while (*r != '\0') {
+		cut = r;
+		while (*cut != '\0' && *cut != '\n' &&
+		    !((*cut == ' ' || *cut == '\t') && cut[1] == '#'))
+			cut++;
+		memmove(w, r, (size_t)(cut - r));
+		w += cut - r;
+		while (w > text && w[-1] == ' ')
+			w--;
+		*w++ = '\n';
+		r = strchr(cut, '\n');
+		r = r != NULL ? r + 1 : cut + strlen(cut);
+	}
+	*w = '\0';
+	return text;
+}
+
+/* has_line - 1 if text holds the line "key value", padded, then "# origin" */
+static int
+has_line(const char *text, const char *kv, const char *origin)
+{
+	const char *p, *end;
+	size_t n = strlen(kv);
+
+	for (p = text; *p != '\0'; p = *end ? end + 1 : end) {
+		end = strchr(p, '\n');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (strncmp(p, kv, n) != 0 || p[n] != ' ')
+			continue;
+		p += n + strspn(p + n, " ");
+		if (p[0] == '#' && p[1] == ' ' &&
+		    (size_t)(end - p - 2) == strlen(origin) &&
+		    strncmp(p + 2, origin, strlen(origin)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* isolation-milter -d: every key, its value, where it came from; the
+ * dump loads to the same configuration and dumps the same again */
+START_TEST(test_dump)
+{
+	char path[] = "/tmp/check_conf_XXXXXX", text[2048], errs[2048];
+	char *d1, *d2, *t1;
+	struct conf *c, *c2;
+	struct ipaddr ip;
+	FILE *fp;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	fputs("# more domains\nexample.com\n", fp);
+	fclose(fp);
+	snprintf(text, sizeof(text),
+	    "Socket inet6:8895@[::1]\n"
+	    "LocalDomains Example.NET. example.org\n"
+	    "LocalDomains file:%s # and these\n"
+	    "CustomerNetworks 10.0.0.0/8, 2001:db8::/32\n"
+	    "TrustedNetworks\n"
+	    "DaemonRoles SUB=outbound, MX=inbound\n"
+	    "SubaddressDelimiter\n"
+	    "RateLimit login recipients 500/1h\n"
+	    "RateLimit ip messages 100/10m\n"
+	    "DNSBL zen.spamhaus.org=127.0.0.[10..11]\n"
+	    "DNSBL bl.example.test\n"
+	    "SPFAction SoftFail reject\n"
+	    "DNSTimeout 1500ms\n"
+	    "QuarantineEscalation 3x up to 2d within 10d\n"
+	    "SupportContact call \\#5, \"the desk\" # weekdays\n"
+	    "RedisPassword s3cr#t\n"
+	    "RedisServer [::1]:6379\n"
+	    "AlertSendmail /usr/lib/sendmail -t -i\n"
+	    "action.INBOUND.spf_fail report\n"
+	    "Action.outbound.rate off\n", path);
+	c = parse(text, errs, sizeof(errs));
+	ck_assert_msg(c != NULL, "%s", errs);
+	d1 = dump(c);
+	/* untouched keys: their default; unset ones commented out */
+	ck_assert_msg(has_line(d1, "DNSTimeout 1500ms", "test.conf:13"), "%s", d1);
+	ck_assert_msg(has_line(d1, "QuarantineTTL 24h", "default"), "%s", d1);
+	ck_assert_msg(has_line(d1, "#PidFile", "default: not set"), "%s", d1);
+	ck_assert_msg(has_line(d1, "Action.inbound.auth reject", "default"),
+	    "%s", d1);
+	/* keys from the file: as written, each line with its own origin */
+	ck_assert_msg(has_line(d1, "LocalDomains Example.NET. example.org",
+	    "test.conf:2"), "%s", d1);
+	snprintf(text, sizeof(text), "LocalDomains file:%s", path);
+	ck_assert_msg(has_line(d1, text, "test.conf:3"), "%s", d1);
+	ck_assert_msg(has_line(d1, "RateLimit ip messages 100/10m",
+	    "test.conf:9"), "%s", d1);
+	ck_assert_msg(has_line(d1, "TrustedNetworks", "test.conf:5"), "%s", d1);
+	ck_assert_msg(has_line(d1, "SupportContact call \\#5, \"the desk\"",
+	    "test.conf:15"), "%s", d1);
+	ck_assert_msg(has_line(d1, "Action.inbound.spf_fail report",
+	    "test.conf:19"), "%s", d1);
+	/* SPFAction's file line adds to the defaults it leaves */
+	ck_assert_msg(has_line(d1, "SPFAction SoftFail reject", "test.conf:12"),
+	    "%s", d1);
+	ck_assert_msg(has_line(d1, "SPFAction permerror report", "default"),
+	    "%s", d1);
+	ck_assert_ptr_null(strstr(d1, "SPFAction softfail report"));
+
+	/* the dump is a configuration file: the same one */
+	c2 = parse(d1, errs, sizeof(errs));
+	ck_assert_msg(c2 != NULL, "%s\n%s", errs, d1);
+	ck_assert_str_eq(c2->socket_host, "::1");
+	ck_assert_uint_eq(c2->local_domains.n, 3);
+	ck_assert_int_eq(conf_is_local_domain(c2, "example.com"), 1);
+	ck_assert_int_eq(ip_parse("2001:db8::5", &ip), 0);
+	ck_assert_int_eq(netset_contains(c2->customer_networks, &ip), 1);
+	ck_assert_ptr_null(c2->trusted_networks);
+	ck_assert_uint_eq(c2->n_daemon_roles, 2);
+	ck_assert_str_eq(c2->subaddress_delimiter, "");
+	ck_assert_uint_eq(c2->n_rate_limits, 2);
+	ck_assert_uint_eq(c2->rate_limits[1].window_ms, 600000UL);
+	ck_assert_uint_eq(c2->n_dnsbls, 2);
+	ck_assert_str_eq(dnsbl_filter_text(c2->dnsbls[0].filter),
+	    "127.0.0.[10..11]");
+	ck_assert_int_eq(c2->spf_actions[SPF_RESULT_SOFTFAIL], ACTION_REJECT);
+	ck_assert_int_eq(c2->spf_actions[SPF_RESULT_PERMERROR], ACTION_REPORT);
+	ck_assert_int_eq(c2->spf_actions[SPF_RESULT_TEMPERROR], ACTION_TEMPFAIL);
+	ck_assert_uint_eq(c2->dns_timeout_ms, 1500);
+	ck_assert_uint_eq(c2->esc_factor, 3);
+	ck_assert_str_eq(c2->support_contact, "call #5, \"the desk\"");
+	ck_assert_str_eq(c2->redis_password, "s3cr#t");
+	ck_assert_str_eq(c2->alert_sendmail, "/usr/lib/sendmail -t -i");
+	ck_assert_int_eq(c2->actions[RULE_INBOUND_SPF_FAIL], ACTION_REPORT);
+	ck_assert_int_eq(c2->actions[RULE_OUTBOUND_RATE], ACTION_OFF);
+	ck_assert_int_eq(c2->actions[RULE_INBOUND_AUTH], ACTION_REJECT);
+	/* ... whose dump is the same, but for where each line came from */
+	d2 = dump(c2);
+	ck_assert_msg(!has_line(d2, "QuarantineTTL 24h", "default") &&
+	    strstr(d2, "QuarantineTTL 24h ") != NULL, "%s", d2);
+	t1 = strip_comments(d1);
+	ck_assert_str_eq(strip_comments(d2), t1);
+	free(d1);
+	free(d2);
+	conf_free(c2);
+	conf_free(c);
+	unlink(path);
+}
+END_TEST
+
+/* write_file - a file of the test's own, mode 0600 */
+static void
+write_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
 /* Each allocation of a load fails in turn: an error, never an exit */
 START_TEST(test_out_of_memory)
 {
-	char text[4096], errs[4096];
+	char text[4096], errs[4096], conf_path[] = "/tmp/check_conf_XXXXXX",
+	    map[] = "/tmp/check_conf_XXXXXX", tmpl[] = "/tmp/check_conf_XXXXXX",
+	    contacts[] = "/tmp/check_conf_XXXXXX",
+	    domains[] = "/tmp/check_conf_XXXXXX";
+	const char *files[] = {conf_path, map, tmpl, contacts, domains};
+	int seen[5] = {0};
+	struct strlist errors = {0};
 	struct conf *c;
 	unsigned long n;
+	size_t i, k, pos;
 
+	write_file(map, "alice@example.net alice, alice2\n"
+	    "@shop.example.net shopadmin\n  moreadmin\nbob bob\n");
+	write_file(tmpl, "# the alert\nFrom: abuse@example.net\nTo: ${to}\n"
+	    "Subject: ${ip} is blocked\n\nBlocked for ${reason}; $$0.\n");
+	write_file(contacts, "192.0.2.0/28 noc@customer.example\n"
+	    "2001:db8::/32 v6@customer.example\n");
+	write_file(domains, "example.com\nexample.info\n");
 	snprintf(text, sizeof(text), "%s"
 	    "UserID nobody\n"
 	    "SocketGroup root\n"
 	    "AlwaysAllowRecipients help@example.net abuse@\n"
-	    "SupportContact call 0800 123\n"
+	    "SupportContact call 0800 123 # weekdays\n"
 	    "QuarantineEscalation 3x up to 2d within 10d\n"
 	    "AlertSendmail /usr/lib/sendmail -t -i\n"
 	    "AlertLimit 3/1h\n"
 	    "EventCommand /usr/local/bin/hook\n"
-	    "StateFile /var/tmp/x.lmdb\n", full_text);
+	    "StateFile /var/tmp/x.lmdb\n"
+	    "SenderLoginMap %s\n"
+	    "AlertTemplate %s\n"
+	    "AlertContacts %s\n"
+	    "LocalDomains file:%s\n", full_text, map, tmpl, contacts, domains);
+	write_file(conf_path, text);
 	for (n = 1;; n++) {
 		alloc_calls = 0;
 		fail_at = n;
-		c = parse(text, errs, sizeof(errs));
+		c = conf_load(conf_path, &errors);
+		errs[0] = '\0';
+		for (i = 0, pos = 0; i < errors.n && pos < sizeof(errs); i++)
+			pos += (size_t)snprintf(errs + pos, sizeof(errs) - pos,
+			    "%s%s", i ? "|" : "", errors.v[i]);
+		strlist_clear(&errors);
 		if (alloc_calls < n) {		/* none failed: the whole load */
 			fail_at = 0;
 			ck_assert_msg(c != NULL, "%s", errs);
@@ -776,9 +1040,18 @@ START_TEST(test_out_of_memory)
 		    n);
 		ck_assert_msg(strstr(errs, "out of memory") != NULL,
 		    "allocation %lu: \"%s\"", n, errs);
+		/* which file's loader ran out (the last one named) */
+		for (k = 0; k < 5; k++)
+			if (strstr(errs, files[k]) != NULL)
+				seen[k] = 1;
 	}
 	/* every kind of value allocates: a count this small misses some */
-	ck_assert_uint_gt(n, 40);
+	ck_assert_uint_gt(n, 100);
+	/* the file itself, the map, the template, the contacts, a file: list */
+	for (k = 0; k < 5; k++)
+		ck_assert_msg(seen[k], "no failure reported for %s", files[k]);
+	for (k = 0; k < 5; k++)
+		unlink(files[k]);
 }
 END_TEST
 
@@ -806,6 +1079,16 @@ conf_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("out of memory");
 	tcase_add_test(tc, test_out_of_memory);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("comments");
+	tcase_add_test(tc, test_comments);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("socket");
+	tcase_add_loop_test(tc, test_socket_parts, 0,
+	    sizeof(sockets) / sizeof(sockets[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("dump");
+	tcase_add_test(tc, test_dump);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("durations");
 	tcase_add_loop_test(tc, test_duration, 0,

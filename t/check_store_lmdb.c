@@ -1008,6 +1008,37 @@ check_worker(void *arg)
 }
 
 /* Threads share a store: transactions are not tied to them. */
+/* Root (isolationctl before the daemon's first start) creates the file
+ * and its lock for the owner of the folder, the daemon's user. */
+START_TEST(test_root_gives_file)
+{
+	char path[256], dir[256], lock[320];
+	struct store *st;
+	struct stat sb;
+
+	if (geteuid() != 0)
+		return;		/* only root can give a file away */
+	state_path(path, sizeof(path), 0);
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	ck_assert_int_eq(chown(dir, 65534, 65534), 0);
+	st = open_store(path, 0, 0);
+	store_free(st);
+	snprintf(lock, sizeof(lock), "%s-lock", path);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_uid, 65534);
+	ck_assert_int_eq(sb.st_gid, 65534);
+	ck_assert_int_eq(stat(lock, &sb), 0);
+	ck_assert_int_eq(sb.st_uid, 65534);
+	/* a file that exists keeps its owner */
+	ck_assert_int_eq(chown(path, 0, 0), 0);
+	st = open_store(path, 0, 0);
+	store_free(st);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_uid, 0);
+}
+END_TEST
+
 START_TEST(test_threads)
 {
 	pthread_t tid[THREADS];
@@ -1350,6 +1381,7 @@ lmdb_suite(void)
 	tcase_add_loop_test(tc, test_readonly_check, 0, NCASES(ro_steps));
 	tcase_add_test(tc, test_check);
 	tcase_add_test(tc, test_threads);
+	tcase_add_test(tc, test_root_gives_file);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("events");

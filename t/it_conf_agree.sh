@@ -1,11 +1,12 @@
 #!/bin/bash
-# it_conf_agree - isolation-milter -n and the daemon's start refuse the same
+# it_conf_agree - isolation-milter -n, -d and the daemon's start refuse the same
 #
 # Each invalid line of the table below is written into a configuration
 # that is otherwise valid (Socket on a test port, UserID nobody, a
-# StateFile nobody can write); then "isolation-milter -n -c F" and the
-# daemon's start "isolation-milter -f -c F" must both exit 1, with the
-# same "F:LINE: message" lines on standard error. The table has a line
+# StateFile nobody can write); then "isolation-milter -n -c F", the dump
+# "isolation-milter -d -c F" and the daemon's start, "isolation-milter
+# -f -c F" and "-F -c F", must all exit 1, with the same "F:LINE:
+# message" lines on standard error. The table has a line
 # of every kind of value, and every value that was once refused only
 # when the daemon started (RedisServer without a port, a unix socket path
 # longer than sun_path, RedisUser without RedisPassword, ...). Last, a
@@ -27,7 +28,7 @@ write_conf() {
 		    "StateFile $H_STATE_DIR/agree.lmdb" "SPF no" \
 		    "Action.inbound.dynamic_ip off"; do
 			key=${base%% *}
-			printf '%s\n' "$@" | grep -qi "^$key[[:space:]]" ||
+			printf '%s\n' "$@" | grep -qi "^${key}[[:space:]]" ||
 				printf '%s\n' "$base"
 		done
 	} >"$CONF"
@@ -36,6 +37,24 @@ write_conf() {
 # errors_of TEXT - the "file:line: message" lines of an output
 errors_of() {
 	grep -E '^/[^:]+(:[0-9]+)?: ' <<<"$1"
+}
+
+# same_refusal NAME N_OUT WANT CMD... : CMD exits 1 with the errors of
+# -n (N_OUT), one of them matching WANT
+same_refusal() {
+	local name=$1 n_out=$2 want=$3 out rc
+	shift 3
+	out=$("$@" 2>&1 </dev/null)
+	rc=$?
+	if [ "$rc" != 1 ]; then
+		h_not_ok "$name" "exit $rc, wanted 1: $out"
+	elif [ "$(errors_of "$out")" != "$(errors_of "$n_out")" ]; then
+		h_not_ok "$name" "-n said: $(errors_of "$n_out") / this said: $out"
+	elif ! grep -Eq -- "$want" <<<"$out"; then
+		h_not_ok "$name" "no line matching /$want/: $out"
+	else
+		h_ok "$name"
+	fi
 }
 
 # agree NAME LINENO REGEX LINE... : -n and the start refuse LINE alike,
@@ -59,6 +78,9 @@ agree() {
 	else
 		h_ok "-n refuses $name"
 	fi
+	same_refusal "-d refuses $name alike" "$n_out" "$want" "$BIN" -d -c "$CONF"
+	same_refusal "the start with -F refuses $name alike" "$n_out" "$want" \
+		timeout 20 "$BIN" -F -c "$CONF"
 	d_out=$(timeout 20 "$BIN" -f -c "$CONF" 2>&1 </dev/null)
 	d_rc=$?
 	if [ "$d_rc" != 1 ]; then
@@ -171,13 +193,18 @@ agree "SocketGroup that does not exist" 1 'SocketGroup: no such group "no-such-g
 agree "a StateFile path too long" 1 'StateFile: the path is longer than [0-9]+ octets' \
 	"StateFile /tmp/$(printf '%05000d' 0)"
 
-# A valid file passes both.
+# A valid file passes -n, -d and the start.
 write_conf "LocalDomains example.net" "SubaddressDelimiter" "UMask 027"
-out=$("$BIN" -n -c "$CONF" 2>&1)
-if [ $? = 0 ] && [ "$out" = "configuration OK" ]; then
+if out=$("$BIN" -n -c "$CONF" 2>&1) && [ "$out" = "configuration OK" ]; then
 	h_ok "-n accepts the valid file"
 else
 	h_not_ok "-n accepts the valid file" "$out"
+fi
+if out=$("$BIN" -d -c "$CONF" 2>&1) &&
+    grep -q "^UMask 027 *# $CONF:[0-9]*\$" <<<"$out"; then
+	h_ok "-d prints the valid file"
+else
+	h_not_ok "-d prints the valid file" "$out"
 fi
 "$BIN" -f -c "$CONF" >"$H_DIR/agree.log" 2>&1 </dev/null &
 pid=$!
