@@ -761,8 +761,12 @@ policy_decide(const struct conf *conf, const struct facts *facts,
 		case OUTCOME_NONE:
 			continue;
 		case OUTCOME_REPORT:
-			would = action == ACTION_REPORT ?
-			    def->default_action : action;
+			/* what enforcing would do: the rule's default, or
+			 * what its own reply says (SPF temperror: 451) */
+			would = action != ACTION_REPORT ? action :
+			    h.code != NULL ? (h.code[0] == '4' ?
+			    ACTION_TEMPFAIL : ACTION_REJECT) :
+			    def->default_action;
 			if (would == ACTION_REPORT || would == ACTION_OFF)
 				would = ACTION_REJECT;
 			fill_verdict(&decision_r->reports[decision_r->n_reports++],

@@ -15,6 +15,9 @@
  *	too long to keep whole at MAIL, too many or too long From: and
  *	Sender: headers at the end of the message. A limit is logged as a
  *	warning and as a decision line with rule=- action=tempfail.
+ *	CONNECT, HELO and the headers are not answered (SMFIP_NR_CONN,
+ *	SMFIP_NR_HELO, SMFIP_NR_HDR): nothing is decided there, and a session
+ *	that could not be set up at connect is refused at MAIL.
  */
 #include "config.h"
 
@@ -100,7 +103,7 @@ internal_error(SMFICTX *ctx)
 	return SMFIS_TEMPFAIL;
 }
 
-/* cb_negotiate - ask for the macros and skip what is never used */
+/* cb_negotiate - ask for the macros, skip and leave unanswered what can be */
 static sfsistat
 cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -108,13 +111,24 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 {
 	static const unsigned long skip = SMFIP_NOBODY | SMFIP_NOEOH |
 	    SMFIP_NOUNKNOWN | SMFIP_NODATA;
+	/* nothing is decided at connect and HELO, and headers are only
+	 * read: the MTA need not wait for those replies. libmilter always
+	 * offers these and answers itself for an MTA that cannot do
+	 * without; NR_DATA, NR_EOH and NR_BODY are moot, the steps are
+	 * skipped */
+	static const unsigned long noreply = SMFIP_NR_CONN | SMFIP_NR_HELO |
+	    SMFIP_NR_HDR;
 
 	(void)f2;
 	(void)f3;
+	if ((f1 & noreply) != noreply) {
+		/* the callbacks would leave the MTA waiting: refuse */
+		log_warnx("libmilter offers protocol steps 0x%lx without "
+		    "0x%lx (no reply at connect, HELO, header)", f1, noreply);
+		return SMFIS_REJECT;
+	}
 	*pf0 = f0 & SMFIF_SETSYMLIST;
-	/* headers are only read: no reply per header (libmilter fakes it
-	 * for an MTA that cannot do without) */
-	*pf1 = f1 & (skip | SMFIP_NR_HDR);
+	*pf1 = f1 & (skip | noreply);
 	*pf2 = 0;
 	*pf3 = 0;
 	if ((f0 & SMFIF_SETSYMLIST) == 0 || macros_request(ctx) < 0)
@@ -140,8 +154,9 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	o.our_hostname = macro_get(ctx, "j");
 	s = session_new(hostaddr, &o);
 	if (s == NULL) {
+		/* no reply here: without a session MAIL is refused */
 		log_warnx("no memory for a new session");
-		return internal_error(ctx);
+		return SMFIS_NOREPLY;
 	}
 	smfi_setpriv(ctx, s);
 	log_debug("session=%s connect ip=%s daemon=%s port=%u role=%s "
@@ -149,7 +164,7 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	    s->env.daemon_name[0] ? s->env.daemon_name : "-",
 	    s->env.daemon_port, role_name(s->env.role),
 	    s->env.sendmail ? "sendmail" : "other");
-	return SMFIS_CONTINUE;
+	return SMFIS_NOREPLY;
 }
 
 /* cb_helo - remember the greeting */
@@ -158,10 +173,9 @@ cb_helo(SMFICTX *ctx, char *helo)
 {
 	struct session *s = SESSION(ctx);
 
-	if (s == NULL)
-		return internal_error(ctx);
-	session_set_helo(s, helo);
-	return SMFIS_CONTINUE;
+	if (s != NULL)		/* else MAIL is refused */
+		session_set_helo(s, helo);
+	return SMFIS_NOREPLY;
 }
 
 /* cb_envfrom - a new transaction: every rule decidable at MAIL */

@@ -92,6 +92,20 @@ identity_resolve(const struct conf *conf, struct identity *id)
 	return 0;
 }
 
+/* raise_fd_limit - every session holds a descriptor to the MTA (and a
+ * store or DNS one while it waits): take all the hard limit allows */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warn("cannot raise the descriptor limit");
+}
+
 /* identity_assume - become id, keep no way back, and no core files */
 int
 identity_assume(const struct identity *id, int core_dumps)
@@ -122,6 +136,7 @@ identity_assume(const struct identity *id, int core_dumps)
 		    strerror(errno));
 		return -1;
 	}
+	raise_fd_limit();
 	return 0;
 }
 

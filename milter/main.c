@@ -293,8 +293,8 @@ reload(const char *path)
 	    old->conf->core_dumps != conf->core_dumps ||
 	    !same(old->conf->metrics_listen, conf->metrics_listen))
 		log_warnx("reload: Socket, UMask, SocketGroup, PidFile, UserID, "
-		    "CoreDumps and MetricsListen changes take effect at the next "
-		    "restart");
+		    "CoreDumps and MetricsListen changes take effect at the "
+		    "next restart");
 	if (runtime_store_changed(old->conf, conf))
 		log_warnx("reload: Redis settings take effect at the next restart");
 	confref_put(old);

@@ -249,6 +249,28 @@ START_TEST(test_customer_not_dynamic)
 }
 END_TEST
 
+/* A report of SPF temperror says what enforcing it does: 451, tempfail. */
+START_TEST(test_spf_temperror_report)
+{
+	struct conf *c = conf_with("SPFAction temperror report\n");
+	struct envelope e;
+	struct facts f;
+	struct decision d;
+
+	build(c, 0, &e, &f);
+	f.spf_checked = 1;
+	f.spf = SPF_RESULT_TEMPERROR;
+	policy_decide(c, &f, STAGE_MAIL, &d);
+	ck_assert_int_eq(d.final.action, ACTION_ACCEPT);
+	ck_assert_uint_eq(d.n_reports, 1);
+	ck_assert_int_eq(d.reports[0].rule, RULE_INBOUND_SPF_FAIL);
+	ck_assert_int_eq(d.reports[0].would, ACTION_TEMPFAIL);
+	ck_assert_str_eq(d.reports[0].code, "451");
+	ck_assert_str_eq(d.reports[0].ecode, "4.7.24");
+	conf_free(c);
+}
+END_TEST
+
 START_TEST(test_needs_format)
 {
 	char buf[NEEDS_TEXT_MAX];
@@ -341,6 +363,7 @@ main(void)
 	    sizeof(plans) / sizeof(plans[0]));
 	tcase_add_test(tc, test_customer_not_dynamic);
 	tcase_add_test(tc, test_needs_format);
+	tcase_add_test(tc, test_spf_temperror_report);
 	tcase_add_test(tc, test_envelope);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
