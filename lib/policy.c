@@ -28,6 +28,7 @@
 #include <strings.h>
 
 #include "policy.h"
+#include "policy_text.h"
 
 /* What a predicate found beyond "it applies". */
 struct hit {
@@ -88,36 +89,6 @@ state_error(const struct conf *c, struct hit *h, const char *text)
 	return 1;
 }
 
-/* help_detail - where a quarantined customer still gets through: the
- * first two help desk addresses (local@ completed with the first of
- * LocalDomains), and SupportContact */
-static void
-help_detail(const struct conf *c, struct hit *h)
-{
-	const char *domain = c->local_domains.n > 0 ? c->local_domains.v[0] : "";
-	char desk[320] = "";
-	size_t i, n = 0, len;
-
-	for (i = 0; i < c->always_allow.n && n < 2; i++) {
-		const char *entry = c->always_allow.v[i];
-		int bare = entry[strlen(entry) - 1] == '@';
-
-		if (bare && *domain == '\0')
-			continue;
-		len = strlen(desk);
-		snprintf(desk + len, sizeof(desk) - len, "%s%s%s",
-		    n == 0 ? "mail to " : " or ", entry, bare ? domain : "");
-		n++;
-	}
-	if (n > 0) {
-		len = strlen(desk);
-		snprintf(desk + len, sizeof(desk) - len, " still goes through");
-	}
-	snprintf(h->detail, sizeof(h->detail), "%s%s%s", desk,
-	    n > 0 && c->support_contact != NULL ? "; " : "",
-	    c->support_contact != NULL ? c->support_contact : "");
-}
-
 /* quarantine_exempt - our own relays, and mail to the help desk
  * (AlwaysAllowRecipients), are never refused as quarantined */
 static int
@@ -157,7 +128,7 @@ check_quarantined(const struct conf *c, const struct facts *f, struct hit *h)
 		    "the quarantine list is unavailable; try again later");
 	if (f->quarantined != FACT_YES)
 		return 0;
-	help_detail(c, h);
+	policy_help_detail(c, h->detail, sizeof(h->detail));
 	return 1;
 }
 
@@ -421,24 +392,6 @@ owns(const struct conf *c, const char *login, const struct addr *a)
 	return sendermap_owns(c->sender_map, &o, login, a);
 }
 
-/* not_yours - the detail of a mismatch: what was refused, what is allowed */
-static void
-not_yours(const struct conf *c, const char *login, const char *what,
-    struct hit *h)
-{
-	struct sendermap_opts o;
-	char allowed[192];
-
-	conf_sender_opts(c, &o);
-	if (sendermap_owned(c->sender_map, &o, login, allowed,
-	    sizeof(allowed)) == 0)
-		snprintf(h->detail, sizeof(h->detail), "%s; login %.64s owns "
-		    "no sender address here, ask your provider", what, login);
-	else
-		snprintf(h->detail, sizeof(h->detail), "%s; login %.64s may "
-		    "send as %s", what, login, allowed);
-}
-
 /* check_sender_mismatch - a MAIL FROM the login does not own */
 static int
 check_sender_mismatch(const struct conf *c, const struct facts *f,
@@ -451,14 +404,15 @@ check_sender_mismatch(const struct conf *c, const struct facts *f,
 	if (f->mail_from == NULL) {
 		if (!f->mail_from_unparsed)
 			return 0;
-		not_yours(c, f->auth_login, "unreadable sender address", h);
+		policy_not_yours(c, f->auth_login, "unreadable sender address",
+		    h->detail, sizeof(h->detail));
 		return 1;
 	}
 	if (f->mail_from->null) {
 		if (!c->null_sender_reject)
 			return 0;
-		not_yours(c, f->auth_login, "the null sender <> is not "
-		    "accepted here", h);
+		policy_not_yours(c, f->auth_login, "the null sender <> is not "
+		    "accepted here", h->detail, sizeof(h->detail));
 		return 1;
 	}
 	if (owns(c, f->auth_login, f->mail_from))
@@ -466,7 +420,7 @@ check_sender_mismatch(const struct conf *c, const struct facts *f,
 	if (addr_format(f->mail_from, text, sizeof(text)) < 0)
 		snprintf(text, sizeof(text), "the sender");
 	snprintf(what, sizeof(what), "%.100s is not yours", text);
-	not_yours(c, f->auth_login, what, h);
+	policy_not_yours(c, f->auth_login, what, h->detail, sizeof(h->detail));
 	h->strike = 1;
 	return 1;
 }
@@ -494,7 +448,8 @@ check_header_from_mismatch(const struct conf *c, const struct facts *f,
 		return 0;
 	if (f->hdr_unparsed != NULL) {
 		snprintf(what, sizeof(what), "%.120s", f->hdr_unparsed);
-		not_yours(c, f->auth_login, what, h);
+		policy_not_yours(c, f->auth_login, what, h->detail,
+		    sizeof(h->detail));
 		return 1;
 	}
 	for (i = 0; i < f->n_hdr_senders; i++) {
@@ -506,25 +461,12 @@ check_header_from_mismatch(const struct conf *c, const struct facts *f,
 			snprintf(text, sizeof(text), "an address");
 		snprintf(what, sizeof(what), "%s: %.100s is not yours",
 		    hs->field, text);
-		not_yours(c, f->auth_login, what, h);
+		policy_not_yours(c, f->auth_login, what, h->detail,
+		    sizeof(h->detail));
 		h->strike = 1;
 		return 1;
 	}
 	return 0;
-}
-
-/* span - a duration for people: "45 s", "12 min", "3 h" (rounded up) */
-static void
-span(unsigned long ms, char *buf, size_t len)
-{
-	unsigned long s = (ms + 999) / 1000;
-
-	if (s < 120)
-		snprintf(buf, len, "%lu s", s);
-	else if (s < 2 * 3600)
-		snprintf(buf, len, "%lu min", (s + 59) / 60);
-	else
-		snprintf(buf, len, "%lu h", (s + 3599) / 3600);
 }
 
 /* rate_who - who a RateLimit line counts in this session: the login, or
@@ -593,8 +535,8 @@ check_rate(const struct conf *c, const struct facts *f, struct hit *h)
 
 		if (r->count <= r->limit->limit)
 			continue;
-		span(r->limit->window_ms, window, sizeof(window));
-		span(r->reset_ms, retry, sizeof(retry));
+		policy_span(r->limit->window_ms, window, sizeof(window));
+		policy_span(r->reset_ms, retry, sizeof(retry));
 		snprintf(h->detail, sizeof(h->detail), "%s %.100s: more than %lu "
 		    "%s in %s; try again in %s", r->limit->scope == RATE_SCOPE_IP ?
 		    "address" : "login", r->who, r->limit->limit,
@@ -811,38 +753,6 @@ policy_needs(const struct conf *conf, const struct facts *facts,
 			break;		/* nothing after it is reached */
 	}
 	return needs;
-}
-
-/* policy_needs_format - the NEED_* bits as words: "spf,dnsbl" or "none" */
-const char *
-policy_needs_format(unsigned needs, char *buf, size_t len)
-{
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {
-		{NEED_QUARANTINE_IP, "quarantine_ip"},
-		{NEED_QUARANTINE_LOGIN, "quarantine_login"},
-		{NEED_SEEN_LOGIN, "seen_login"},
-		{NEED_RATE_MESSAGES, "rate_messages"},
-		{NEED_RATE_RECIPIENTS, "rate_recipients"},
-		{NEED_DNSBL, "dnsbl"},
-		{NEED_PTR, "ptr"},
-		{NEED_PTR_FORWARD, "ptr_forward"},
-		{NEED_SPF, "spf"},
-		{NEED_HEADER_SENDERS, "header_senders"},
-	};
-	size_t i, used = 0;
-
-	snprintf(buf, len, "none");
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if ((needs & names[i].bit) == 0)
-			continue;
-		if (used < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-			    used > 0 ? "," : "", names[i].name);
-	}
-	return buf;
 }
 
 /* policy_login_quarantine - do this many strikes quarantine the login? */
