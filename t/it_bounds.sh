@@ -208,7 +208,8 @@ cmd, data = recv()
 proto = struct.unpack("!III", data[:12])[2]
 send(b"D", b"C" + pairs(conn))
 send(b"C", z("client.test") + b"4" + struct.pack("!H", 4000) + z(ip))
-print("connect", answer())
+if not proto & 0x1000:			# SMFIP_NR_CONN: no reply asked
+	print("connect", answer())
 send(b"H", z("client.test"))
 if not proto & 0x2000:
 	print("helo", answer())
