@@ -104,6 +104,8 @@ static const struct key keys[] = {
 	{"Socket", &k_socket, F(socket), CONF_DEFAULT_SOCKET, 0, 0, 0, NULL},
 	{"UMask", &k_umask, F(socket_umask), "007", 0, 0777, 0, NULL},
 	{"SocketGroup", &k_group, F(socket_group), NULL, 0, 0, 0, NULL},
+	{"MilterTimeout", &k_duration, F(milter_timeout_ms), "7210s", 1000,
+	7 * DAY_MS, 0, NULL},
 	{"PidFile", &k_string, F(pidfile), NULL, 0, 0, 0, NULL},
 	{"UserID", &k_user, F(userid), NULL, 0, 0, 0, NULL},
 	{"CoreDumps", &k_bool, F(core_dumps), "no", 0, 0, 0, NULL},

@@ -135,6 +135,7 @@ struct conf {
 	unsigned socket_umask;		/* UMask: the unix socket's mode is 0777 & ~it */
 	char   *socket_group;		/* SocketGroup; NULL: the daemon's */
 	gid_t	socket_gid;		/* SocketGroup, resolved when read */
+	unsigned long milter_timeout_ms; /* MilterTimeout: libmilter's I/O timeout */
 	char   *pidfile;
 	char   *userid;
 	uid_t	user_uid;		/* UserID, resolved when read */

@@ -288,13 +288,14 @@ reload(const char *path)
 	if (!same(old->conf->socket, conf->socket) ||
 	    old->conf->socket_umask != conf->socket_umask ||
 	    !same(old->conf->socket_group, conf->socket_group) ||
+	    old->conf->milter_timeout_ms != conf->milter_timeout_ms ||
 	    !same(old->conf->pidfile, conf->pidfile) ||
 	    !same(old->conf->userid, conf->userid) ||
 	    old->conf->core_dumps != conf->core_dumps ||
 	    !same(old->conf->metrics_listen, conf->metrics_listen))
-		log_warnx("reload: Socket, UMask, SocketGroup, PidFile, UserID, "
-		    "CoreDumps and MetricsListen changes take effect at the "
-		    "next restart");
+		log_warnx("reload: Socket, UMask, SocketGroup, MilterTimeout, "
+		    "PidFile, UserID, CoreDumps and MetricsListen changes take "
+		    "effect at the next restart");
 	if (runtime_store_changed(old->conf, conf))
 		log_warnx("reload: Redis settings take effect at the next restart");
 	confref_put(old);
@@ -337,6 +338,8 @@ open_socket(const struct conf *conf, const struct identity *id)
 		log_msg(LOG_LEVEL_ERROR, "smfi_register failed");
 		return -1;
 	}
+	/* whole seconds, rounded up: libmilter counts in seconds */
+	smfi_settimeout((int)((conf->milter_timeout_ms + 999) / 1000));
 	if (smfi_setconn(conf->socket) != MI_SUCCESS) {
 		log_msg(LOG_LEVEL_ERROR, "bad socket %s", conf->socket);
 		return -1;
