@@ -48,7 +48,13 @@
  *	the new file is checked first and replaces the running
  *	configuration only if valid. SIGTERM stops accepting sessions and
  *	waits a bounded time for those in flight; the MTA tempfails any
- *	that are cut (milter_default_action = tempfail).
+ *	that are cut (milter_default_action = tempfail). The bound holds
+ *	even when libmilter's loop does not end: at a stop under load,
+ *	libmilter's worker pool destroys its task mutex while a session
+ *	that starts or ends at that moment still takes it, and that lock
+ *	is never released (its unlock of a destroyed mutex fails), so
+ *	smfi_main() and every worker wait forever. The daemon then exits
+ *	without joining them, and without freeing what they may still hold.
  * DIAGNOSTICS
  *	Configuration errors go to stderr as "file:line: message" (and,
  *	without -n, -d or -f, to syslog), exit 1: -n, -d, the start and
@@ -366,11 +372,10 @@ open_socket(const struct conf *conf, const struct identity *id)
 	return 0;
 }
 
-/* wait_sessions - give sessions in flight a bounded time to finish */
+/* wait_sessions - give sessions in flight until the deadline to finish */
 static void
-wait_sessions(void)
+wait_sessions(time_t until)
 {
-	time_t until = time(NULL) + STOP_GRACE_SECONDS;
 	struct timespec ts = {0, 100 * 1000 * 1000};
 	unsigned n;
 
@@ -447,6 +452,7 @@ main(int argc, char **argv)
 	struct strlist errors = {0};
 	struct conf *conf;
 	pthread_t tid;
+	struct timespec until = {0, 0};
 	unsigned int major, minor, patch;
 
 	while ((ch = getopt(argc, argv, "c:dfFnVh")) != -1) {
@@ -542,8 +548,17 @@ main(int argc, char **argv)
 	service_notify("READY=1");
 
 	main_loop(path);
-	pthread_join(tid, NULL);
-	wait_sessions();
+	/* one deadline for the stop: libmilter's loop, then the sessions */
+	until.tv_sec = time(NULL) + STOP_GRACE_SECONDS;
+	if (pthread_timedjoin_np(tid, NULL, &until) != 0) {
+		log_warnx("libmilter's loop did not end within %d s of the stop "
+		    "(its worker pool is stuck); exiting without it; the MTA "
+		    "tempfails the sessions in flight", STOP_GRACE_SECONDS);
+		pidfile_remove();
+		log_msg(LOG_LEVEL_NOTICE, "stopped");
+		_exit(0);
+	}
+	wait_sessions(until.tv_sec);
 	pidfile_remove();
 	confref_shutdown();
 	runtime_shutdown();
