@@ -56,7 +56,14 @@
  *	free; a read takes about 1 us. Writes are kept off the hot path: a
  *	store_check() with no counters and no seen_login is read-only, and
  *	its seen note is written only when its value changes or less than
- *	half its TTL is left.
+ *	half its TTL is left. The writes of concurrent callers (libmilter's
+ *	workers) share commits: those that arrive while one commit syncs
+ *	go, at most 32 of them, into the next one, each in a nested
+ *	transaction of its own (store_lmdb_file.c), so that the file is
+ *	synced once per batch, not once per write. The guarantees stay
+ *	those of one write: a caller returns success only once the commit
+ *	that holds its change has returned, and a write that fails undoes
+ *	its own changes, no one else's.
  *
  *	What bounds the file: the map size (o->map_size, 1 GiB by default),
  *	which LMDB never passes. Within it live the records, counters and
@@ -712,6 +719,7 @@ lmdb_free(struct store *st)
 	pthread_rwlock_destroy(&ls->maplock);
 	pthread_mutex_destroy(&ls->sweeplock);
 	pthread_mutex_destroy(&ls->fulllock);
+	pthread_mutex_destroy(&ls->grouplock);
 	free(ls->path);
 	free(ls->node);
 	free(ls);
@@ -758,6 +766,8 @@ store_lmdb_new(const struct store_lmdb_opts *o, char *err, size_t errlen)
 	pthread_rwlock_init(&ls->maplock, NULL);
 	pthread_mutex_init(&ls->sweeplock, NULL);
 	pthread_mutex_init(&ls->fulllock, NULL);
+	pthread_mutex_init(&ls->grouplock, NULL);
+	ls->queue_tail = &ls->queue;
 	ls->base.ops = &lmdb_ops;
 	ls->map_size = o->map_size != 0 ? o->map_size : DEFAULT_MAP_SIZE;
 	ls->events_max = o->events_max != 0 ? o->events_max :

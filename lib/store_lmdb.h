@@ -9,8 +9,9 @@
  *	Not an interface: store.h is. store_lmdb.c keeps the records,
  *	counters and notes, and describes the file's layout;
  *	store_lmdb_file.c opens the file and runs its transactions, and
- *	writes and reads the layout; store_lmdb_events.c keeps the event
- *	log, the consumer groups and the sweep.
+ *	writes and reads the layout, and gathers the writes of concurrent
+ *	callers into one commit; store_lmdb_events.c keeps the event log,
+ *	the consumer groups and the sweep.
  */
 #ifndef ISO_STORE_LMDB_H
 #define ISO_STORE_LMDB_H
@@ -28,7 +29,7 @@ enum lmdb_table {
 };
 
 #define LMDB_LAYOUT	1		/* the first octet of every value */
-#define LMDB_KEEP	(-30500)	/* from a write function: no commit */
+#define LMDB_KEEP	(-30500)	/* from a write function: undo, ok */
 #define LMDB_BADREC	(-30501)	/* a value of an unknown layout */
 #define LMDB_KEY_MAX	511		/* LMDB's own bound on a key */
 #define LMDB_VAL_MAX	1536		/* the largest value written */
@@ -40,6 +41,9 @@ struct lmdb_sweep_pos {
 	unsigned char key[LMDB_KEY_MAX];
 };
 
+/* A write waiting for its batch (store_lmdb_file.c). */
+struct lmdb_req;
+
 struct lmdb_store {
 	struct store base;
 	MDB_env *env;
@@ -48,9 +52,15 @@ struct lmdb_store {
 	pthread_rwlock_t maplock;
 	pthread_mutex_t sweeplock;	/* held by store_sweep(): sweep */
 	struct lmdb_sweep_pos sweep;
-	pthread_mutex_t fulllock;	/* full_at, full_swept */
+	pthread_mutex_t fulllock;	/* full_*; held through that sweep */
 	time_t	full_at;		/* the now of the last map-full sweep */
 	int	full_swept;		/* whether that one ran */
+	int	full_freed;		/* and whether it removed any */
+	pthread_mutex_t grouplock;	/* queue, queued, leading */
+	struct lmdb_req *queue;		/* writes waiting, oldest first */
+	struct lmdb_req **queue_tail;
+	size_t	queued;
+	int	leading;		/* a caller is running a batch */
 	char	*path;
 	char	*node;			/* "" when not set */
 	unsigned long events_max;

@@ -39,8 +39,29 @@
  *	error. When the map is full, it sweeps every expired entry
  *	(lmdb_sweep_all(), at most once per second of now, so that a full
  *	file of live records is not walked at every write) and runs fn
- *	once more; fn must therefore start afresh each time.
- *	lmdb_write_raw() is one attempt, for the sweep itself.
+ *	once more; fn must therefore start afresh each time. Callers refused
+ *	in the same second wait for that sweep and retry if it freed any.
+ *	lmdb_write_raw() is one attempt, for the sweep itself: it neither
+ *	queues nor waits for a batch, only for LMDB's writer lock.
+ *
+ *	Group commit: a commit costs a sync of the file, so the callers of
+ *	lmdb_write() queue their fn, and the oldest of them, when no batch
+ *	runs, leads one: it takes up to GROUP_MAX requests off the queue
+ *	(those that came while the previous commit synced), runs each in a
+ *	transaction nested in one write transaction (a fn that fails or
+ *	says LMDB_KEEP undoes its own changes only; nesting needs an
+ *	environment without MDB_WRITEMAP), commits once, gives each caller
+ *	its result, wakes it and the oldest still queued, the next leader.
+ *	A request alone runs without nesting, as before. No caller returns
+ *	before the commit that holds its change has returned; when that
+ *	commit fails, every request of the batch fails with it, since what
+ *	one read may come from another's lost change. No thread of its own:
+ *	the leader is a caller, and fn runs with nothing held but the
+ *	write transaction, as it did. A map full inside a batch refuses
+ *	only the request that hit it (and each one, when the commit itself
+ *	hit it): that caller sweeps and queues again. Other processes
+ *	(isolationctl) and the sweep still take LMDB's writer lock each in
+ *	turn with the batches.
  *
  *	The codecs write and read the values store_lmdb.c describes:
  *	buf_*() append to a struct lmdb_buf, which notes an overflow;
@@ -63,6 +84,7 @@
 #include "store_lmdb.h"
 
 #define READERS		1024		/* reader slots, every process */
+#define GROUP_MAX	32		/* requests per batch, per commit */
 
 static const char *const table_names[N_TABLES] = {
 	"quarantines", "counters", "notes", "history", "events", "groups",
@@ -78,10 +100,10 @@ lmdb_fail(const char *where, int rc, struct store_err *err)
 	return -1;
 }
 
-/* txn_begin - a transaction, adopting a map another process grew */
+/* txn_open - a transaction, adopting a map another process grew; 0 with
+ * maplock held shared, or LMDB's error */
 static int
-txn_begin(struct lmdb_store *ls, unsigned flags, MDB_txn **txn_r,
-    const char *where, struct store_err *err)
+txn_open(struct lmdb_store *ls, unsigned flags, MDB_txn **txn_r)
 {
 	int rc, tries;
 
@@ -91,14 +113,25 @@ txn_begin(struct lmdb_store *ls, unsigned flags, MDB_txn **txn_r,
 			return 0;
 		pthread_rwlock_unlock(&ls->maplock);
 		if (rc != MDB_MAP_RESIZED || tries > 0)
-			return lmdb_fail(where, rc, err);
+			return rc;
 		/* LMDB wants no transaction of this process open for it */
 		pthread_rwlock_wrlock(&ls->maplock);
 		rc = mdb_env_set_mapsize(ls->env, 0);
 		pthread_rwlock_unlock(&ls->maplock);
 		if (rc != 0)
-			return lmdb_fail(where, rc, err);
+			return rc;
 	}
+}
+
+/* txn_begin - txn_open(); 0, or -1 with err set */
+static int
+txn_begin(struct lmdb_store *ls, unsigned flags, MDB_txn **txn_r,
+    const char *where, struct store_err *err)
+{
+	int rc;
+
+	return (rc = txn_open(ls, flags, txn_r)) != 0 ?
+	    lmdb_fail(where, rc, err) : 0;
 }
 
 /* lmdb_read_begin - a read transaction; 0, or -1 with err set */
@@ -117,18 +150,23 @@ lmdb_read_end(struct lmdb_store *ls, MDB_txn *txn)
 	pthread_rwlock_unlock(&ls->maplock);
 }
 
-/* full_sweep - sweep for room, once per second of now; 1 if it freed any */
+/* full_sweep - sweep for room, once per second of now: did it free any?
+ * Callers refused in the same second wait for that sweep and share its
+ * answer, since a batch brings several of them at once. */
 static int
 full_sweep(struct lmdb_store *ls, time_t now)
 {
-	int again;
+	int freed;
 
 	pthread_mutex_lock(&ls->fulllock);
-	again = ls->full_swept && ls->full_at == now;
-	ls->full_swept = 1;
-	ls->full_at = now;
+	if (!ls->full_swept || ls->full_at != now) {
+		ls->full_swept = 1;
+		ls->full_at = now;
+		ls->full_freed = lmdb_sweep_all(ls, now) > 0;
+	}
+	freed = ls->full_freed;
 	pthread_mutex_unlock(&ls->fulllock);
-	return !again && lmdb_sweep_all(ls, now) > 0;
+	return freed;
 }
 
 /* lmdb_write_raw - fn in a write transaction, committed: 0, LMDB's error, -1 */
@@ -149,6 +187,127 @@ lmdb_write_raw(struct lmdb_store *ls, const char *where, lmdb_write_fn fn,
 	return rc == LMDB_KEEP ? 0 : rc;
 }
 
+/* A caller's write, queued until a batch runs it. */
+struct lmdb_req {
+	lmdb_write_fn fn;
+	void	*arg;
+	int	rc;			/* 0, or LMDB's (or fn's) error */
+	int	done;			/* its batch has committed, or failed */
+	pthread_cond_t wake;		/* done, or time to lead a batch */
+	struct lmdb_req *next;
+};
+
+/* batch_one - a request alone: its own transaction, as lmdb_write_raw */
+static int
+batch_one(struct lmdb_store *ls, MDB_txn *txn, struct lmdb_req *r)
+{
+	int rc;
+
+	if ((rc = r->fn(ls, txn, r->arg)) == 0)
+		return mdb_txn_commit(txn);
+	mdb_txn_abort(txn);
+	return rc == LMDB_KEEP ? 0 : rc;
+}
+
+/* batch_run - the requests in one write transaction, each in a nested
+ * one that only its own error (or LMDB_KEEP) undoes; one commit */
+static void
+batch_run(struct lmdb_store *ls, struct lmdb_req *batch)
+{
+	struct lmdb_req *r;
+	MDB_txn *txn, *sub;
+	int rc, wrote = 0;
+
+	if ((rc = txn_open(ls, 0, &txn)) != 0) {
+		for (r = batch; r != NULL; r = r->next)
+			r->rc = rc;
+		return;
+	}
+	if (batch->next == NULL) {
+		batch->rc = batch_one(ls, txn, batch);
+		pthread_rwlock_unlock(&ls->maplock);
+		return;
+	}
+	for (r = batch; r != NULL; r = r->next) {
+		if ((rc = mdb_txn_begin(ls->env, txn, 0, &sub)) == 0) {
+			if ((rc = r->fn(ls, sub, r->arg)) == 0)
+				rc = mdb_txn_commit(sub);
+			else
+				mdb_txn_abort(sub);
+		}
+		wrote |= rc == 0;
+		r->rc = rc == LMDB_KEEP ? 0 : rc;
+	}
+	if (wrote)
+		rc = mdb_txn_commit(txn);
+	else
+		mdb_txn_abort(txn);
+	pthread_rwlock_unlock(&ls->maplock);
+	/* what a request read may have come from another one's change, and
+	 * is no answer once that is lost: every one fails with the commit */
+	for (r = batch; r != NULL && wrote && rc != 0; r = r->next)
+		if (r->rc == 0)
+			r->rc = rc;
+}
+
+/* batch_take - the oldest GROUP_MAX requests off the queue, grouplock held */
+static struct lmdb_req *
+batch_take(struct lmdb_store *ls)
+{
+	struct lmdb_req *batch = ls->queue, *last = batch;
+	size_t n;
+
+	for (n = 1; n < GROUP_MAX && last->next != NULL; n++)
+		last = last->next;
+	if ((ls->queue = last->next) == NULL)
+		ls->queue_tail = &ls->queue;
+	last->next = NULL;
+	ls->queued -= n;
+	return batch;
+}
+
+/* group_write - fn in the next batch: its result once that has committed */
+static int
+group_write(struct lmdb_store *ls, lmdb_write_fn fn, void *arg)
+{
+	struct lmdb_req req, *batch, *r, *next;
+
+	req.fn = fn;
+	req.arg = arg;
+	req.rc = 0;
+	req.done = 0;
+	req.next = NULL;
+	pthread_cond_init(&req.wake, NULL);
+	pthread_mutex_lock(&ls->grouplock);
+	*ls->queue_tail = &req;
+	ls->queue_tail = &req.next;
+	ls->queued++;
+	while (!req.done) {
+		if (ls->leading) {
+			pthread_cond_wait(&req.wake, &ls->grouplock);
+			continue;
+		}
+		/* lead: whoever queued meanwhile goes with this commit */
+		ls->leading = 1;
+		batch = batch_take(ls);
+		pthread_mutex_unlock(&ls->grouplock);
+		batch_run(ls, batch);
+		pthread_mutex_lock(&ls->grouplock);
+		for (r = batch; r != NULL; r = next) {
+			next = r->next;
+			r->done = 1;
+			pthread_cond_signal(&r->wake);
+		}
+		ls->leading = 0;
+		/* the oldest waiting leads the next batch */
+		if (ls->queue != NULL)
+			pthread_cond_signal(&ls->queue->wake);
+	}
+	pthread_mutex_unlock(&ls->grouplock);
+	pthread_cond_destroy(&req.wake);
+	return req.rc;
+}
+
 /* lmdb_write - fn in a write transaction; when full, room made once */
 int
 lmdb_write(struct lmdb_store *ls, const char *where, time_t now,
@@ -158,9 +317,8 @@ lmdb_write(struct lmdb_store *ls, const char *where, time_t now,
 	int rc, retried = 0;
 
 	for (;;) {
-		if ((rc = lmdb_write_raw(ls, where, fn, arg, err)) == 0 ||
-		    rc == -1)
-			return rc;
+		if ((rc = group_write(ls, fn, arg)) == 0)
+			return 0;
 		if (rc != MDB_MAP_FULL)
 			return lmdb_fail(where, rc, err);
 		if (retried || !full_sweep(ls, now)) {

@@ -13,6 +13,15 @@
  *	another process, a kill -9 in the middle of writes, and a flood of
  *	300,000 bots twice over a sweep, whose file must not keep growing.
  *
+ *	Group commit: threads counting at once get exact totals; a batch,
+ *	held together by requests that wait inside lmdb_write() itself
+ *	(store_lmdb.h), commits once, keeps each request's changes but
+ *	those of one that failed, kept nothing (LMDB_KEEP) or filled the
+ *	map, and returns to no caller before its commit; threads that find
+ *	the map full of expired records all get in after one sweep; writes
+ *	that returned in threads of a process killed with -9 are in the
+ *	file.
+ *
  *	Each test works in a folder of its own under a mkdtemp(3) folder
  *	of /tmp, removed at exit. The flood runs under /dev/shm when it has
  *	512 MiB free: it measures space and time, not the disk's syncs
@@ -42,6 +51,7 @@
 #include <lmdb.h>
 
 #include "store.h"
+#include "store_lmdb.h"
 
 #define NCASES(t)	((int)(sizeof(t) / sizeof((t)[0])))
 #define K16		"0123456789abcdef"
@@ -1267,6 +1277,490 @@ START_TEST(test_crash)
 }
 END_TEST
 
+#define GROUP_THREADS	16
+#define GROUP_CALLS	50
+
+/* What one counting thread is given. */
+struct counter_arg {
+	struct store *st;
+	int	idx;
+	long	failures;
+};
+
+/* counter_worker - GROUP_CALLS checks: a shared counter, its own, a note */
+static void *
+counter_worker(void *arg)
+{
+	struct counter_arg *a = arg;
+	struct store_counter k[2];
+	struct store_check c;
+	struct store_err e;
+	char login[32];
+	int i;
+
+	snprintf(login, sizeof(login), "u%d@example.net", a->idx);
+	for (i = 0; i < GROUP_CALLS; i++) {
+		memset(k, 0, sizeof(k));
+		k[0].kind = STORE_IP;
+		k[0].key = "10.8.8.8";
+		k[0].what = "messages";
+		k[0].window_ms = 600000;
+		k[0].add = 1;
+		k[1] = k[0];
+		k[1].kind = STORE_LOGIN;
+		k[1].key = login;
+		k[1].add = 2;
+		memset(&c, 0, sizeof(c));
+		c.ip = "10.8.8.8";
+		c.seen_login = login;
+		c.seen_ttl = 600;
+		c.counters = k;
+		c.n_counters = 2;
+		if (store_check(a->st, &c, 1000, &e) < 0 ||
+		    k[1].count_r != 2UL * (i + 1) || k[0].count_r < 1UL + i)
+			a->failures++;
+	}
+	return NULL;
+}
+
+/* Threads counting at once: every addition is there, in the file too. */
+START_TEST(test_group_counters)
+{
+	struct counter_arg a[GROUP_THREADS];
+	pthread_t tid[GROUP_THREADS];
+	char path[256], login[32];
+	struct store *st;
+	int i, pass;
+
+	state_path(path, sizeof(path), 0);
+	st = open_store(path, 0, 0);
+	for (i = 0; i < GROUP_THREADS; i++) {
+		a[i].st = st;
+		a[i].idx = i;
+		a[i].failures = 0;
+		ck_assert_int_eq(pthread_create(&tid[i], NULL, counter_worker,
+		    &a[i]), 0);
+	}
+	for (i = 0; i < GROUP_THREADS; i++) {
+		pthread_join(tid[i], NULL);
+		ck_assert_int_eq(a[i].failures, 0);
+	}
+	for (pass = 0; pass < 2; pass++) {
+		ck_assert_uint_eq(count(st, STORE_IP, "10.8.8.8", 600000, 0,
+		    1000), GROUP_THREADS * GROUP_CALLS);
+		for (i = 0; i < GROUP_THREADS; i++) {
+			snprintf(login, sizeof(login), "u%d@example.net", i);
+			ck_assert_uint_eq(count(st, STORE_LOGIN, login, 600000,
+			    0, 1000), 2 * GROUP_CALLS);
+		}
+		store_free(st);
+		st = open_store(path, 0, 0);
+	}
+	store_free(st);
+}
+END_TEST
+
+/* What a request of a batch does in its write transaction. */
+enum batch_mode {
+	B_PUT,			/* writes its note */
+	B_FAIL,			/* writes its note, then fails */
+	B_KEEP,			/* writes its note, then says LMDB_KEEP */
+	B_FILL,			/* writes until the map is full */
+	B_GATE,			/* writes its note, waits to be let go */
+};
+
+/* One batch, in the order its requests queue; B_GATE last. */
+static const struct batch_case {
+	const char *name;
+	enum batch_mode mode;
+	int	want_rc;		/* lmdb_write()'s */
+	const char *want_err;		/* when want_rc is -1 */
+	int	want_kept;		/* the note is in the file after */
+} batch_cases[] = {
+	{"batch:a", B_PUT, 0, NULL, 1},
+	{"batch:b", B_FAIL, -1, "lmdb test: Invalid argument", 0},
+	{"batch:c", B_PUT, 0, NULL, 1},
+	{"batch:d", B_KEEP, 0, NULL, 0},
+	{"batch:e", B_FILL, -1, "is full", 0},
+	{"batch:f", B_PUT, 0, NULL, 1},
+	{"batch:g", B_GATE, 0, NULL, 1},
+};
+#define N_BATCH		NCASES(batch_cases)
+
+/* One request of the batch test, run by a thread of its own. */
+struct batch_req {
+	const struct batch_case *c;
+	struct lmdb_store *ls;
+	struct store_err err;
+	int	rc;
+	int	ran;			/* its fn ran (under blk) */
+	int	returned;		/* lmdb_write returned (under blk) */
+	int	entered;		/* a gate: its fn waits (under blk) */
+	int	open;			/* a gate: let it go (under blk) */
+};
+
+static pthread_mutex_t blk = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t bcond = PTHREAD_COND_INITIALIZER;
+
+/* batch_note - name = value as a note of layout 1 until 90000 */
+static int
+batch_note(struct lmdb_store *ls, MDB_txn *txn, const char *name,
+    size_t size)
+{
+	static const unsigned char zero[64 * 1024];
+	unsigned char v[9 + 8];
+	MDB_val k = {strlen(name), (void *)name}, d;
+
+	v[0] = LMDB_LAYOUT;
+	lmdb_u64(v + 1, 90000);
+	memcpy(v + 9, "written", 8);
+	d.mv_size = size > 0 ? size : sizeof(v) - 1;
+	d.mv_data = size > 0 ? (void *)zero : v;
+	return mdb_put(txn, ls->dbi[T_NOTES], &k, &d, 0);
+}
+
+/* batch_fn - a request's changes, as its mode says */
+static int
+batch_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
+{
+	struct batch_req *r = arg;
+	char name[64];
+	int rc, i;
+
+	pthread_mutex_lock(&blk);
+	r->ran = 1;
+	pthread_mutex_unlock(&blk);
+	if ((rc = batch_note(ls, txn, r->c->name, 0)) != 0)
+		return rc;
+	switch (r->c->mode) {
+	case B_FAIL:
+		return EINVAL;
+	case B_KEEP:
+		return LMDB_KEEP;
+	case B_FILL:
+		for (i = 0; rc == 0; i++) {
+			snprintf(name, sizeof(name), "%s-%d", r->c->name, i);
+			rc = batch_note(ls, txn, name, 64 * 1024);
+		}
+		return rc;
+	case B_GATE:
+		pthread_mutex_lock(&blk);
+		r->entered = 1;
+		pthread_cond_broadcast(&bcond);
+		while (!r->open)
+			pthread_cond_wait(&bcond, &blk);
+		pthread_mutex_unlock(&blk);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* batch_thread - one lmdb_write(), its result noted */
+static void *
+batch_thread(void *arg)
+{
+	struct batch_req *r = arg;
+	int rc;
+
+	rc = lmdb_write(r->ls, "test", 1000, batch_fn, r, &r->err);
+	pthread_mutex_lock(&blk);
+	r->rc = rc;
+	r->returned = 1;
+	pthread_mutex_unlock(&blk);
+	return NULL;
+}
+
+/* batch_gate - wait until a gate's fn waits inside its batch */
+static void
+batch_gate(struct batch_req *r)
+{
+	pthread_mutex_lock(&blk);
+	while (!r->entered)
+		pthread_cond_wait(&bcond, &blk);
+	pthread_mutex_unlock(&blk);
+}
+
+/* batch_open - let a gate go */
+static void
+batch_open(struct batch_req *r)
+{
+	pthread_mutex_lock(&blk);
+	r->open = 1;
+	pthread_cond_broadcast(&bcond);
+	pthread_mutex_unlock(&blk);
+}
+
+/* batch_queued - wait until n requests wait for a batch */
+static void
+batch_queued(struct lmdb_store *ls, size_t n)
+{
+	struct timespec ts = {0, 1000000};
+	size_t queued;
+
+	for (;;) {
+		pthread_mutex_lock(&ls->grouplock);
+		queued = ls->queued;
+		pthread_mutex_unlock(&ls->grouplock);
+		if (queued >= n)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* last_txn - the file's last committed transaction */
+static size_t
+last_txn(struct lmdb_store *ls)
+{
+	MDB_envinfo info;
+
+	ck_assert_int_eq(mdb_env_info(ls->env, &info), 0);
+	return info.me_last_txnid;
+}
+
+/*
+ * One batch: while a first request holds the writer inside its own
+ * batch, the cases queue in order; let go, they run as the next batch.
+ * Its last request waits inside it: every other one ran and none has
+ * returned. Then one commit for all; each keeps its own result.
+ */
+START_TEST(test_group_batch)
+{
+	static const struct batch_case first = {"batch:first", B_GATE, 0,
+	    NULL, 1};
+	struct batch_req req[N_BATCH], gate;
+	pthread_t tid[N_BATCH], gate_tid;
+	char path[256], got[16];
+	struct lmdb_store *ls;
+	struct store *st;
+	size_t txn0;
+	int i, rc;
+
+	state_path(path, sizeof(path), 0);
+	st = open_store(path, 1 << 20, 16);
+	ls = (struct lmdb_store *)st;
+	memset(&gate, 0, sizeof(gate));
+	gate.c = &first;
+	gate.ls = ls;
+	txn0 = last_txn(ls);
+	ck_assert_int_eq(pthread_create(&gate_tid, NULL, batch_thread, &gate),
+	    0);
+	batch_gate(&gate);
+	memset(req, 0, sizeof(req));
+	for (i = 0; i < N_BATCH; i++) {
+		req[i].c = &batch_cases[i];
+		req[i].ls = ls;
+		ck_assert_int_eq(pthread_create(&tid[i], NULL, batch_thread,
+		    &req[i]), 0);
+		batch_queued(ls, (size_t)i + 1);
+	}
+	batch_open(&gate);
+	batch_gate(&req[N_BATCH - 1]);
+	pthread_mutex_lock(&blk);
+	for (i = 0; i < N_BATCH; i++) {
+		ck_assert_msg(req[i].ran, "%s did not run", req[i].c->name);
+		ck_assert_msg(!req[i].returned, "%s returned before the "
+		    "commit", req[i].c->name);
+	}
+	pthread_mutex_unlock(&blk);
+	batch_open(&req[N_BATCH - 1]);
+	pthread_join(gate_tid, NULL);
+	ck_assert_int_eq(gate.rc, 0);
+	for (i = 0; i < N_BATCH; i++) {
+		const struct batch_case *c = req[i].c;
+
+		pthread_join(tid[i], NULL);
+		ck_assert_msg(req[i].rc == c->want_rc, "%s: %d, %s", c->name,
+		    req[i].rc, req[i].rc < 0 ? req[i].err.text : "");
+		if (c->want_err != NULL)
+			ck_assert_msg(strstr(req[i].err.text, c->want_err) !=
+			    NULL, "%s: %s", c->name, req[i].err.text);
+	}
+	/* the first batch and this one: two commits */
+	ck_assert_uint_eq(last_txn(ls), txn0 + 2);
+	store_free(st);
+	st = open_store(path, 1 << 20, 16);
+	for (i = 0; i < N_BATCH; i++) {
+		rc = store_note_get(st, batch_cases[i].name, 1000, got,
+		    sizeof(got), &serr);
+		ck_assert_msg(rc == batch_cases[i].want_kept, "%s: %d",
+		    batch_cases[i].name, rc);
+		if (rc == 1)
+			ck_assert_str_eq(got, "written");
+	}
+	ck_assert_int_eq(store_note_get(st, "batch:e-0", 1000, got,
+	    sizeof(got), &serr), 0);
+	store_free(st);
+}
+END_TEST
+
+#define FULL_THREADS	8
+#define FULL_PUTS	5
+
+/* full_worker - FULL_PUTS puts at 2000, each must go in */
+static void *
+full_worker(void *arg)
+{
+	struct counter_arg *a = arg;
+	struct quarantine q = record(90000, "later");
+	struct store_err e;
+	char key[64];
+	int i;
+
+	for (i = 0; i < FULL_PUTS; i++) {
+		snprintf(key, sizeof(key), "later-%d-%d@example.net", a->idx,
+		    i);
+		if (store_quarantine_put(a->st, STORE_LOGIN, key, &q, NULL,
+		    2000, NULL, &e) < 0)
+			a->failures++;
+	}
+	return NULL;
+}
+
+/* A map full of expired records, threads writing at once: the batches
+ * that find it full sweep once, and every write goes in. */
+START_TEST(test_group_full)
+{
+	struct counter_arg a[FULL_THREADS];
+	pthread_t tid[FULL_THREADS];
+	char path[256], key[64];
+	struct store *st;
+	int i, j;
+
+	state_path(path, sizeof(path), 0);
+	st = open_store(path, 1 << 20, 16);
+	ck_assert_int_gt(fill(st, "short", 1000, 1100, 100000),
+	    2 * FULL_THREADS * FULL_PUTS);
+	ck_assert_msg(strstr(serr.text, "full") != NULL, "%s", serr.text);
+	for (i = 0; i < FULL_THREADS; i++) {
+		a[i].st = st;
+		a[i].idx = i;
+		a[i].failures = 0;
+		ck_assert_int_eq(pthread_create(&tid[i], NULL, full_worker,
+		    &a[i]), 0);
+	}
+	for (i = 0; i < FULL_THREADS; i++) {
+		pthread_join(tid[i], NULL);
+		ck_assert_int_eq(a[i].failures, 0);
+	}
+	for (i = 0; i < FULL_THREADS; i++)
+		for (j = 0; j < FULL_PUTS; j++) {
+			snprintf(key, sizeof(key), "later-%d-%d@example.net",
+			    i, j);
+			ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN,
+			    key, 2000, NULL, &serr), 1);
+		}
+	store_free(st);
+}
+END_TEST
+
+#define CRASH_THREADS	4
+
+/* What one writing thread of a child is given. */
+struct crash_arg {
+	struct store *st;
+	int	idx;
+	int	fd;
+};
+
+/* crash_writer - put keys t<idx>-<i> until killed, each one reported */
+static void *
+crash_writer(void *arg)
+{
+	struct crash_arg *a = arg;
+	struct quarantine q = record(90000, "crash");
+	struct store_err e;
+	char key[64];
+	int i;
+
+	for (i = 0;; i++) {
+		snprintf(key, sizeof(key), "t%d-%d", a->idx, i);
+		if (store_quarantine_put(a->st, STORE_IP, key, &q, NULL, 1000,
+		    NULL, &e) < 0)
+			_exit(11);
+		/* one short write(2) to a pipe: never mixed with another's */
+		snprintf(key, sizeof(key), "t%d-%d\n", a->idx, i);
+		if (write(a->fd, key, strlen(key)) < 0)
+			_exit(12);
+	}
+	return NULL;
+}
+
+/* crash_threads - CRASH_THREADS writers in this child, until killed */
+static void
+crash_threads(const char *path, int fd)
+{
+	struct store *cs = child_open(path, 0, 10);
+	struct crash_arg a[CRASH_THREADS];
+	pthread_t tid;
+	int i;
+
+	for (i = 0; i < CRASH_THREADS; i++) {
+		a[i].st = cs;
+		a[i].idx = i;
+		a[i].fd = fd;
+		if (pthread_create(&tid, NULL, crash_writer, &a[i]) != 0)
+			_exit(13);
+	}
+	for (;;)
+		pause();
+}
+
+/* crash_line - note a reported key "t<idx>-<i>": its thread's highest */
+static void
+crash_line(const char *line, int *high)
+{
+	int idx, i;
+
+	ck_assert_int_eq(sscanf(line, "t%d-%d", &idx, &i), 2);
+	ck_assert(idx >= 0 && idx < CRASH_THREADS);
+	if (i > high[idx])
+		high[idx] = i;
+}
+
+/* Writes that returned to threads of a batch survive a kill -9. */
+START_TEST(test_group_crash)
+{
+	char path[256], key[64];
+	int fd[2], high[CRASH_THREADS], got, status, i, j;
+	struct store *st;
+	pid_t pid;
+	FILE *f;
+
+	state_path(path, sizeof(path), 0);
+	for (i = 0; i < CRASH_THREADS; i++)
+		high[i] = -1;
+	ck_assert_int_eq(pipe(fd), 0);
+	if ((pid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(fd[0]);
+		crash_threads(path, fd[1]);
+	}
+	ck_assert_int_gt(pid, 0);
+	close(fd[1]);
+	ck_assert_ptr_nonnull(f = fdopen(fd[0], "r"));
+	for (got = 0; got < 400 && fgets(key, sizeof(key), f) != NULL; got++)
+		crash_line(key, high);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status));
+	/* what it wrote before it died was put too */
+	for (; fgets(key, sizeof(key), f) != NULL; got++)
+		crash_line(key, high);
+	fclose(f);
+	ck_assert_int_ge(got, 400);
+	st = open_store(path, 0, 0);
+	for (i = 0; i < CRASH_THREADS; i++)
+		for (j = 0; j <= high[i]; j++) {
+			snprintf(key, sizeof(key), "t%d-%d", i, j);
+			ck_assert_msg(store_quarantine_get(st, STORE_IP, key,
+			    1000, NULL, &serr) == 1, "%s lost", key);
+		}
+	put(st, STORE_LOGIN, "after", 1000, 90000, NULL);
+	store_free(st);
+}
+END_TEST
+
 /* flood_round - FLOOD bots from first on: a quarantine and a counter each */
 static void
 flood_round(struct store *st, unsigned first, time_t now)
@@ -1398,6 +1892,14 @@ lmdb_suite(void)
 	tcase_add_test(tc, test_two_processes);
 	tcase_add_test(tc, test_map_grown);
 	tcase_add_test(tc, test_crash);
+	tcase_add_test(tc, test_group_crash);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("group");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_group_counters);
+	tcase_add_test(tc, test_group_batch);
+	tcase_add_test(tc, test_group_full);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bounds");
