@@ -372,8 +372,9 @@ open_socket(const struct conf *conf, const struct identity *id)
 	return 0;
 }
 
-/* wait_sessions - give sessions in flight until the deadline to finish */
-static void
+/* wait_sessions - give sessions in flight until the deadline to finish;
+ * how many are left */
+static unsigned
 wait_sessions(time_t until)
 {
 	struct timespec ts = {0, 100 * 1000 * 1000};
@@ -383,6 +384,7 @@ wait_sessions(time_t until)
 		nanosleep(&ts, NULL);
 	if (n > 0)
 		log_warnx("stopping with %u sessions in flight; the MTA tempfails them", n);
+	return n;
 }
 
 /* main_loop - signals and the end of the milter thread */
@@ -558,7 +560,13 @@ main(int argc, char **argv)
 		log_msg(LOG_LEVEL_NOTICE, "stopped");
 		_exit(0);
 	}
-	wait_sessions(until.tv_sec);
+	/* a session still in a callback uses the configuration and the
+	 * store: freeing them under it would be a use after free */
+	if (wait_sessions(until.tv_sec) > 0) {
+		pidfile_remove();
+		log_msg(LOG_LEVEL_NOTICE, "stopped");
+		_exit(0);
+	}
 	pidfile_remove();
 	confref_shutdown();
 	runtime_shutdown();
