@@ -38,6 +38,11 @@
 #		Nothing about Redis: a test gives e.g. the LINE
 #		"RedisServer 127.0.0.1:$RD_PORT1".
 #	h_milter_stop, h_milter_reload (SIGHUP)
+#	h_stop_pid PID [SOCKET]  stop a process this test started: SIGTERM,
+#		SIGKILL after 5 s. With SOCKET (a milter's, as its Socket
+#		key: inet:PORT@HOST, inet6:…, unix:PATH) it is knocked on
+#		every 0.1 s meanwhile: libmilter's listener notices a
+#		stop only when its poll ends, after 5 s or at a connection.
 #	h_postfix_start, h_postfix_stop  a private Postfix (t/lib/postfix.sh)
 #		in H_DIR/postfix whose smtpd_milters is H_PF_MILTER
 #		(default inet:127.0.0.1:$H_MILTER_PORT; set it empty for
@@ -329,13 +334,40 @@ h_milter_start() {
 	h__milter_run "$H_DIR/milter.conf" "$H_DIR/milter.log" "$H_MILTER_PORT" H_MILTER_PID
 }
 
-# h_stop_pid - stop a process we started (SIGTERM, SIGKILL after 5 s)
+# h__knock - open and close a connection to milter socket $1 (the Socket
+# key's inet:PORT@HOST, inet6:PORT@HOST or unix:PATH), quietly
+h__knock() {
+	local spec=$1 rest host
+	case $spec in
+	inet:* | inet6:*)
+		rest=${spec#*:}
+		host=${rest#*@} host=${host#[} host=${host%]}
+		(exec 3<>"/dev/tcp/$host/${rest%%@*}") 2>/dev/null ;;
+	unix:* | local:*)
+		python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(1)
+s.connect(sys.argv[1])' "${spec#*:}" 2>/dev/null ;;
+	esac
+	return 0
+}
+
+# h__conf_socket - print the Socket of milter configuration file $1
+h__conf_socket() {
+	awk 'tolower($1) == "socket" { s = $2 } END { print s }' "$1" 2>/dev/null
+}
+
+# h_stop_pid - stop a process we started (SIGTERM, SIGKILL after 5 s);
+# with SOCKET, a milter's, knock on it while waiting
 h_stop_pid() {
-	local pid=$1 i
+	local pid=$1 sock=${2:-} i
 	[ -n "$pid" ] || return 0
 	kill "$pid" 2>/dev/null
 	for ((i = 0; i < 50; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
+		# libmilter's listener sees the stop only when its poll ends:
+		# after 5 s, or at once when a connection comes
+		[ -n "$sock" ] && h__knock "$sock"
 		sleep 0.1
 	done
 	kill -9 "$pid" 2>/dev/null
@@ -344,7 +376,7 @@ h_stop_pid() {
 
 # h_milter_stop - stop the milter by its pid
 h_milter_stop() {
-	h_stop_pid "$H_MILTER_PID"
+	h_stop_pid "$H_MILTER_PID" "$(h__conf_socket "$H_DIR/milter.conf")"
 	H_MILTER_PID=
 }
 
@@ -385,7 +417,7 @@ h_node2_start() {
 
 # h__milter2_stop - stop node 2's milter by its pid
 h__milter2_stop() {
-	h_stop_pid "$H_MILTER2_PID"
+	h_stop_pid "$H_MILTER2_PID" "$(h__conf_socket "$H_DIR/milter2.conf")"
 	H_MILTER2_PID=
 }
 
