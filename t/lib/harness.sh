@@ -95,6 +95,12 @@
 #	h_expect_log NAME REGEX, h_expect_no_log NAME REGEX  a line
 #		matching REGEX did (did not) appear since the last mark.
 #	h_ok NAME, h_not_ok NAME WHY  record a result of a test's own.
+#	h_check NAME CMD...  one test: ok when CMD succeeds, else not ok
+#		(CMD may be "eval '...'" for a compound condition).
+#	h_is WANT GOT  succeed when the strings are equal, else say both.
+#	h_has FILE REGEX  succeed when a line of FILE matches REGEX (grep
+#		-E), else say so with FILE's last lines. Both are meant as
+#		h_check's CMD.
 #	h_mark  remember the size of H_LOG; h_log_since  print what came after.
 #	h_require CMD...  skip unless the commands exist.
 #	h_dns_start RECORD..., h_dns_add, h_dns_query  a private DNS server
@@ -562,6 +568,32 @@ h_not_ok() {
 	fi
 	echo "#   --- new lines of $H_LOG"
 	h_log_since | tail -n 20 | sed 's/^/#   /'
+}
+
+# h_check - one test: ok when the command succeeds
+h_check() {
+	local name=$1
+	shift
+	if "$@"; then
+		h_ok "$name"
+	else
+		h_not_ok "$name" "failed: $*"
+	fi
+}
+
+# h_is - equal strings, saying both when not
+h_is() {
+	[ "$1" = "$2" ] && return 0
+	echo "#   wanted '$1', got '$2'"
+	return 1
+}
+
+# h_has - a line of FILE matches REGEX (grep -E), else its tail is shown
+h_has() {
+	grep -Eq -- "$2" "$1" && return 0
+	echo "#   no line /$2/ in ${1##*/}:"
+	tail -n 8 "$1" | sed 's/^/#     /'
+	return 1
 }
 
 # h__code_matches - does the last reply match the wanted code $1?
