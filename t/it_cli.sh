@@ -169,7 +169,12 @@ fi
 h_expect_log "start is logged" 'isolation-milter [0-9.]+ started on unix:'
 h_mark
 kill -TERM "$pid"
-for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+# knocking on the socket ends libmilter's poll at once (h_stop_pid)
+for ((i = 0; i < 150; i++)); do
+	kill -0 "$pid" 2>/dev/null || break
+	h__knock "unix:$H_DIR/milter.sock"
+	sleep 0.1
+done
 if kill -0 "$pid" 2>/dev/null; then
 	h_not_ok "SIGTERM stops the daemon" "still running after 15 s"
 	kill -9 "$pid"
@@ -314,7 +319,11 @@ else
 	h_ok "-F: nothing on stderr once started"
 fi
 kill -TERM "$pid"
-for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+for ((i = 0; i < 150; i++)); do
+	kill -0 "$pid" 2>/dev/null || break
+	h__knock "inet:$H_MILTER_PORT@127.0.0.1"
+	sleep 0.1
+done
 wait "$pid"
 status=$?
 H_MILTER_PID=

@@ -218,6 +218,6 @@ if [ -n "$(ss -Hltn "sport = :$H_MILTER_PORT" 2>/dev/null)" ]; then
 else
 	h_not_ok "the daemon starts on the valid file" "$(cat "$H_DIR/agree.log")"
 fi
-h_stop_pid "$pid"
+h_stop_pid "$pid" "$(h__conf_socket "$CONF")"
 
 h_done

@@ -31,8 +31,8 @@
 #		ISO_DEBIAN_MIRROR), and archives/, the .debs apt fetched.
 #	ISO_PKG_CHECK=1  run the unit tests in the package build too.
 #	ISO_KEEP=1  keep the build folder and the root, for a look.
-# shellcheck disable=SC2317 # helpers run through check()
-# shellcheck disable=SC2016 # check's "eval '...'" expands when it runs
+# shellcheck disable=SC2317 # helpers run through h_check()
+# shellcheck disable=SC2016 # h_check's "eval '...'" expands when it runs
 # shellcheck source=t/lib/harness.sh
 . "${srcdir:-$(dirname "$0")/..}/t/lib/harness.sh"
 
@@ -64,32 +64,6 @@ pk_cleanup() {
 	h__cleanup
 }
 trap pk_cleanup EXIT
-
-# check NAME CMD... - ok when CMD succeeds, else not ok
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		h_ok "$name"
-	else
-		h_not_ok "$name" "failed: $*"
-	fi
-}
-
-# is WANT GOT - equal strings, saying both when not
-is() {
-	[ "$1" = "$2" ] && return 0
-	echo "#   wanted '$1', got '$2'"
-	return 1
-}
-
-# has FILE REGEX - a line of FILE matches REGEX (grep -E)
-has() {
-	grep -Eq -- "$2" "$1" && return 0
-	echo "#   no line /$2/ in ${1##*/}:"
-	tail -n 8 "$1" | sed 's/^/#     /'
-	return 1
-}
 
 # in_root CMD... - run CMD as root in the root, with a clean environment
 in_root() {
@@ -320,10 +294,10 @@ daemon_stop() {
 # uid_is PID UID - /proc/PID/status: every uid and gid is the user's, no capability
 uid_is() {
 	local st=/proc/$1/status
-	is "$2	$2	$2	$2" "$(awk '$1 == "Uid:" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$st")" &&
-		is "$GID_	$GID_	$GID_	$GID_" "$(awk '$1 == "Gid:" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$st")" &&
-		is 0000000000000000 "$(awk '$1 == "CapEff:" { print $2 }' "$st")" &&
-		is "$ROOT" "$(readlink "/proc/$1/root")"
+	h_is "$2	$2	$2	$2" "$(awk '$1 == "Uid:" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$st")" &&
+		h_is "$GID_	$GID_	$GID_	$GID_" "$(awk '$1 == "Gid:" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$st")" &&
+		h_is 0000000000000000 "$(awk '$1 == "CapEff:" { print $2 }' "$st")" &&
+		h_is "$ROOT" "$(readlink "/proc/$1/root")"
 }
 
 # session IP RCPT - one milter session from IP; each stage's reply in H_DIR/session.txt
@@ -387,58 +361,58 @@ EOF
 }
 
 # --- the package --------------------------------------------------------
-check "the package builds (dpkg-buildpackage -b, from a clean copy)" build
+h_check "the package builds (dpkg-buildpackage -b, from a clean copy)" build
 [ -f "${DEB:-}" ] || h_bail "no package was built: $H_DIR/build.log"
 echo "# built ${DEB##*/}"
-check "lintian: no error, every warning explained in README.source" lintian_clean
-check "the root of Debian 12 is cached" root_tarball
+h_check "lintian: no error, every warning explained in README.source" lintian_clean
+h_check "the root of Debian 12 is cached" root_tarball
 [ -s "$CACHE/bookworm.tgz" ] || h_bail "no Debian 12 root: $CACHE/debootstrap.log"
 root_setup || h_bail "cannot unpack the Debian 12 root"
-check "dpkg -i and apt-get -f install in a fresh Debian 12" install_deb "$DEB"
+h_check "dpkg -i and apt-get -f install in a fresh Debian 12" install_deb "$DEB"
 in_root dpkg-query -W -f='${Status}\n' "$PKG" | grep -qx 'install ok installed' ||
 	h_bail "the package is not installed: $H_DIR/dpkg.log"
 
 # --- what it installed --------------------------------------------------
 UID_=$(in_root id -u "$PKG" 2>/dev/null)
 GID_=$(in_root id -g "$PKG" 2>/dev/null)
-check "system user and group isolation-milter" eval '
+h_check "system user and group isolation-milter" eval '
 	[ -n "$UID_" ] && [ "$UID_" -lt 1000 ] &&
-	is "$PKG" "$(in_root id -gn "$PKG")" &&
+	h_is "$PKG" "$(in_root id -gn "$PKG")" &&
 	in_root getent passwd "$PKG" | grep -q ":/var/lib/$PKG:/usr/sbin/nologin\$"'
-check "daemon and isolationctl in /usr/sbin, root 0755" eval '
-	is "root:root 755" "$(stat_of /usr/sbin/isolation-milter)" &&
-	is "root:root 755" "$(stat_of /usr/sbin/isolationctl)"'
-check "configuration root:isolation-milter 0640" eval '
-	is "root:$PKG 640" "$(stat_of $CONF)" &&
-	is "root:$PKG 640" "$(stat_of /etc/isolation-milter/alert.txt)"'
-check "both are conffiles" eval '
+h_check "daemon and isolationctl in /usr/sbin, root 0755" eval '
+	h_is "root:root 755" "$(stat_of /usr/sbin/isolation-milter)" &&
+	h_is "root:root 755" "$(stat_of /usr/sbin/isolationctl)"'
+h_check "configuration root:isolation-milter 0640" eval '
+	h_is "root:$PKG 640" "$(stat_of $CONF)" &&
+	h_is "root:$PKG 640" "$(stat_of /etc/isolation-milter/alert.txt)"'
+h_check "both are conffiles" eval '
 	in_root dpkg-query -W -f="\${Conffiles}\n" "$PKG" >"$H_DIR/conffiles" &&
-	has "$H_DIR/conffiles" "^ $CONF " &&
-	has "$H_DIR/conffiles" "^ /etc/isolation-milter/alert.txt "'
-check "state folder isolation-milter 0750" \
-	is "$PKG:$PKG 750" "$(stat_of /var/lib/$PKG)"
-check "man pages" eval '
+	h_has "$H_DIR/conffiles" "^ $CONF " &&
+	h_has "$H_DIR/conffiles" "^ /etc/isolation-milter/alert.txt "'
+h_check "state folder isolation-milter 0750" \
+	h_is "$PKG:$PKG 750" "$(stat_of /var/lib/$PKG)"
+h_check "man pages" eval '
 	for m in man8/isolation-milter.8 man8/isolationctl.8 man5/isolation-milter.conf.5; do
 		[ -f "$ROOT/usr/share/man/$m.gz" ] || { echo "#   no $m"; exit 1; }
 	done'
-check "units: the milter enabled, the notifier installed but not enabled" eval '
+h_check "units: the milter enabled, the notifier installed but not enabled" eval '
 	[ -f "$ROOT/lib/systemd/system/isolation-notify.service" ] &&
 	[ -L "$ROOT/etc/systemd/system/multi-user.target.wants/$PKG.service" ] &&
 	[ ! -e "$ROOT/etc/systemd/system/multi-user.target.wants/isolation-notify.service" ]'
-check "the unit runs as the user, no capabilities, -F (foreground, syslog), Type=notify" eval '
-	is "$PKG" "$(unit_value User)" && is "" "$(unit_value CapabilityBoundingSet)" &&
-	unit_value ExecStart | grep -q -- " -F " && is notify "$(unit_value Type)"'
+h_check "the unit runs as the user, no capabilities, -F (foreground, syslog), Type=notify" eval '
+	h_is "$PKG" "$(unit_value User)" && h_is "" "$(unit_value CapabilityBoundingSet)" &&
+	unit_value ExecStart | grep -q -- " -F " && h_is notify "$(unit_value Type)"'
 if command -v systemd-analyze >/dev/null 2>&1; then
 	EXPOSURE=$(systemd-analyze security --offline=true \
 		"$ROOT/lib/systemd/system/$PKG.service" 2>/dev/null |
 		sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
 	echo "# systemd-analyze security: exposure ${EXPOSURE:-?}"
-	check "systemd-analyze security: exposure at most 2.0" \
+	h_check "systemd-analyze security: exposure at most 2.0" \
 		awk -v e="${EXPOSURE:-99}" 'BEGIN { exit !(e <= 2.0) }'
 fi
 
 # --- the installed daemon -----------------------------------------------
-check "-n accepts the installed configuration" eval '
+h_check "-n accepts the installed configuration" eval '
 	in_root /usr/sbin/isolation-milter -n -c $CONF | grep -qx "configuration OK"'
 
 # The postmaster's changes: a port of this test, the pid file, no DNS.
@@ -449,45 +423,45 @@ PidFile /run/$PKG/$PKG.pid
 SPF no
 Action.inbound.dynamic_ip off
 EOF
-# shellcheck disable=SC2034 # used in check's eval
+# shellcheck disable=SC2034 # used in h_check's eval
 PRE=$(unit_value ExecStartPre)
 # shellcheck disable=SC2034
 START=$(unit_value ExecStart)
 run_dir
 syslog_start
 # shellcheck disable=SC2086 # the unit's command lines, split as systemd does
-check "the unit's ExecStartPre, as its user" eval 'as_user $PRE >"$H_DIR/pre.txt" 2>&1 &&
-	has "$H_DIR/pre.txt" "^configuration OK\$"'
+h_check "the unit's ExecStartPre, as its user" eval 'as_user $PRE >"$H_DIR/pre.txt" 2>&1 &&
+	h_has "$H_DIR/pre.txt" "^configuration OK\$"'
 # shellcheck disable=SC2086
 as_user $START >"$H_DIR/start.txt" 2>&1 &
 # (-F: the daemon stays in the foreground, as Type=notify wants)
-check "the daemon listens, pid file written" daemon_up
-check "it runs as isolation-milter, no capabilities (/proc/PID/status)" uid_is "$DPID" "$UID_"
-check "it logs to syslog, facility mail" syslog_mail "started on inet:$PORT@"
+h_check "the daemon listens, pid file written" daemon_up
+h_check "it runs as isolation-milter, no capabilities (/proc/PID/status)" uid_is "$DPID" "$UID_"
+h_check "it logs to syslog, facility mail" syslog_mail "started on inet:$PORT@"
 # 0660 whatever the umask: the operator's tool may open it through the group
-check "StateFile created by the daemon, its user's, 0660" \
-	is "$PKG:$PKG 660" "$(stat_of /var/lib/$PKG/state.lmdb)"
-check "isolationctl quarantines an address in the shared state" eval '
+h_check "StateFile created by the daemon, its user's, 0660" \
+	h_is "$PKG:$PKG 660" "$(stat_of /var/lib/$PKG/state.lmdb)"
+h_check "isolationctl quarantines an address in the shared state" eval '
 	in_root isolationctl -c $CONF quarantine ip 192.0.2.66 -t 1h -r "package test" \
 		>"$H_DIR/ctl.txt" 2>&1 || { sed "s/^/#   /" "$H_DIR/ctl.txt"; false; }'
-check "isolationctl without -c finds the daemon's configuration" eval '
+h_check "isolationctl without -c finds the daemon's configuration" eval '
 	in_root isolationctl list ip >"$H_DIR/list0.txt" 2>&1 &&
-	has "$H_DIR/list0.txt" "192\\.0\\.2\\.66"'
+	h_has "$H_DIR/list0.txt" "192\\.0\\.2\\.66"'
 session 192.0.2.66 bob@example.net
-check "milter session: the quarantined address is refused at RCPT" \
-	has "$H_DIR/session.txt" '^rcpt: (y 5[0-9][0-9] |r)'
+h_check "milter session: the quarantined address is refused at RCPT" \
+	h_has "$H_DIR/session.txt" '^rcpt: (y 5[0-9][0-9] |r)'
 session 192.0.2.10 bob@example.net
-check "milter session: another address goes on" has "$H_DIR/session.txt" '^rcpt: c'
+h_check "milter session: another address goes on" h_has "$H_DIR/session.txt" '^rcpt: c'
 # shellcheck disable=SC2034
 RELOAD=$(unit_value ExecReload)
-check "the unit's ExecReload, as its user: the daemon reloads" eval '
+h_check "the unit's ExecReload, as its user: the daemon reloads" eval '
 	[ -x "$ROOT${RELOAD%% *}" ] && as_user ${RELOAD//\$MAINPID/$DPID} &&
 	syslog_mail "reloaded configuration from $CONF"'
-check "SIGTERM stops it; the pid file is removed" eval '
+h_check "SIGTERM stops it; the pid file is removed" eval '
 	daemon_stop && [ ! -e "$ROOT/run/$PKG/$PKG.pid" ]'
 
 # Started as root, as an init script would: it drops itself.
-check "started as root, it drops to isolation-milter" eval '
+h_check "started as root, it drops to isolation-milter" eval '
 	in_root /usr/sbin/isolation-milter -c $CONF && daemon_up && uid_is "$DPID" "$UID_"'
 daemon_stop
 
@@ -504,43 +478,43 @@ upgrade_deb() {
 		echo "(the next version)" >>"$d/etc/isolation-milter/alert.txt" &&
 		dpkg-deb --root-owner-group -b "$d" "$H_DIR/${PKG}_up.deb" >/dev/null
 }
-check "a newer version repacked" upgrade_deb
-check "the upgrade installs (dpkg -i --force-confold)" eval '
+h_check "a newer version repacked" upgrade_deb
+h_check "the upgrade installs (dpkg -i --force-confold)" eval '
 	cp "$H_DIR/${PKG}_up.deb" "$ROOT/tmp/" &&
 	in_root dpkg -i --force-confold "/tmp/${PKG}_up.deb" >"$H_DIR/up.log" 2>&1 ||
 	{ tail -n 10 "$H_DIR/up.log" | sed "s/^/#   /"; false; }'
-check "the changed configuration is kept, the new one beside it" eval '
-	has "$ROOT$CONF" "^Socket inet:$PORT@127.0.0.1\$" &&
-	has "$ROOT$CONF.dpkg-dist" "^# shipped by the next version"'
-check "the unchanged template is replaced" \
-	has "$ROOT/etc/isolation-milter/alert.txt" '^\(the next version\)'
-check "owners and modes after the upgrade" eval '
-	is "root:$PKG 640" "$(stat_of $CONF)" &&
-	is "root:$PKG 640" "$(stat_of /etc/isolation-milter/alert.txt)" &&
-	is "$PKG:$PKG 750" "$(stat_of /var/lib/$PKG)" &&
-	is "$PKG:$PKG 660" "$(stat_of /var/lib/$PKG/state.lmdb)"'
-check "the quarantine outlives the upgrade" eval '
+h_check "the changed configuration is kept, the new one beside it" eval '
+	h_has "$ROOT$CONF" "^Socket inet:$PORT@127.0.0.1\$" &&
+	h_has "$ROOT$CONF.dpkg-dist" "^# shipped by the next version"'
+h_check "the unchanged template is replaced" \
+	h_has "$ROOT/etc/isolation-milter/alert.txt" '^\(the next version\)'
+h_check "owners and modes after the upgrade" eval '
+	h_is "root:$PKG 640" "$(stat_of $CONF)" &&
+	h_is "root:$PKG 640" "$(stat_of /etc/isolation-milter/alert.txt)" &&
+	h_is "$PKG:$PKG 750" "$(stat_of /var/lib/$PKG)" &&
+	h_is "$PKG:$PKG 660" "$(stat_of /var/lib/$PKG/state.lmdb)"'
+h_check "the quarantine outlives the upgrade" eval '
 	in_root isolationctl -c $CONF list ip >"$H_DIR/list.txt" 2>&1 &&
-	has "$H_DIR/list.txt" "192\\.0\\.2\\.66"'
+	h_has "$H_DIR/list.txt" "192\\.0\\.2\\.66"'
 # shellcheck disable=SC2086
 as_user $START >"$H_DIR/start2.txt" 2>&1 &
-check "after the upgrade the daemon starts and refuses the quarantined address" eval '
+h_check "after the upgrade the daemon starts and refuses the quarantined address" eval '
 	daemon_up && session 192.0.2.66 bob@example.net &&
-	has "$H_DIR/session.txt" "^rcpt: (y 5[0-9][0-9] |r)"'
+	h_has "$H_DIR/session.txt" "^rcpt: (y 5[0-9][0-9] |r)"'
 daemon_stop
 
 # --- remove, purge ------------------------------------------------------
-check "remove: programs gone, configuration and state kept" eval '
+h_check "remove: programs gone, configuration and state kept" eval '
 	in_root dpkg -r "$PKG" >"$H_DIR/remove.log" 2>&1 &&
 	[ ! -e "$ROOT/usr/sbin/isolation-milter" ] && [ -f "$ROOT$CONF" ] &&
 	[ -f "$ROOT/var/lib/$PKG/state.lmdb" ]'
-check "purge: configuration, state and unit links gone" eval '
+h_check "purge: configuration, state and unit links gone" eval '
 	in_root dpkg --purge "$PKG" >"$H_DIR/purge.log" 2>&1 &&
 	[ ! -e "$ROOT/etc/isolation-milter" ] && [ ! -e "$ROOT/var/lib/$PKG" ] &&
 	[ ! -e "$ROOT/run/$PKG" ] &&
 	[ ! -e "$ROOT/etc/systemd/system/multi-user.target.wants/$PKG.service" ]'
-check "purge keeps the system user, and no file is left that it owns" eval '
+h_check "purge keeps the system user, and no file is left that it owns" eval '
 	in_root getent passwd "$PKG" >/dev/null &&
-	is "" "$(find "$ROOT" -xdev -uid "$UID_" -not -path "$ROOT/dev/*" 2>/dev/null)"'
+	h_is "" "$(find "$ROOT" -xdev -uid "$UID_" -not -path "$ROOT/dev/*" 2>/dev/null)"'
 
 h_done

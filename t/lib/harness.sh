@@ -38,6 +38,11 @@
 #		Nothing about Redis: a test gives e.g. the LINE
 #		"RedisServer 127.0.0.1:$RD_PORT1".
 #	h_milter_stop, h_milter_reload (SIGHUP)
+#	h_stop_pid PID [SOCKET]  stop a process this test started: SIGTERM,
+#		SIGKILL after 5 s. With SOCKET (a milter's, as its Socket
+#		key: inet:PORT@HOST, inet6:…, unix:PATH) it is knocked on
+#		every 0.1 s meanwhile: libmilter's listener notices a
+#		stop only when its poll ends, after 5 s or at a connection.
 #	h_postfix_start, h_postfix_stop  a private Postfix (t/lib/postfix.sh)
 #		in H_DIR/postfix whose smtpd_milters is H_PF_MILTER
 #		(default inet:127.0.0.1:$H_MILTER_PORT; set it empty for
@@ -90,6 +95,12 @@
 #	h_expect_log NAME REGEX, h_expect_no_log NAME REGEX  a line
 #		matching REGEX did (did not) appear since the last mark.
 #	h_ok NAME, h_not_ok NAME WHY  record a result of a test's own.
+#	h_check NAME CMD...  one test: ok when CMD succeeds, else not ok
+#		(CMD may be "eval '...'" for a compound condition).
+#	h_is WANT GOT  succeed when the strings are equal, else say both.
+#	h_has FILE REGEX  succeed when a line of FILE matches REGEX (grep
+#		-E), else say so with FILE's last lines. Both are meant as
+#		h_check's CMD.
 #	h_mark  remember the size of H_LOG; h_log_since  print what came after.
 #	h_require CMD...  skip unless the commands exist.
 #	h_dns_start RECORD..., h_dns_add, h_dns_query  a private DNS server
@@ -329,13 +340,40 @@ h_milter_start() {
 	h__milter_run "$H_DIR/milter.conf" "$H_DIR/milter.log" "$H_MILTER_PORT" H_MILTER_PID
 }
 
-# h_stop_pid - stop a process we started (SIGTERM, SIGKILL after 5 s)
+# h__knock - open and close a connection to milter socket $1 (the Socket
+# key's inet:PORT@HOST, inet6:PORT@HOST or unix:PATH), quietly
+h__knock() {
+	local spec=$1 rest host
+	case $spec in
+	inet:* | inet6:*)
+		rest=${spec#*:}
+		host=${rest#*@} host=${host#[} host=${host%]}
+		(exec 3<>"/dev/tcp/$host/${rest%%@*}") 2>/dev/null ;;
+	unix:* | local:*)
+		python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(1)
+s.connect(sys.argv[1])' "${spec#*:}" 2>/dev/null ;;
+	esac
+	return 0
+}
+
+# h__conf_socket - print the Socket of milter configuration file $1
+h__conf_socket() {
+	awk 'tolower($1) == "socket" { s = $2 } END { print s }' "$1" 2>/dev/null
+}
+
+# h_stop_pid - stop a process we started (SIGTERM, SIGKILL after 5 s);
+# with SOCKET, a milter's, knock on it while waiting
 h_stop_pid() {
-	local pid=$1 i
+	local pid=$1 sock=${2:-} i
 	[ -n "$pid" ] || return 0
 	kill "$pid" 2>/dev/null
 	for ((i = 0; i < 50; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
+		# libmilter's listener sees the stop only when its poll ends:
+		# after 5 s, or at once when a connection comes
+		[ -n "$sock" ] && h__knock "$sock"
 		sleep 0.1
 	done
 	kill -9 "$pid" 2>/dev/null
@@ -344,7 +382,7 @@ h_stop_pid() {
 
 # h_milter_stop - stop the milter by its pid
 h_milter_stop() {
-	h_stop_pid "$H_MILTER_PID"
+	h_stop_pid "$H_MILTER_PID" "$(h__conf_socket "$H_DIR/milter.conf")"
 	H_MILTER_PID=
 }
 
@@ -385,7 +423,7 @@ h_node2_start() {
 
 # h__milter2_stop - stop node 2's milter by its pid
 h__milter2_stop() {
-	h_stop_pid "$H_MILTER2_PID"
+	h_stop_pid "$H_MILTER2_PID" "$(h__conf_socket "$H_DIR/milter2.conf")"
 	H_MILTER2_PID=
 }
 
@@ -530,6 +568,32 @@ h_not_ok() {
 	fi
 	echo "#   --- new lines of $H_LOG"
 	h_log_since | tail -n 20 | sed 's/^/#   /'
+}
+
+# h_check - one test: ok when the command succeeds
+h_check() {
+	local name=$1
+	shift
+	if "$@"; then
+		h_ok "$name"
+	else
+		h_not_ok "$name" "failed: $*"
+	fi
+}
+
+# h_is - equal strings, saying both when not
+h_is() {
+	[ "$1" = "$2" ] && return 0
+	echo "#   wanted '$1', got '$2'"
+	return 1
+}
+
+# h_has - a line of FILE matches REGEX (grep -E), else its tail is shown
+h_has() {
+	grep -Eq -- "$2" "$1" && return 0
+	echo "#   no line /$2/ in ${1##*/}:"
+	tail -n 8 "$1" | sed 's/^/#     /'
+	return 1
 }
 
 # h__code_matches - does the last reply match the wanted code $1?

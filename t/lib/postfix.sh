@@ -48,9 +48,9 @@
 # DIAGNOSTICS
 #	Messages go to stderr, prefixed with the function name. Postfix
 #	logs to syslog before its own log is open, and there is no syslog
-#	here: pf_start runs "postfix check" and "postfix start" under a
-#	pseudo-terminal to see those errors, and shows DIR/maillog when the
-#	ports do not come up.
+#	here: pf_start runs "postfix start" (which first runs the checks of
+#	"postfix check") under a pseudo-terminal to see those errors, prints
+#	its warnings, and shows DIR/maillog when the ports do not come up.
 
 PF_MX_PORT=${PF_MX_PORT:-11025}
 PF_SUB_PORT=${PF_SUB_PORT:-11587}
@@ -270,11 +270,6 @@ pf_start() {
 	pf__main_cf "$dir" "$sock" && pf__master_cf "$dir" &&
 		pf__sasl "$dir" && pf__tls "$dir" || return 1
 
-	if ! out=$(pf__tty "$dir" "postfix -c '$dir' check"); then
-		pf__err pf_start "postfix check failed:"; printf '%s\n' "$out" >&2
-		return 1
-	fi
-	[ -n "$out" ] && printf 'pf_start: postfix check: %s\n' "$out" >&2
 	# master reports a failed bind only to syslog, which is missing here.
 	for i in "$PF_MX_PORT" "$PF_SUB_PORT" "$PF_SUBS_PORT" "$PF_OUT_PORT"; do
 		pf__listening "$i" || continue
@@ -282,10 +277,15 @@ pf_start() {
 			"$(ss -Hltnp "sport = :$i" | awk '{print $NF}')"
 		return 1
 	done
+	# "postfix start" runs the checks of "postfix check" (postfix-script
+	# check-fatal and check-warn) first; running them before it as well
+	# cost a second or more per start.
 	if ! out=$(pf__tty "$dir" "postfix -c '$dir' start"); then
 		pf__err pf_start "postfix start failed:"; printf '%s\n' "$out" >&2
 		return 1
 	fi
+	out=$(printf '%s\n' "$out" | grep -v 'starting the Postfix mail system')
+	[ -n "$out" ] && printf 'pf_start: postfix start: %s\n' "$out" >&2
 	for ((i = 0; i < PF_TIMEOUT * 10; i++)); do
 		pf__listening "$PF_MX_PORT" "$PF_SUB_PORT" "$PF_SUBS_PORT" "$PF_OUT_PORT" &&
 			return 0
