@@ -12,7 +12,8 @@
  *	Session ids are the start time and a counter in hex: unique per
  *	process and sortable. Sessions and decisions are counted for the
  *	metrics (metrics.h) where they begin and end, and where the
- *	decision line is written: one decision counted per line.
+ *	decision line is written: one decision counted per line, also when
+ *	LogLevel leaves the line out (it is then not even built).
  * DIAGNOSTICS
  *	A sender or recipient our parser refuses is kept as text for the log
  *	(escaped) and reaches the policy engine as "unparsed". A login that
@@ -227,9 +228,16 @@ session_facts(const struct session *s, struct facts *f)
 void
 session_log(const struct session *s, enum stage stage, const struct verdict *v)
 {
+	enum log_level level = v->action == ACTION_ACCEPT ? LOG_LEVEL_INFO :
+	    LOG_LEVEL_NOTICE;
 	struct declog_ctx ctx;
 	char line[DECLOG_LINE_MAX];
 
+	/* counted whether or not it is written; built only to be written
+	 * (below LogLevel info an accept line is not) */
+	metrics_decision(s->env.role, v->rule, v->action);
+	if (!log_enabled(level))
+		return;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.session = s->id;
 	ctx.role = s->env.role;
@@ -241,7 +249,5 @@ session_log(const struct session *s, enum stage stage, const struct verdict *v)
 	ctx.rcpt = stage == STAGE_RCPT ? s->env.rcpt_text : NULL;
 	ctx.queue = s->queue;
 	declog_format(line, sizeof(line), &ctx, v);
-	metrics_decision(s->env.role, v->rule, v->action);
-	log_msg(v->action == ACTION_ACCEPT ? LOG_LEVEL_INFO : LOG_LEVEL_NOTICE,
-	    "%s", line);
+	log_msg(level, "%s", line);
 }
