@@ -131,6 +131,28 @@ session_set_rcpt(struct session *s, const char *rcpt)
 	envelope_rcpt(&s->env, rcpt);
 }
 
+/* hdr_room - room for want header addresses (at most the limit); -1 no
+ * memory. Grown as needed: a message has one or two, and zeroing room
+ * for the limit cost more than the rest of the session together */
+static int
+hdr_room(struct session *s, size_t want)
+{
+	struct header_sender *grown;
+	size_t n = s->hdr_room > 0 ? s->hdr_room : 4;
+
+	if (want <= s->hdr_room)
+		return 0;
+	while (n < want)
+		n *= 2;
+	if (n > SESSION_HDR_ADDRS_MAX)
+		n = SESSION_HDR_ADDRS_MAX;
+	if ((grown = realloc(s->hdr, n * sizeof(*grown))) == NULL)
+		return -1;
+	s->hdr = grown;
+	s->hdr_room = n;
+	return 0;
+}
+
 /* session_add_header - keep the addresses of a From: or Sender: header;
  * -1 when out of memory; over a limit, s->limit says why */
 int
@@ -175,8 +197,7 @@ session_add_header(struct session *s, const char *name, const char *value)
 		    "and Sender: addresses", SESSION_HDR_ADDRS_MAX);
 		return 0;
 	}
-	if (s->hdr == NULL && (s->hdr = calloc(SESSION_HDR_ADDRS_MAX,
-	    sizeof(*s->hdr))) == NULL)
+	if (hdr_room(s, s->n_hdr + n) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		s->hdr[s->n_hdr].field = field;
