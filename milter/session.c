@@ -117,11 +117,15 @@ session_begin_transaction(struct session *s, const char *from,
 void
 session_set_queue(struct session *s, const char *queue_id)
 {
+	size_t n;
+
 	/* only for the log, and never a cut one */
-	if (queue_id != NULL && *queue_id != '\0' &&
-	    (size_t)snprintf(s->queue, sizeof(s->queue), "%s", queue_id) >=
-	    sizeof(s->queue))
+	if (queue_id == NULL || *queue_id == '\0')
+		return;
+	if ((n = strlen(queue_id)) >= sizeof(s->queue))
 		s->queue[0] = '\0';
+	else
+		memcpy(s->queue, queue_id, n + 1);
 }
 
 /* session_set_rcpt - the recipient being decided */
