@@ -274,5 +274,5 @@ session_log(const struct session *s, enum stage stage, const struct verdict *v)
 	ctx.rcpt = stage == STAGE_RCPT ? s->env.rcpt_text : NULL;
 	ctx.queue = s->queue;
 	declog_format(line, sizeof(line), &ctx, v);
-	log_msg(level, "%s", line);
+	log_line(level, line);
 }
