@@ -13,7 +13,6 @@
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "declog.h"
@@ -33,16 +32,27 @@ put(struct out *o, const char *s)
 	o->buf[o->pos] = '\0';
 }
 
-/* escape_octet - one octet as it is written; its length */
-static size_t
-escape_octet(unsigned char c, int allow_space, char out[5])
+/* plain - is the octet written as it is? */
+static int
+plain(unsigned char c, int allow_space)
 {
-	if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
-	    (c == ' ' && !allow_space))
-		return (size_t)snprintf(out, 5, "\\x%02x", c);
-	out[0] = (char)c;
-	out[1] = '\0';
-	return 1;
+	return c > 0x20 ? c < 0x7f && c != '"' && c != '\\' :
+	    c == ' ' && allow_space;
+}
+
+/* put_escape - append one octet as \xHH */
+static void
+put_escape(struct out *o, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[5];
+
+	esc[0] = '\\';
+	esc[1] = 'x';
+	esc[2] = hex[c >> 4];
+	esc[3] = hex[c & 0xf];
+	esc[4] = '\0';
+	put(o, esc);
 }
 
 /* put_escaped - append a value with unsafe bytes as \xHH, at most max
@@ -52,21 +62,28 @@ put_escaped(struct out *o, const char *s, int allow_space, size_t max)
 {
 	const unsigned char *p;
 	size_t used = 0, n;
-	char esc[5];
+	int as_is;
 
 	if (s == NULL || *s == '\0') {
 		put(o, "-");
 		return;
 	}
 	for (p = (const unsigned char *)s; *p; p++) {
-		n = escape_octet(*p, allow_space, esc);
+		as_is = plain(*p, allow_space);
+		n = as_is ? 1 : 4;
 		if (max > 0 && used + n > max) {
 			put(o, DECLOG_CUT);
 			return;
 		}
 		used += n;
-		put(o, esc);
+		/* an octet as it is, most of a line: written in place, not
+		 * through put() */
+		if (!as_is)
+			put_escape(o, *p);
+		else if (o->pos + 1 < o->len)
+			o->buf[o->pos++] = (char)*p;
 	}
+	o->buf[o->pos] = '\0';
 }
 
 /* field - append " key=value", the value escaped and capped */

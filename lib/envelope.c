@@ -28,7 +28,16 @@
 static int
 copy(char *dst, size_t len, const char *src)
 {
-	return (size_t)snprintf(dst, len, "%s", src ? src : "") >= len;
+	/* not snprintf: it costs more than the rest of a HELO's handling */
+	size_t n = src != NULL ? strlen(src) : 0;
+	int cut = n >= len;
+
+	if (cut)
+		n = len - 1;
+	if (n > 0)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+	return cut;
 }
 
 /* copy_whole - copy src only if it fits whole, else "" and -1 */

@@ -90,24 +90,15 @@ log_enabled(enum log_level level)
 	    memory_order_relaxed);
 }
 
-/* log_vmsg - format once, then write to each destination */
+/* write_line - a line as it is, to each destination */
 static void
-log_vmsg(enum log_level level, const char *suffix, const char *fmt,
-    va_list ap)
+write_line(enum log_level level, const char *line)
 {
-	char line[4096];
 	char stamp[32];
 	int n;
 	struct tm tm;
 	time_t now;
 
-	if (!log_enabled(level))
-		return;
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	if (n < 0)
-		return;
-	if (suffix != NULL && (size_t)n < sizeof(line))
-		snprintf(line + n, sizeof(line) - (size_t)n, ": %s", suffix);
 	if ((log_where & LOG_TO_SYSLOG) != 0)
 		syslog(level_prio[level], "%s", line);
 	if ((log_where & LOG_TO_STDERR) != 0) {
@@ -125,6 +116,32 @@ log_vmsg(enum log_level level, const char *suffix, const char *fmt,
 				return;
 		}
 	}
+}
+
+/* log_vmsg - format once, then write to each destination */
+static void
+log_vmsg(enum log_level level, const char *suffix, const char *fmt,
+    va_list ap)
+{
+	char line[4096];
+	int n;
+
+	if (!log_enabled(level))
+		return;
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	if (n < 0)
+		return;
+	if (suffix != NULL && (size_t)n < sizeof(line))
+		snprintf(line + n, sizeof(line) - (size_t)n, ": %s", suffix);
+	write_line(level, line);
+}
+
+/* log_line - write a line already formatted (no copy through printf) */
+void
+log_line(enum log_level level, const char *line)
+{
+	if (log_enabled(level))
+		write_line(level, line);
 }
 
 /* log_msg - write a line at the given level */

@@ -9,7 +9,8 @@
  *	One place decides where lines go (stderr in the foreground, syslog
  *	otherwise) and which levels pass. log_warn() appends strerror(errno),
  *	log_warnx() does not; fatalx() is for broken invariants only and never
- *	runs on the per-session path.
+ *	runs on the per-session path. log_line() writes a line its caller
+ *	built (the decision line), without a pass through printf.
  */
 #ifndef ISO_LOG_H
 #define ISO_LOG_H
@@ -33,6 +34,7 @@ int	log_level_parse(const char *name, enum log_level *level_r);
 const char *log_level_name(enum log_level level);
 int	log_enabled(enum log_level level);
 
+void	log_line(enum log_level level, const char *line);
 void	log_msg(enum log_level level, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

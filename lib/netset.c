@@ -134,6 +134,26 @@ ip_from_sockaddr(const struct sockaddr *sa, struct ipaddr *ip_r)
 	return 0;
 }
 
+/* format_v4 - dotted quad of 4 octets into text (16 octets); its length */
+static size_t
+format_v4(const unsigned char *b, char *text)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			text[n++] = '.';
+		if (b[i] >= 100)
+			text[n++] = (char)('0' + b[i] / 100);
+		if (b[i] >= 10)
+			text[n++] = (char)('0' + b[i] / 10 % 10);
+		text[n++] = (char)('0' + b[i] % 10);
+	}
+	text[n] = '\0';
+	return n;
+}
+
 /* ip_format - canonical text of an address */
 int
 ip_format(const struct ipaddr *ip, char *buf, size_t len)
@@ -141,8 +161,13 @@ ip_format(const struct ipaddr *ip, char *buf, size_t len)
 	char text[IP_TEXT_MAX];
 	size_t n;
 
-	if (ip == NULL || buf == NULL || family_bits(ip->family) == 0 ||
-	    inet_ntop(ip->family, ip->bytes, text, sizeof(text)) == NULL)
+	if (ip == NULL || buf == NULL || family_bits(ip->family) == 0)
+		return -1;
+	/* every session formats its client twice (text, store key):
+	 * inet_ntop formats IPv4 with sprintf */
+	if (ip->family == AF_INET)
+		(void)format_v4(ip->bytes, text);
+	else if (inet_ntop(ip->family, ip->bytes, text, sizeof(text)) == NULL)
 		return -1;
 	if ((n = strlen(text)) >= len)
 		return -1;

@@ -243,7 +243,8 @@ cb_eom(SMFICTX *ctx)
 		session_end_transaction(s);
 		return rc;
 	}
-	(void)lookups_plan(s, STAGE_EOM);	/* nothing to look up: logged */
+	if (log_enabled(LOG_LEVEL_DEBUG))	/* nothing to look up: logged */
+		(void)lookups_plan(s, STAGE_EOM);
 	session_facts(s, &facts);
 	policy_decide(s->conf, &facts, STAGE_EOM, &d);
 	rc = respond(ctx, s, STAGE_EOM, &d);

@@ -149,8 +149,10 @@ lookups_plan(struct session *s, enum stage stage)
 
 	session_facts(s, &f);
 	needs = policy_needs(s->conf, &f, stage);
-	log_debug("session=%s plan stage=%s needs=%s", s->id,
-	    stage_name(stage), policy_needs_format(needs, text, sizeof(text)));
+	if (log_enabled(LOG_LEVEL_DEBUG))	/* the text costs more than the plan */
+		log_debug("session=%s plan stage=%s needs=%s", s->id,
+		    stage_name(stage), policy_needs_format(needs, text,
+		    sizeof(text)));
 	return needs;
 }
 

@@ -12,7 +12,8 @@
  *	Session ids are the start time and a counter in hex: unique per
  *	process and sortable. Sessions and decisions are counted for the
  *	metrics (metrics.h) where they begin and end, and where the
- *	decision line is written: one decision counted per line.
+ *	decision line is written: one decision counted per line, also when
+ *	LogLevel leaves the line out (it is then not even built).
  * DIAGNOSTICS
  *	A sender or recipient our parser refuses is kept as text for the log
  *	(escaped) and reaches the policy engine as "unparsed". A login that
@@ -116,11 +117,15 @@ session_begin_transaction(struct session *s, const char *from,
 void
 session_set_queue(struct session *s, const char *queue_id)
 {
+	size_t n;
+
 	/* only for the log, and never a cut one */
-	if (queue_id != NULL && *queue_id != '\0' &&
-	    (size_t)snprintf(s->queue, sizeof(s->queue), "%s", queue_id) >=
-	    sizeof(s->queue))
+	if (queue_id == NULL || *queue_id == '\0')
+		return;
+	if ((n = strlen(queue_id)) >= sizeof(s->queue))
 		s->queue[0] = '\0';
+	else
+		memcpy(s->queue, queue_id, n + 1);
 }
 
 /* session_set_rcpt - the recipient being decided */
@@ -128,6 +133,28 @@ void
 session_set_rcpt(struct session *s, const char *rcpt)
 {
 	envelope_rcpt(&s->env, rcpt);
+}
+
+/* hdr_room - room for want header addresses (at most the limit); -1 no
+ * memory. Grown as needed: a message has one or two, and zeroing room
+ * for the limit cost more than the rest of the session together */
+static int
+hdr_room(struct session *s, size_t want)
+{
+	struct header_sender *grown;
+	size_t n = s->hdr_room > 0 ? s->hdr_room : 4;
+
+	if (want <= s->hdr_room)
+		return 0;
+	while (n < want)
+		n *= 2;
+	if (n > SESSION_HDR_ADDRS_MAX)
+		n = SESSION_HDR_ADDRS_MAX;
+	if ((grown = realloc(s->hdr, n * sizeof(*grown))) == NULL)
+		return -1;
+	s->hdr = grown;
+	s->hdr_room = n;
+	return 0;
 }
 
 /* session_add_header - keep the addresses of a From: or Sender: header;
@@ -174,8 +201,7 @@ session_add_header(struct session *s, const char *name, const char *value)
 		    "and Sender: addresses", SESSION_HDR_ADDRS_MAX);
 		return 0;
 	}
-	if (s->hdr == NULL && (s->hdr = calloc(SESSION_HDR_ADDRS_MAX,
-	    sizeof(*s->hdr))) == NULL)
+	if (hdr_room(s, s->n_hdr + n) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		s->hdr[s->n_hdr].field = field;
@@ -227,9 +253,16 @@ session_facts(const struct session *s, struct facts *f)
 void
 session_log(const struct session *s, enum stage stage, const struct verdict *v)
 {
+	enum log_level level = v->action == ACTION_ACCEPT ? LOG_LEVEL_INFO :
+	    LOG_LEVEL_NOTICE;
 	struct declog_ctx ctx;
 	char line[DECLOG_LINE_MAX];
 
+	/* counted whether or not it is written; built only to be written
+	 * (below LogLevel info an accept line is not) */
+	metrics_decision(s->env.role, v->rule, v->action);
+	if (!log_enabled(level))
+		return;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.session = s->id;
 	ctx.role = s->env.role;
@@ -241,7 +274,5 @@ session_log(const struct session *s, enum stage stage, const struct verdict *v)
 	ctx.rcpt = stage == STAGE_RCPT ? s->env.rcpt_text : NULL;
 	ctx.queue = s->queue;
 	declog_format(line, sizeof(line), &ctx, v);
-	metrics_decision(s->env.role, v->rule, v->action);
-	log_msg(v->action == ACTION_ACCEPT ? LOG_LEVEL_INFO : LOG_LEVEL_NOTICE,
-	    "%s", line);
+	log_line(level, line);
 }

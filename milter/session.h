@@ -61,6 +61,7 @@ struct session {
 	int	hdr_wanted;		/* the plan needs them: 1, no: -1, 0: ask */
 	struct header_sender *hdr;	/* From: and Sender: addresses */
 	size_t	n_hdr;
+	size_t	hdr_room;		/* entries allocated at hdr */
 	size_t	hdr_octets;		/* of From: and Sender: so far */
 	char	hdr_bad[160];		/* why a header was refused */
 	char	limit[160];		/* over a limit: why; a tempfail */
