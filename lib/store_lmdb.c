@@ -67,7 +67,9 @@
  *	at most a second late, and counts of several processes add up in
  *	the file. Postfix's anvil keeps such counters in memory only. The
  *	seen note is still noted only when its value changes or less than
- *	half its TTL is left. Everything else (records, releases, history,
+ *	half its TTL is left; a quarantine or release of an address writes
+ *	its pending seen note in the same commit, since the notifier looks
+ *	the login up as soon as it reads the event. Everything else (records, releases, history,
  *	events, groups, other notes) is synced before the call returns.
  *
  *	The writes of concurrent callers (libmilter's workers) share
@@ -215,6 +217,7 @@ struct put_ctx {
 	const struct store_escalation *esc;
 	time_t	now;
 	struct quarantine m;
+	struct lmdb_seen seen;
 };
 
 /* escalate - count kind:key's incident in its history, stretch m's expiry */
@@ -256,6 +259,8 @@ put_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
 	uint64_t incident;
 	int rc;
 
+	if ((rc = lmdb_wb_seen_write(ls, txn, &p->seen)) != 0)
+		return rc;
 	rc = read_record(ls, txn, &k, m);
 	if (rc < 0 && rc != LMDB_BADREC)	/* a bad one is replaced */
 		return rc;
@@ -301,8 +306,9 @@ lmdb_put(struct store *st, enum store_kind kind, const char *key,
     time_t now, struct quarantine *merged_r, struct store_err *err)
 {
 	struct lmdb_store *ls = (struct lmdb_store *)st;
-	struct put_ctx p = {kind, key, q, esc, now, {0}};
+	struct put_ctx p = {kind, key, q, esc, now, {0}, {0}};
 
+	lmdb_wb_seen_take(ls, kind, key, now, &p.seen);
 	if (lmdb_write(ls, "put", now, put_fn, &p, err) < 0)
 		return -1;
 	if (merged_r != NULL)
@@ -316,6 +322,7 @@ struct release_ctx {
 	const char *key;
 	time_t	now;
 	int	lifted;
+	struct lmdb_seen seen;
 };
 
 /* release_fn - delete a record; log it if it lived */
@@ -338,6 +345,8 @@ release_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
 	if (found != 1 || q.expires <= r->now)	/* malformed, or expired */
 		return 0;
 	r->lifted = 1;
+	if ((rc = lmdb_wb_seen_write(ls, txn, &r->seen)) != 0)
+		return rc;
 	snprintf(q.node, sizeof(q.node), "%s", ls->node);
 	q.last_seen = r->now;
 	return lmdb_event_append(ls, txn, STORE_EVENT_RELEASE, r->kind, r->key,
@@ -349,8 +358,9 @@ static int
 lmdb_release(struct store *st, enum store_kind kind, const char *key,
     time_t now, struct store_err *err)
 {
-	struct release_ctx r = {kind, key, now, 0};
+	struct release_ctx r = {kind, key, now, 0, {0}};
 
+	lmdb_wb_seen_take((struct lmdb_store *)st, kind, key, now, &r.seen);
 	if (lmdb_write((struct lmdb_store *)st, "release", now, release_fn,
 	    &r, err) < 0)
 		return -1;
@@ -614,8 +624,8 @@ lmdb_check(struct store *st, struct store_check *c, time_t now,
 	if (lmdb_wb_end(ls, txn, err) < 0 && rc == 0)
 		return -1;		/* at its bound, the buffer's flush */
 	if (rc == ENOBUFS) {
-		store_set_error(err, "lmdb check: %s not written: too many "
-		    "counters pending", ls->path);
+		store_set_error(err, "lmdb check: %s not written: %d counts "
+		    "and notes pending", ls->path, 2 * LMDB_WB_MAX);
 		return -1;
 	}
 	return rc != 0 ? lmdb_fail("check", rc, err) : 0;

@@ -88,6 +88,15 @@ struct lmdb_store {
 	unsigned long long map_size;
 };
 
+/* An address's seen note still pending, carried by the write of its
+ * record (store_lmdb_wb.c). */
+struct lmdb_seen {
+	int	have;
+	char	name[sizeof("seen:") + STORE_KEY_MAX];
+	char	value[STORE_NOTE_MAX];
+	time_t	expires;
+};
+
 /* One operation's changes, run in a write transaction. */
 typedef int (*lmdb_write_fn)(struct lmdb_store *, MDB_txn *, void *);
 
@@ -155,6 +164,10 @@ int	lmdb_wb_note_put(struct lmdb_store *ls, const char *name,
 	    int only_new, time_t now);
 int	lmdb_wb_flush(struct lmdb_store *ls, time_t now,
 	    struct store_err *err);
+void	lmdb_wb_seen_take(struct lmdb_store *ls, enum store_kind kind,
+	    const char *key, time_t now, struct lmdb_seen *s);
+int	lmdb_wb_seen_write(struct lmdb_store *ls, MDB_txn *txn,
+	    const struct lmdb_seen *s);
 void	lmdb_wb_free(struct lmdb_store *ls);
 
 /* store_lmdb_events.c */

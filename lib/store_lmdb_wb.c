@@ -23,6 +23,10 @@
  *	    int only_new, time_t now);
  *	int lmdb_wb_flush(struct lmdb_store *ls, time_t now,
  *	    struct store_err *err);
+ *	void lmdb_wb_seen_take(struct lmdb_store *ls, enum store_kind kind,
+ *	    const char *key, time_t now, struct lmdb_seen *s);
+ *	int lmdb_wb_seen_write(struct lmdb_store *ls, MDB_txn *txn,
+ *	    const struct lmdb_seen *s);
  *	void lmdb_wb_free(struct lmdb_store *ls);
  * DESCRIPTION
  *	A commit costs a sync of the file, and a session's counters and
@@ -46,6 +50,9 @@
  *	pending change is its value and expiry; readers of this process
  *	(lmdb_wb_note_get) see it before the file's. A note written at once
  *	by store_note_put() replaces the pending one (lmdb_wb_note_put).
+ *	The quarantine or release of an address writes its pending seen
+ *	note in the same commit (lmdb_wb_seen_take, lmdb_wb_seen_write):
+ *	the notifier, another process, reads it with the event.
  *
  *	The lock (wblock) covers the table, the table in flight and their
  *	reads: lmdb_wb_begin() takes it and opens the read transaction,
@@ -54,11 +61,14 @@
  *	under the lock, commits without it, and empties or merges back
  *	under it. While it commits, a reader whose snapshot predates that
  *	commit (its transaction id) adds the changes in flight; one whose
- *	snapshot holds it does not. A flush that fails keeps its changes
- *	for the next one, within WB_HARD changes; beyond, the oldest
- *	window's hits are lost, and a new counter or note is refused (the
- *	check fails as a write that fails would). Lock order: wblock, then
- *	LMDB's transactions; no write function takes wblock.
+ *	snapshot holds it does not (a commit that fails after its changes
+ *	went in leaves that id to the next commit: until the flush merges
+ *	back, a reader may miss the changes in flight). A flush that fails
+ *	keeps its changes for the next one, within WB_HARD changes: those
+ *	of a failed flush that do not fit are lost, and a new counter or
+ *	note is refused (the check fails, as the write that failed would
+ *	have). Lock order: wblock, then LMDB's transactions; no write
+ *	function takes wblock.
  *
  *	Time: the flush judges windows by the latest now a caller passed
  *	in (time is an input, and tests pass their own): a check's, or the
@@ -72,6 +82,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -435,6 +446,41 @@ lmdb_wb_note_put(struct lmdb_store *ls, const char *name, int only_new,
 	return live;
 }
 
+/* lmdb_wb_seen_take - kind:key's pending seen note, if any, into s: the
+ * write of its record carries it, since the event's reader (the notifier,
+ * another process) looks the login up as soon as it reads the event */
+void
+lmdb_wb_seen_take(struct lmdb_store *ls, enum store_kind kind,
+    const char *key, time_t now, struct lmdb_seen *s)
+{
+	MDB_val v;
+
+	s->have = 0;
+	if (kind != STORE_IP)
+		return;
+	snprintf(s->name, sizeof(s->name), "seen:%s", key);
+	pthread_mutex_lock(&ls->wblock);
+	if (lmdb_wb_note_get(ls, s->name, now, &v, &s->expires) == 1) {
+		if (v.mv_size > sizeof(s->value) - 1)
+			v.mv_size = sizeof(s->value) - 1;
+		memcpy(s->value, v.mv_data, v.mv_size);
+		s->value[v.mv_size] = '\0';
+		s->have = 1;
+	}
+	pthread_mutex_unlock(&ls->wblock);
+}
+
+/* lmdb_wb_seen_write - that note, in the record's write transaction */
+int
+lmdb_wb_seen_write(struct lmdb_store *ls, MDB_txn *txn,
+    const struct lmdb_seen *s)
+{
+	if (!s->have)
+		return 0;
+	return lmdb_note_write(ls, txn, s->name, strlen(s->name), s->value,
+	    s->expires);
+}
+
 /* What a flush writes. */
 struct flush_ctx {
 	struct lmdb_wb_table *t;
@@ -483,8 +529,13 @@ flush_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
 		for (e = f->t->b[i]; e != NULL; e = e->next) {
 			if (e->end <= f->now)
 				continue;
-			if ((rc = flush_one(ls, txn, e, f->now)) != 0)
+			if ((rc = flush_one(ls, txn, e, f->now)) != 0) {
+				/* not committed: readers add them again
+				 * (the id may go to the sweep's commit) */
+				__atomic_store_n(&ls->wb_txnid, 0,
+				    __ATOMIC_RELEASE);
 				return rc;
+			}
 			wrote = 1;
 		}
 	return wrote ? 0 : LMDB_KEEP;

@@ -15,7 +15,8 @@
  *	map) keeps its counts for the next; the buffer at its bound
  *	flushes at once; a clean close flushes; a kill -9 loses at most
  *	what was not flushed, and the file opens after it. The seen note:
- *	read at once in this process, claimed and replaced as a note.
+ *	read at once in this process, claimed and replaced as a note, and
+ *	written with the quarantine of its address.
  *
  *	Each test works in a folder of its own under a mkdtemp(3) folder
  *	of /tmp, removed at exit.
@@ -167,6 +168,21 @@ in_file(struct store *st, const char *key, unsigned long window_ms,
 	}
 	lmdb_read_end(ls, txn);
 	return n;
+}
+
+/* note_in_file - is the note name in the file, past the buffer? */
+static int
+note_in_file(struct store *st, const char *name)
+{
+	struct lmdb_store *ls = (struct lmdb_store *)st;
+	MDB_val k = {strlen(name), (void *)name}, v;
+	MDB_txn *txn;
+	int rc;
+
+	ck_assert_int_eq(lmdb_read_begin(ls, &txn, "test", &serr), 0);
+	rc = mdb_get(txn, ls->dbi[T_NOTES], &k, &v) == 0;
+	lmdb_read_end(ls, txn);
+	return rc;
 }
 
 /* A check answers as before, and the file has it only once flushed. */
@@ -520,12 +536,15 @@ END_TEST
 /* The seen note: this process reads it at once; a note put replaces it. */
 START_TEST(test_seen)
 {
+	struct quarantine q;
 	struct store_check c;
 	char path[256], got[64];
 	struct store *st;
 
 	state_path(path, sizeof(path));
 	st = open_store(path, 0);
+	memset(&q, 0, sizeof(q));
+	q.rule = RULE_INBOUND_CUSTOMER_DIRECT;
 	memset(&c, 0, sizeof(c));
 	c.ip = "10.5.0.1";
 	c.seen_login = "alice@example.net";
@@ -563,6 +582,15 @@ START_TEST(test_seen)
 	ck_assert_int_eq(store_note_get(st, "seen:10.5.0.1", 1100, got,
 	    sizeof(got), &serr), 1);
 	ck_assert_str_eq(got, "erin");
+	/* the quarantine of an address carries its note: the notifier reads
+	 * it with the event */
+	c.ip = "10.5.0.2";
+	ck_assert_int_eq(store_check(st, &c, 1100, &serr), 0);
+	ck_assert_int_eq(note_in_file(st, "seen:10.5.0.2"), 0);
+	q.expires = 5000;
+	ck_assert_int_eq(store_quarantine_put(st, STORE_IP, "10.5.0.2", &q,
+	    NULL, 1100, NULL, &serr), 0);
+	ck_assert_int_eq(note_in_file(st, "seen:10.5.0.2"), 1);
 	store_free(st);
 }
 END_TEST
