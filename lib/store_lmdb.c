@@ -58,20 +58,23 @@
  *	Rate counters and the seen note (the login last seen on an
  *	address) are written behind (store_lmdb_wb.c): a store_check()
  *	counts and notes in memory, in one read transaction, and never
- *	waits for a sync; they reach the file within a second, in one
- *	commit for all of them, at once when WB_MAX of them wait, and at
- *	store_free() (a clean stop loses none). A kill -9 or a crash loses
- *	at most the last second of counting, which lets an abuser send at
- *	most a second's worth more; readers of this process see the counts
- *	and notes at once, another process (isolationctl, a second daemon)
- *	at most a second late, and counts of several processes add up in
- *	the file. Postfix's anvil keeps such counters in memory only. The
- *	seen note is still noted only when its value changes or less than
- *	half its TTL is left; a quarantine or release of an address writes
- *	its pending seen note in the same commit, since the notifier looks
- *	the login up as soon as it reads the event. Everything else (records, releases, history,
- *	events, groups, other notes) is synced before the call returns.
- *
+ *	waits for a sync. A thread of the store writes them within a
+ *	second, in one commit for all of them; so do the check that brings
+ *	them to LMDB_WB_MAX (16384), store_sweep() (first, and it returns
+ *	the error of a flush that fails, for the log) and store_free() (a
+ *	clean stop loses none). A kill -9 or a crash loses at most the last
+ *	second of counting, which lets an abuser send at most a second's
+ *	worth more; readers of this process see the counts and notes at
+ *	once, another process (isolationctl, a second daemon) at most a
+ *	second late, and the counts of several processes add up in the
+ *	file. Postfix's anvil keeps such counters in memory only. The seen
+ *	note is still noted only when its value changes or less than half
+ *	its TTL is left; a quarantine or release of an address writes its
+ *	pending seen note in the same commit, since the notifier looks the
+ *	login up as soon as it reads the event. Everything else (records,
+ *	releases, history, events, groups, other notes) is synced before
+ *	the call returns.
+
  *	The writes of concurrent callers (libmilter's workers) share
  *	commits: those that arrive while one commit syncs go, at most 32 of
  *	them, into the next one, each in a nested transaction of its own
