@@ -53,17 +53,36 @@
  *	after a system crash, leave a file that no longer opens. What it
  *	costs, measured on the test machine's disk (ext4): 0.27 ms a write
  *	(fdatasync alone 0.19 ms), against 16 us on tmpfs, where a sync is
- *	free; a read takes about 1 us. Writes are kept off the hot path: a
- *	store_check() with no counters and no seen_login is read-only, and
- *	its seen note is written only when its value changes or less than
- *	half its TTL is left. The writes of concurrent callers (libmilter's
- *	workers) share commits: those that arrive while one commit syncs
- *	go, at most 32 of them, into the next one, each in a nested
- *	transaction of its own (store_lmdb_file.c), so that the file is
- *	synced once per batch, not once per write. The guarantees stay
- *	those of one write: a caller returns success only once the commit
- *	that holds its change has returned, and a write that fails undoes
- *	its own changes, no one else's.
+ *	free; a read takes about 1 us.
+ *
+ *	Rate counters and the seen note (the login last seen on an
+ *	address) are written behind (store_lmdb_wb.c): a store_check()
+ *	counts and notes in memory, in one read transaction, and never
+ *	waits for a sync. A thread of the store writes them within a
+ *	second, in one commit for all of them; so do the check that brings
+ *	them to LMDB_WB_MAX (16384), store_sweep() (first, and it returns
+ *	the error of a flush that fails, for the log) and store_free() (a
+ *	clean stop loses none). A kill -9 or a crash loses at most the last
+ *	second of counting, which lets an abuser send at most a second's
+ *	worth more; readers of this process see the counts and notes at
+ *	once, another process (isolationctl, a second daemon) at most a
+ *	second late, and the counts of several processes add up in the
+ *	file. Postfix's anvil keeps such counters in memory only. The seen
+ *	note is still noted only when its value changes or less than half
+ *	its TTL is left; a quarantine or release of an address writes its
+ *	pending seen note in the same commit, since the notifier looks the
+ *	login up as soon as it reads the event. Everything else (records,
+ *	releases, history, events, groups, other notes) is synced before
+ *	the call returns.
+
+ *	The writes of concurrent callers (libmilter's workers) share
+ *	commits: those that arrive while one commit syncs go, at most 32 of
+ *	them, into the next one, each in a nested transaction of its own
+ *	(store_lmdb_file.c), so that the file is synced once per batch, not
+ *	once per write. The guarantees stay those of one write: a caller
+ *	returns success only once the commit that holds its change has
+ *	returned, and a write that fails undoes its own changes, no one
+ *	else's.
  *
  *	What bounds the file: the map size (o->map_size, 1 GiB by default),
  *	which LMDB never passes. Within it live the records, counters and
@@ -84,7 +103,8 @@
  *	Files: this one, the records, counters, notes and the backend's
  *	creation; store_lmdb_file.c, opening the file, its transactions and
  *	the codecs of this layout; store_lmdb_events.c, the event log, the
- *	consumer groups and the sweep; store_lmdb.h, what they share.
+ *	consumer groups and the sweep; store_lmdb_wb.c, the counters and
+ *	seen notes written behind; store_lmdb.h, what they share.
  * DIAGNOSTICS
  *	-1 with "lmdb WHERE: WHY" in the caller's err, WHY being LMDB's
  *	mdb_strerror() or "state file PATH is full". store_lmdb_new()
@@ -200,6 +220,7 @@ struct put_ctx {
 	const struct store_escalation *esc;
 	time_t	now;
 	struct quarantine m;
+	struct lmdb_seen seen;
 };
 
 /* escalate - count kind:key's incident in its history, stretch m's expiry */
@@ -241,6 +262,8 @@ put_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
 	uint64_t incident;
 	int rc;
 
+	if ((rc = lmdb_wb_seen_write(ls, txn, &p->seen)) != 0)
+		return rc;
 	rc = read_record(ls, txn, &k, m);
 	if (rc < 0 && rc != LMDB_BADREC)	/* a bad one is replaced */
 		return rc;
@@ -286,8 +309,9 @@ lmdb_put(struct store *st, enum store_kind kind, const char *key,
     time_t now, struct quarantine *merged_r, struct store_err *err)
 {
 	struct lmdb_store *ls = (struct lmdb_store *)st;
-	struct put_ctx p = {kind, key, q, esc, now, {0}};
+	struct put_ctx p = {kind, key, q, esc, now, {0}, {0}};
 
+	lmdb_wb_seen_take(ls, kind, key, now, &p.seen);
 	if (lmdb_write(ls, "put", now, put_fn, &p, err) < 0)
 		return -1;
 	if (merged_r != NULL)
@@ -301,6 +325,7 @@ struct release_ctx {
 	const char *key;
 	time_t	now;
 	int	lifted;
+	struct lmdb_seen seen;
 };
 
 /* release_fn - delete a record; log it if it lived */
@@ -323,6 +348,8 @@ release_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
 	if (found != 1 || q.expires <= r->now)	/* malformed, or expired */
 		return 0;
 	r->lifted = 1;
+	if ((rc = lmdb_wb_seen_write(ls, txn, &r->seen)) != 0)
+		return rc;
 	snprintf(q.node, sizeof(q.node), "%s", ls->node);
 	q.last_seen = r->now;
 	return lmdb_event_append(ls, txn, STORE_EVENT_RELEASE, r->kind, r->key,
@@ -334,8 +361,9 @@ static int
 lmdb_release(struct store *st, enum store_kind kind, const char *key,
     time_t now, struct store_err *err)
 {
-	struct release_ctx r = {kind, key, now, 0};
+	struct release_ctx r = {kind, key, now, 0, {0}};
 
+	lmdb_wb_seen_take((struct lmdb_store *)st, kind, key, now, &r.seen);
 	if (lmdb_write((struct lmdb_store *)st, "release", now, release_fn,
 	    &r, err) < 0)
 		return -1;
@@ -375,14 +403,15 @@ note_read(struct lmdb_store *ls, MDB_txn *txn, const char *name, time_t now,
 	return 1;
 }
 
-/* note_write - name = value until expires */
-static int
-note_write(struct lmdb_store *ls, MDB_txn *txn, const char *name,
-    const char *value, time_t expires)
+/* lmdb_note_write - name (len octets) = value until expires */
+int
+lmdb_note_write(struct lmdb_store *ls, MDB_txn *txn, const char *name,
+    size_t len, const char *value, time_t expires)
 {
-	MDB_val k = note_key(name), v;
+	MDB_val k = {len, (void *)name}, v;
 	struct lmdb_buf b;
-	size_t len = strlen(value);
+
+	len = strlen(value);
 
 	b.len = 0;
 	buf_u8(&b, LMDB_LAYOUT);
@@ -427,7 +456,8 @@ note_put_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
 		if (rc < 0 && rc != LMDB_BADREC)
 			return rc;
 	}
-	if ((rc = note_write(ls, txn, n->name, n->value, n->expires)) == 0)
+	if ((rc = lmdb_note_write(ls, txn, n->name, strlen(n->name),
+	    n->value, n->expires)) == 0)
 		n->written = 1;
 	return rc;
 }
@@ -439,6 +469,9 @@ lmdb_note_put(struct store *st, const char *name, const char *value,
 {
 	struct note_ctx n = {name, value, expires, only_new, now, 0};
 
+	/* a pending seen note is this process's latest: claimed, or replaced */
+	if (lmdb_wb_note_put((struct lmdb_store *)st, name, only_new, now))
+		return 0;
 	if (lmdb_write((struct lmdb_store *)st, "note", now, note_put_fn,
 	    &n, err) < 0)
 		return -1;
@@ -456,15 +489,16 @@ lmdb_note_get(struct store *st, const char *name, time_t now, char *value_r,
 	time_t expires;
 	int rc;
 
-	if (lmdb_read_begin(ls, &txn, "note", err) < 0)
+	if (lmdb_wb_begin(ls, &txn, "note", err) < 0)
 		return -1;
-	if ((rc = note_read(ls, txn, name, now, &v, &expires)) == 1) {
+	if ((rc = lmdb_wb_note_get(ls, name, now, &v, &expires)) == 1 ||
+	    (rc = note_read(ls, txn, name, now, &v, &expires)) == 1) {
 		if (v.mv_size > len - 1)
 			v.mv_size = len - 1;
 		memcpy(value_r, v.mv_data, v.mv_size);
 		value_r[v.mv_size] = '\0';
 	}
-	lmdb_read_end(ls, txn);
+	(void)lmdb_wb_end(ls, txn, NULL);	/* nothing added: no flush */
 	return rc < 0 ? lmdb_fail("note", rc, err) : rc;
 }
 
@@ -479,7 +513,8 @@ seen_fresh(struct lmdb_store *ls, MDB_txn *txn, const struct store_check *c,
 	int rc;
 
 	*fresh_r = 0;
-	rc = note_read(ls, txn, name, now, &v, &expires);
+	if ((rc = lmdb_wb_note_get(ls, name, now, &v, &expires)) == 0)
+		rc = note_read(ls, txn, name, now, &v, &expires);
 	if (rc < 0 && rc != LMDB_BADREC)
 		return rc;
 	*fresh_r = rc == 1 && v.mv_size == len &&
@@ -505,30 +540,19 @@ counter_key(unsigned char *buf, const struct store_counter *k)
 	return 10 + wl + kl;
 }
 
-/* count - add to a counter, starting a window when none runs */
+/* count - add to a counter, in the write-behind buffer (wblock held) */
 static int
 count(struct lmdb_store *ls, MDB_txn *txn, struct store_counter *k,
     time_t now)
 {
-	unsigned char kb[LMDB_KEY_MAX], b[17];
-	MDB_val key = {counter_key(kb, k), kb}, v;
-	uint64_t n = k->add;
-	time_t end = now + (time_t)((k->window_ms + 999) / 1000);
+	unsigned char kb[LMDB_KEY_MAX];
+	size_t len = counter_key(kb, k);
+	uint64_t n;
+	time_t end;
 	int rc;
 
-	rc = mdb_get(txn, ls->dbi[T_COUNTERS], &key, &v);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return rc;
-	if (rc == 0 && v.mv_size == 17 && !lmdb_value_expired(&v, now)) {
-		end = (time_t)lmdb_get_u64((unsigned char *)v.mv_data + 1);
-		n += lmdb_get_u64((unsigned char *)v.mv_data + 9);
-	}
-	b[0] = LMDB_LAYOUT;
-	lmdb_u64(b + 1, (uint64_t)end);
-	lmdb_u64(b + 9, n);
-	v.mv_size = sizeof(b);
-	v.mv_data = b;
-	if ((rc = mdb_put(txn, ls->dbi[T_COUNTERS], &key, &v, 0)) != 0)
+	if ((rc = lmdb_wb_count(ls, txn, kb, len, k->window_ms, k->add, now,
+	    &n, &end)) != 0)
 		return rc;
 	k->count_r = (unsigned long)n;
 	k->reset_ms_r = (unsigned long)(end - now) * 1000;
@@ -567,26 +591,7 @@ check_read(struct lmdb_store *ls, MDB_txn *txn, struct check_ctx *x,
 	return 0;
 }
 
-/* check_fn - a check's reads, its seen note and its counters */
-static int
-check_fn(struct lmdb_store *ls, MDB_txn *txn, void *arg)
-{
-	struct check_ctx *x = arg;
-	size_t i;
-	int rc, fresh;
-
-	if ((rc = check_read(ls, txn, x, &fresh)) != 0)
-		return rc;
-	if (!fresh && (rc = note_write(ls, txn, x->seen, x->c->seen_login,
-	    x->now + x->c->seen_ttl)) != 0)
-		return rc;
-	for (i = 0; i < x->c->n_counters; i++)
-		if ((rc = count(ls, txn, &x->c->counters[i], x->now)) != 0)
-			return rc;
-	return fresh && x->c->n_counters == 0 ? LMDB_KEEP : 0;
-}
-
-/* lmdb_check - a stage's reads; a write only for counters or a stale note */
+/* lmdb_check - a stage's reads, its counters and seen note write-behind */
 static int
 lmdb_check(struct store *st, struct store_check *c, time_t now,
     struct store_err *err)
@@ -609,17 +614,24 @@ lmdb_check(struct store *st, struct store_check *c, time_t now,
 		snprintf(seen, sizeof(seen), "seen:%s", c->ip);
 		x.seen = seen;
 	}
-	if (c->n_counters == 0) {
-		if (lmdb_read_begin(ls, &txn, "check", err) < 0)
-			return -1;
-		rc = check_read(ls, txn, &x, &fresh);
-		lmdb_read_end(ls, txn);
-		if (rc != 0)
-			return lmdb_fail("check", rc, err);
-		if (fresh)
-			return 0;
+	if (lmdb_wb_begin(ls, &txn, "check", err) < 0)
+		return -1;
+	if ((rc = check_read(ls, txn, &x, &fresh)) == 0 &&
+	    (!fresh || c->n_counters > 0) && ls->read_only)
+		rc = EROFS;
+	if (rc == 0 && !fresh)
+		rc = lmdb_wb_note_set(ls, seen, c->seen_login,
+		    now + c->seen_ttl, now);
+	for (i = 0; rc == 0 && i < c->n_counters; i++)
+		rc = count(ls, txn, &c->counters[i], now);
+	if (lmdb_wb_end(ls, txn, err) < 0 && rc == 0)
+		return -1;		/* at its bound, the buffer's flush */
+	if (rc == ENOBUFS) {
+		store_set_error(err, "lmdb check: %s not written: %d counts "
+		    "and notes pending", ls->path, 2 * LMDB_WB_MAX);
+		return -1;
 	}
-	return lmdb_write(ls, "check", now, check_fn, &x, err);
+	return rc != 0 ? lmdb_fail("check", rc, err) : 0;
 }
 
 /* One record of a listing's page. */
@@ -714,6 +726,7 @@ lmdb_free(struct store *st)
 {
 	struct lmdb_store *ls = (struct lmdb_store *)st;
 
+	lmdb_wb_free(ls);
 	if (ls->env != NULL)
 		mdb_env_close(ls->env);
 	pthread_rwlock_destroy(&ls->maplock);
@@ -767,6 +780,8 @@ store_lmdb_new(const struct store_lmdb_opts *o, char *err, size_t errlen)
 	pthread_mutex_init(&ls->sweeplock, NULL);
 	pthread_mutex_init(&ls->fulllock, NULL);
 	pthread_mutex_init(&ls->grouplock, NULL);
+	lmdb_wb_init(ls);
+	ls->read_only = o->read_only;
 	ls->queue_tail = &ls->queue;
 	ls->base.ops = &lmdb_ops;
 	ls->map_size = o->map_size != 0 ? o->map_size : DEFAULT_MAP_SIZE;

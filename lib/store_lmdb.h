@@ -2,7 +2,7 @@
  * NAME
  *	store_lmdb 3h
  * SUMMARY
- *	the embedded backend's internals, shared by its two files
+ *	the embedded backend's internals, shared by its files
  * SYNOPSIS
  *	#include "store_lmdb.h"
  * DESCRIPTION
@@ -11,7 +11,8 @@
  *	store_lmdb_file.c opens the file and runs its transactions, and
  *	writes and reads the layout, and gathers the writes of concurrent
  *	callers into one commit; store_lmdb_events.c keeps the event log,
- *	the consumer groups and the sweep.
+ *	the consumer groups and the sweep; store_lmdb_wb.c holds counters
+ *	and seen notes in memory and writes them once a second.
  */
 #ifndef ISO_STORE_LMDB_H
 #define ISO_STORE_LMDB_H
@@ -33,6 +34,7 @@ enum lmdb_table {
 #define LMDB_BADREC	(-30501)	/* a value of an unknown layout */
 #define LMDB_KEY_MAX	511		/* LMDB's own bound on a key */
 #define LMDB_VAL_MAX	1536		/* the largest value written */
+#define LMDB_WB_MAX	16384		/* changes pending: written at once */
 
 /* Where the sweep goes on from, between calls. */
 struct lmdb_sweep_pos {
@@ -43,6 +45,14 @@ struct lmdb_sweep_pos {
 
 /* A write waiting for its batch (store_lmdb_file.c). */
 struct lmdb_req;
+
+/* Pending changes, a hash table (store_lmdb_wb.c). */
+struct lmdb_wb_ent;
+struct lmdb_wb_table {
+	struct lmdb_wb_ent **b;		/* buckets, a power of two */
+	size_t	nb;
+	size_t	n;			/* changes */
+};
 
 struct lmdb_store {
 	struct store base;
@@ -61,10 +71,30 @@ struct lmdb_store {
 	struct lmdb_req **queue_tail;
 	size_t	queued;
 	int	leading;		/* a caller is running a batch */
+	pthread_mutex_t wblock;		/* wb, wb_out, wb_now, wb_stop */
+	pthread_mutex_t wbflushlock;	/* one flush at a time */
+	pthread_cond_t wbcond;		/* wakes the flush thread to stop */
+	struct lmdb_wb_table wb;	/* counters and notes not written */
+	struct lmdb_wb_table wb_out;	/* those a flush is writing */
+	size_t	wb_txnid;		/* that flush's transaction, or 0 */
+	time_t	wb_now;			/* the latest now of a change */
+	pthread_t wb_thread;
+	int	wb_started;
+	int	wb_stop;
+	int	read_only;
 	char	*path;
 	char	*node;			/* "" when not set */
 	unsigned long events_max;
 	unsigned long long map_size;
+};
+
+/* An address's seen note still pending, carried by the write of its
+ * record (store_lmdb_wb.c). */
+struct lmdb_seen {
+	int	have;
+	char	name[sizeof("seen:") + STORE_KEY_MAX];
+	char	value[STORE_NOTE_MAX];
+	time_t	expires;
 };
 
 /* One operation's changes, run in a write transaction. */
@@ -112,6 +142,33 @@ int	lmdb_meta_next(struct lmdb_store *ls, MDB_txn *txn, const char *name,
 int	lmdb_meta_get(struct lmdb_store *ls, MDB_txn *txn, const char *name,
 	    uint64_t *v_r);
 unsigned char lmdb_kind(enum store_kind kind);
+
+/* store_lmdb.c */
+int	lmdb_note_write(struct lmdb_store *ls, MDB_txn *txn, const char *name,
+	    size_t len, const char *value, time_t expires);
+
+/* store_lmdb_wb.c */
+void	lmdb_wb_init(struct lmdb_store *ls);
+int	lmdb_wb_begin(struct lmdb_store *ls, MDB_txn **txn_r,
+	    const char *where, struct store_err *err);
+int	lmdb_wb_end(struct lmdb_store *ls, MDB_txn *txn,
+	    struct store_err *err);
+int	lmdb_wb_count(struct lmdb_store *ls, MDB_txn *txn,
+	    const unsigned char *key, size_t len, unsigned long window_ms,
+	    unsigned long add, time_t now, uint64_t *count_r, time_t *end_r);
+int	lmdb_wb_note_get(struct lmdb_store *ls, const char *name, time_t now,
+	    MDB_val *value_r, time_t *expires_r);
+int	lmdb_wb_note_set(struct lmdb_store *ls, const char *name,
+	    const char *value, time_t expires, time_t now);
+int	lmdb_wb_note_put(struct lmdb_store *ls, const char *name,
+	    int only_new, time_t now);
+int	lmdb_wb_flush(struct lmdb_store *ls, time_t now,
+	    struct store_err *err);
+void	lmdb_wb_seen_take(struct lmdb_store *ls, enum store_kind kind,
+	    const char *key, time_t now, struct lmdb_seen *s);
+int	lmdb_wb_seen_write(struct lmdb_store *ls, MDB_txn *txn,
+	    const struct lmdb_seen *s);
+void	lmdb_wb_free(struct lmdb_store *ls);
 
 /* store_lmdb_events.c */
 int	lmdb_event_append(struct lmdb_store *ls, MDB_txn *txn,

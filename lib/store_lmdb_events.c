@@ -729,6 +729,9 @@ lmdb_sweep(struct store *st, time_t now, struct store_err *err)
 	struct lmdb_store *ls = (struct lmdb_store *)st;
 	long rc;
 
+	/* the counts written behind first: the sweep judges the file */
+	if (lmdb_wb_flush(ls, now, err) < 0)
+		return -1;
 	pthread_mutex_lock(&ls->sweeplock);
 	rc = sweep_run(ls, &ls->sweep, now, mono_ms() + SWEEP_BUDGET_MS, err);
 	pthread_mutex_unlock(&ls->sweeplock);

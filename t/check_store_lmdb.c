@@ -12,6 +12,9 @@
  *	check that needs no write), the sweep, a full map, a map grown by
  *	another process, a kill -9 in the middle of writes, and a flood of
  *	300,000 bots twice over a sweep, whose file must not keep growing.
+ *	Counters and seen notes are written behind (store_lmdb_wb.c, tested
+ *	in t/check_store_lmdb_wb.c): a test that wants them in the file
+ *	before another process reads it flushes them (lmdb_wb_flush()).
  *
  *	Group commit: threads counting at once get exact totals; a batch,
  *	held together by requests that wait inside lmdb_write() itself
@@ -862,6 +865,8 @@ START_TEST(test_map_full)
 	st = open_store(path, 1 << 20, 16);
 	ck_assert_uint_eq(count(st, STORE_LOGIN, "early", 86400000, 7, 1000),
 	    7);
+	/* written behind: in the file before it fills */
+	ck_assert_int_eq(lmdb_wb_flush((struct lmdb_store *)st, 0, &serr), 0);
 	ck_assert_int_eq(store_note_put(st, "seen:x", "early", 90000, 0, 1000,
 	    &serr), 1);
 	n = fill(st, "live", 1000, 90000, 100000);
@@ -1112,6 +1117,8 @@ START_TEST(test_two_processes)
 	st = open_store(path, 0, 0);
 	put(st, STORE_IP, "127.0.2.1", 1000, 5000, NULL);
 	ck_assert_uint_eq(count(st, STORE_IP, "127.0.2.1", 60000, 1, 1000), 1);
+	/* counters are written behind: in the file once flushed */
+	ck_assert_int_eq(lmdb_wb_flush((struct lmdb_store *)st, 0, &serr), 0);
 	ck_assert_int_eq(pipe(up), 0);
 	if ((pid = fork()) == 0) {
 		struct store *cs;
@@ -1122,7 +1129,8 @@ START_TEST(test_two_processes)
 		if (store_quarantine_get(cs, STORE_IP, "127.0.2.1", 1000,
 		    NULL, &serr) != 1)
 			_exit(11);
-		if (count(cs, STORE_IP, "127.0.2.1", 60000, 1, 1000) != 2)
+		if (count(cs, STORE_IP, "127.0.2.1", 60000, 1, 1000) != 2 ||
+		    lmdb_wb_flush((struct lmdb_store *)cs, 0, &serr) < 0)
 			_exit(12);
 		if (store_events_read(cs, NULL, NULL, "0", 0, 1000, e, 4,
 		    &n, &serr) < 0 || n != 1)
