@@ -26,7 +26,7 @@
  *	file.
  *
  *	Each test works in a folder of its own under a mkdtemp(3) folder
- *	of /tmp, removed at exit. The flood runs under /dev/shm when it has
+ *	of /tmp, removed after the suite (t/lmdb_harness.c). The flood runs under /dev/shm when it has
  *	512 MiB free: it measures space and time, not the disk's syncs
  *	(some 0.25 ms a commit on a disk, 1.2 million commits: minutes,
  *	hence its long timeout). It prints its figures on the standard
@@ -38,7 +38,6 @@
 
 #include <check.h>
 #include <errno.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -46,7 +45,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +53,7 @@
 
 #include "store.h"
 #include "store_lmdb.h"
+#include "lmdb_harness.h"
 
 #define NCASES(t)	((int)(sizeof(t) / sizeof((t)[0])))
 #define K16		"0123456789abcdef"
@@ -66,44 +65,8 @@
 #define FLOOD		300000
 #define SHM_NEEDED	(512ULL << 20)	/* the flood's file, and room */
 
-static char base[64];			/* this run's folder under /tmp */
-static char shm_base[64];		/* and under /dev/shm; "" if none */
-
 /* why the main thread's last store call failed; a thread has its own */
 static struct store_err serr;
-
-/* rm_entry - nftw callback: remove what it is given */
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	remove(path);
-	return 0;
-}
-
-/* rm_bases - at exit: the run's folders and everything in them */
-static void
-rm_bases(void)
-{
-	if (base[0] != '\0')
-		nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	if (shm_base[0] != '\0')
-		nftw(shm_base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* state_path - a fresh folder for one test, and its state file's path */
-static void
-state_path(char *path, size_t len, int shm)
-{
-	char dir[128];
-
-	snprintf(dir, sizeof(dir), "%s/t.XXXXXX", shm && shm_base[0] ?
-	    shm_base : base);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, len, "%s/state.lmdb", dir);
-}
 
 /* open_opts - a store on path, or NULL with err */
 static struct store *
@@ -1212,7 +1175,7 @@ count_listed(void *arg, enum store_kind kind, const char *key,
 	return 0;
 }
 
-/* crash_child - put keys r<round>-<i> until killed, each one reported */
+/* crash_child - put keys r<round>-<i> until killed; reports how many */
 static void
 crash_child(const char *path, int round, int fd)
 {
@@ -1226,9 +1189,7 @@ crash_child(const char *path, int round, int fd)
 		if (store_quarantine_put(cs, STORE_IP, key, &q, NULL, 1000,
 		    NULL, &serr) < 0)
 			_exit(11);
-		snprintf(key, sizeof(key), "%d\n", i);
-		if (write(fd, key, strlen(key)) < 0)
-			_exit(12);
+		report(fd, i + 1, 12);
 	}
 }
 
@@ -1236,36 +1197,16 @@ crash_child(const char *path, int round, int fd)
 START_TEST(test_crash)
 {
 	char path[256], key[64];
-	int fd[2], got[3], round, i, status, listed;
+	int got[3], round, i, listed;
 	struct store *st;
-	pid_t pid;
-	FILE *f;
 
 	state_path(path, sizeof(path), 0);
 	st = open_store(path, 0, 1000);
 	put(st, STORE_LOGIN, "before", 1000, 90000, NULL);
 	store_free(st);
 	for (round = 0; round < 3; round++) {
-		ck_assert_int_eq(pipe(fd), 0);
-		if ((pid = fork()) == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			close(fd[0]);
-			crash_child(path, round, fd[1]);
-		}
-		ck_assert_int_gt(pid, 0);
-		close(fd[1]);
-		ck_assert_ptr_nonnull(f = fdopen(fd[0], "r"));
-		for (got[round] = 0; got[round] < 200 + 150 * round &&
-		    fgets(key, sizeof(key), f) != NULL;)
-			got[round]++;
-		kill(pid, SIGKILL);
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		ck_assert(WIFSIGNALED(status));
-		/* what it wrote before it died was put too */
-		while (fgets(key, sizeof(key), f) != NULL)
-			got[round]++;
-		fclose(f);
-		ck_assert_int_ge(got[round], 200 + 150 * round);
+		got[round] = kill_child(crash_child, path, round,
+		    200 + 150 * round);
 		st = open_store(path, 0, 1000);
 		for (i = 0; i < got[round]; i++) {
 			snprintf(key, sizeof(key), "r%d-%d", round, i);
@@ -1288,71 +1229,21 @@ END_TEST
 #define GROUP_THREADS	16
 #define GROUP_CALLS	50
 
-/* What one counting thread is given. */
-struct counter_arg {
-	struct store *st;
-	int	idx;
-	long	failures;
-};
-
-/* counter_worker - GROUP_CALLS checks: a shared counter, its own, a note */
-static void *
-counter_worker(void *arg)
-{
-	struct counter_arg *a = arg;
-	struct store_counter k[2];
-	struct store_check c;
-	struct store_err e;
-	char login[32];
-	int i;
-
-	snprintf(login, sizeof(login), "u%d@example.net", a->idx);
-	for (i = 0; i < GROUP_CALLS; i++) {
-		memset(k, 0, sizeof(k));
-		k[0].kind = STORE_IP;
-		k[0].key = "10.8.8.8";
-		k[0].what = "messages";
-		k[0].window_ms = 600000;
-		k[0].add = 1;
-		k[1] = k[0];
-		k[1].kind = STORE_LOGIN;
-		k[1].key = login;
-		k[1].add = 2;
-		memset(&c, 0, sizeof(c));
-		c.ip = "10.8.8.8";
-		c.seen_login = login;
-		c.seen_ttl = 600;
-		c.counters = k;
-		c.n_counters = 2;
-		if (store_check(a->st, &c, 1000, &e) < 0 ||
-		    k[1].count_r != 2UL * (i + 1) || k[0].count_r < 1UL + i)
-			a->failures++;
-	}
-	return NULL;
-}
-
 /* Threads counting at once: every addition is there, in the file too. */
 START_TEST(test_group_counters)
 {
-	struct counter_arg a[GROUP_THREADS];
-	pthread_t tid[GROUP_THREADS];
+	struct worker_arg a[GROUP_THREADS], proto;
 	char path[256], login[32];
 	struct store *st;
 	int i, pass;
 
 	state_path(path, sizeof(path), 0);
 	st = open_store(path, 0, 0);
-	for (i = 0; i < GROUP_THREADS; i++) {
-		a[i].st = st;
-		a[i].idx = i;
-		a[i].failures = 0;
-		ck_assert_int_eq(pthread_create(&tid[i], NULL, counter_worker,
-		    &a[i]), 0);
-	}
-	for (i = 0; i < GROUP_THREADS; i++) {
-		pthread_join(tid[i], NULL);
-		ck_assert_int_eq(a[i].failures, 0);
-	}
+	memset(&proto, 0, sizeof(proto));
+	proto.st = st;
+	proto.calls = GROUP_CALLS;
+	proto.window_ms = 600000;
+	workers_run(a, GROUP_THREADS, &proto, count_worker);
 	for (pass = 0; pass < 2; pass++) {
 		ck_assert_uint_eq(count(st, STORE_IP, "10.8.8.8", 600000, 0,
 		    1000), GROUP_THREADS * GROUP_CALLS);
@@ -1609,7 +1500,7 @@ END_TEST
 static void *
 full_worker(void *arg)
 {
-	struct counter_arg *a = arg;
+	struct worker_arg *a = arg;
 	struct quarantine q = record(90000, "later");
 	struct store_err e;
 	char key[64];
@@ -1629,8 +1520,7 @@ full_worker(void *arg)
  * that find it full sweep once, and every write goes in. */
 START_TEST(test_group_full)
 {
-	struct counter_arg a[FULL_THREADS];
-	pthread_t tid[FULL_THREADS];
+	struct worker_arg a[FULL_THREADS], proto;
 	char path[256], key[64];
 	struct store *st;
 	int i, j;
@@ -1640,17 +1530,9 @@ START_TEST(test_group_full)
 	ck_assert_int_gt(fill(st, "short", 1000, 1100, 100000),
 	    2 * FULL_THREADS * FULL_PUTS);
 	ck_assert_msg(strstr(serr.text, "full") != NULL, "%s", serr.text);
-	for (i = 0; i < FULL_THREADS; i++) {
-		a[i].st = st;
-		a[i].idx = i;
-		a[i].failures = 0;
-		ck_assert_int_eq(pthread_create(&tid[i], NULL, full_worker,
-		    &a[i]), 0);
-	}
-	for (i = 0; i < FULL_THREADS; i++) {
-		pthread_join(tid[i], NULL);
-		ck_assert_int_eq(a[i].failures, 0);
-	}
+	memset(&proto, 0, sizeof(proto));
+	proto.st = st;
+	workers_run(a, FULL_THREADS, &proto, full_worker);
 	for (i = 0; i < FULL_THREADS; i++)
 		for (j = 0; j < FULL_PUTS; j++) {
 			snprintf(key, sizeof(key), "later-%d-%d@example.net",
@@ -1774,8 +1656,6 @@ static void
 flood_round(struct store *st, unsigned first, time_t now)
 {
 	static char keys[100][32];
-	struct store_counter k[100];
-	struct store_check c;
 	unsigned i, j;
 
 	for (i = first; i < first + FLOOD; i += 100) {
@@ -1785,18 +1665,8 @@ flood_round(struct store *st, unsigned first, time_t now)
 			snprintf(keys[j], sizeof(keys[j]), "10.%u.%u.%u",
 			    a >> 16, (a >> 8) & 255, a & 255);
 			put(st, STORE_IP, keys[j], now, now + 60, NULL);
-			memset(&k[j], 0, sizeof(k[j]));
-			k[j].kind = STORE_IP;
-			k[j].key = keys[j];
-			k[j].what = "messages";
-			k[j].window_ms = 60000;
-			k[j].add = 1;
 		}
-		memset(&c, 0, sizeof(c));
-		c.counters = k;
-		c.n_counters = 100;
-		ck_assert_msg(store_check(st, &c, now, &serr) == 0, "%s",
-		    serr.text);
+		check_keys(st, keys, 100, now);
 	}
 }
 
@@ -1841,7 +1711,7 @@ START_TEST(test_flood)
 	fprintf(stderr, "check_store_lmdb: flood of %d on %s: %.1f us a put "
 	    "and 1/100 check; round 1 %lld ms, file %lld octets; sweep %lld "
 	    "ms in %d calls; round 2 %lld ms, file %lld octets (x%.2f)\n",
-	    FLOOD, shm_base[0] ? "/dev/shm" : "/tmp",
+	    FLOOD, lmdb_shm_base[0] ? "/dev/shm" : "/tmp",
 	    t_put1 * 1000.0 / FLOOD, t_put1, size1, t_sweep, calls, t_put2,
 	    size2, (double)size2 / (double)size1);
 	ck_assert_msg(size2 * 10 <= size1 * 12, "file grew from %lld to %lld",
@@ -1928,26 +1798,7 @@ lmdb_suite(void)
 int
 main(void)
 {
-	struct statvfs vfs;
-	SRunner *sr;
-	int failed;
-
-	snprintf(base, sizeof(base), "/tmp/check_store_lmdb.XXXXXX");
-	if (mkdtemp(base) == NULL) {
-		perror("check_store_lmdb: mkdtemp");
+	if (lmdb_harness_init("check_store_lmdb", SHM_NEEDED) < 0)
 		return EXIT_FAILURE;
-	}
-	if (statvfs("/dev/shm", &vfs) == 0 &&
-	    (unsigned long long)vfs.f_bavail * vfs.f_frsize >= SHM_NEEDED) {
-		snprintf(shm_base, sizeof(shm_base),
-		    "/dev/shm/check_store_lmdb.XXXXXX");
-		if (mkdtemp(shm_base) == NULL)
-			shm_base[0] = '\0';
-	}
-	sr = srunner_create(lmdb_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	rm_bases();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lmdb_harness_run(lmdb_suite());
 }

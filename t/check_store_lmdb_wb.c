@@ -19,14 +19,13 @@
  *	written with the quarantine of its address.
  *
  *	Each test works in a folder of its own under a mkdtemp(3) folder
- *	of /tmp, removed at exit.
+ *	of /tmp, removed after the suite (t/lmdb_harness.c).
  * DIAGNOSTICS
  *	Exit status 0 when every test passed, 1 otherwise.
  */
 #include "config.h"
 
 #include <check.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,38 +40,15 @@
 
 #include "store.h"
 #include "store_lmdb.h"
+#include "lmdb_harness.h"
 
 #define NCASES(t)	((int)(sizeof(t) / sizeof((t)[0])))
 #define THREADS		16
 #define CALLS		200
 #define DAY_MS		86400000UL
 
-static char base[64];			/* this run's folder under /tmp */
-
 /* why the main thread's last store call failed */
 static struct store_err serr;
-
-/* rm_entry - nftw callback: remove what it is given */
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	remove(path);
-	return 0;
-}
-
-/* state_path - a fresh folder for one test, and its state file's path */
-static void
-state_path(char *path, size_t len)
-{
-	char dir[128];
-
-	snprintf(dir, sizeof(dir), "%s/t.XXXXXX", base);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, len, "%s/state.lmdb", dir);
-}
 
 /* open_store - a store on path that must open */
 static struct store *
@@ -192,7 +168,7 @@ START_TEST(test_behind)
 	struct store *st;
 	time_t end;
 
-	state_path(path, sizeof(path));
+	state_path(path, sizeof(path), 0);
 	st = open_store(path, 0);
 	ck_assert_uint_eq(count(st, "10.0.0.1", 60000, 2, 1000), 2);
 	ck_assert_uint_eq(count(st, "10.0.0.1", 60000, 1, 1030), 3);
@@ -247,7 +223,7 @@ START_TEST(test_roll)
 	long n;
 	int i;
 
-	state_path(path, sizeof(path));
+	state_path(path, sizeof(path), 0);
 	st = open_store(path, 0);
 	for (i = 0; i < NCASES(roll_steps); i++) {
 		const struct roll_step *s = &roll_steps[i];
@@ -271,49 +247,6 @@ START_TEST(test_roll)
 }
 END_TEST
 
-/* What one counting thread is given. */
-struct worker_arg {
-	struct store *st;
-	int	idx;
-	long	failures;
-};
-
-/* count_worker - CALLS checks: a shared counter, its own, its seen note */
-static void *
-count_worker(void *arg)
-{
-	struct worker_arg *a = arg;
-	struct store_counter k[2];
-	struct store_check c;
-	struct store_err e;
-	char login[32];
-	int i;
-
-	snprintf(login, sizeof(login), "u%d@example.net", a->idx);
-	for (i = 0; i < CALLS; i++) {
-		memset(k, 0, sizeof(k));
-		k[0].kind = STORE_IP;
-		k[0].key = "10.8.8.8";
-		k[0].what = "messages";
-		k[0].window_ms = DAY_MS;
-		k[0].add = 1;
-		k[1] = k[0];
-		k[1].kind = STORE_LOGIN;
-		k[1].key = login;
-		k[1].add = 2;
-		memset(&c, 0, sizeof(c));
-		c.ip = "10.8.8.8";
-		c.seen_login = login;
-		c.seen_ttl = 600;
-		c.counters = k;
-		c.n_counters = 2;
-		if (store_check(a->st, &c, 1000, &e) < 0 ||
-		    k[1].count_r != 2UL * (i + 1) || k[0].count_r < 1UL + i)
-			a->failures++;
-	}
-	return NULL;
-}
-
 /* flush_worker - flushes until told to stop */
 static void *
 flush_worker(void *arg)
@@ -330,29 +263,21 @@ flush_worker(void *arg)
 /* Threads counting while flushes run: every hit counted once. */
 START_TEST(test_threads)
 {
-	struct worker_arg a[THREADS], fa;
-	pthread_t tid[THREADS], ftid;
+	struct worker_arg a[THREADS], fa, proto;
+	pthread_t ftid;
 	char path[256];
 	struct store *st;
-	int i;
 
-	state_path(path, sizeof(path));
+	state_path(path, sizeof(path), 0);
 	st = open_store(path, 0);
+	memset(&fa, 0, sizeof(fa));
 	fa.st = st;
-	fa.idx = 0;
-	fa.failures = 0;
 	ck_assert_int_eq(pthread_create(&ftid, NULL, flush_worker, &fa), 0);
-	for (i = 0; i < THREADS; i++) {
-		a[i].st = st;
-		a[i].idx = i;
-		a[i].failures = 0;
-		ck_assert_int_eq(pthread_create(&tid[i], NULL, count_worker,
-		    &a[i]), 0);
-	}
-	for (i = 0; i < THREADS; i++) {
-		pthread_join(tid[i], NULL);
-		ck_assert_int_eq(a[i].failures, 0);
-	}
+	memset(&proto, 0, sizeof(proto));
+	proto.st = st;
+	proto.calls = CALLS;
+	proto.window_ms = DAY_MS;
+	workers_run(a, THREADS, &proto, count_worker);
 	__atomic_store_n(&fa.idx, 1, __ATOMIC_RELEASE);
 	pthread_join(ftid, NULL);
 	ck_assert_int_eq(fa.failures, 0);
@@ -417,7 +342,7 @@ START_TEST(test_processes)
 	struct store *st;
 	pid_t pid1, pid2;
 
-	state_path(path, sizeof(path));
+	state_path(path, sizeof(path), 0);
 	pid1 = child_count(path, 3, fd1);
 	pid2 = child_count(path, 1, fd2);
 	st = open_store(path, 0);
@@ -460,7 +385,7 @@ START_TEST(test_failed_flush)
 	struct store *st;
 	int i;
 
-	state_path(path, sizeof(path));
+	state_path(path, sizeof(path), 0);
 	st = open_store(path, 1 << 20);
 	ck_assert_int_gt(fill(st, "big", 399, 1000, 1100), 100);
 	fill(st, "small", 1, 1000, 1100);
@@ -490,25 +415,13 @@ END_TEST
 static void
 check100(struct store *st, unsigned first)
 {
-	struct store_counter k[100];
 	char keys[100][32];
-	struct store_check c;
 	unsigned j;
 
-	for (j = 0; j < 100; j++) {
+	for (j = 0; j < 100; j++)
 		snprintf(keys[j], sizeof(keys[j]), "10.4.%u.%u",
 		    (first + j) >> 8, (first + j) & 255);
-		memset(&k[j], 0, sizeof(k[j]));
-		k[j].kind = STORE_IP;
-		k[j].key = keys[j];
-		k[j].what = "messages";
-		k[j].window_ms = 60000;
-		k[j].add = 1;
-	}
-	memset(&c, 0, sizeof(c));
-	c.counters = k;
-	c.n_counters = 100;
-	ck_assert_msg(store_check(st, &c, 1000, &serr) == 0, "%s", serr.text);
+	check_keys(st, keys, 100, 1000);
 }
 
 /* At its bound the buffer is flushed by the check that filled it. */
@@ -518,7 +431,7 @@ START_TEST(test_bound)
 	struct store *st;
 	unsigned i;
 
-	state_path(path, sizeof(path));
+	state_path(path, sizeof(path), 0);
 	st = open_store(path, 0);
 	for (i = 0; i + 100 < LMDB_WB_MAX; i += 100)
 		check100(st, i);
@@ -541,7 +454,7 @@ START_TEST(test_seen)
 	char path[256], got[64];
 	struct store *st;
 
-	state_path(path, sizeof(path));
+	state_path(path, sizeof(path), 0);
 	st = open_store(path, 0);
 	memset(&q, 0, sizeof(q));
 	q.rule = RULE_INBOUND_CUSTOMER_DIRECT;
@@ -597,13 +510,14 @@ END_TEST
 
 /* crash_child - count, flush every 100, report the flushed total */
 static void
-crash_child(const char *path, int fd)
+crash_child(const char *path, int unused, int fd)
 {
 	struct store_lmdb_opts o;
 	struct store *cs;
-	char err[256], line[32];
+	char err[256];
 	long i;
 
+	(void)unused;
 	memset(&o, 0, sizeof(o));
 	o.path = path;
 	if ((cs = store_lmdb_new(&o, err, sizeof(err))) == NULL)
@@ -615,41 +529,19 @@ crash_child(const char *path, int fd)
 			continue;
 		if (lmdb_wb_flush((struct lmdb_store *)cs, 0, NULL) < 0)
 			_exit(12);
-		snprintf(line, sizeof(line), "%ld\n", i);
-		if (write(fd, line, strlen(line)) < 0)
-			_exit(13);
+		report(fd, i, 13);
 	}
 }
 
 /* A kill -9 loses at most what was not flushed; the file opens. */
 START_TEST(test_kill)
 {
-	char path[256], line[32];
-	long flushed = 0, n;
+	char path[256];
+	long flushed, n;
 	struct store *st;
-	int fd[2], status;
-	pid_t pid;
-	FILE *f;
 
-	state_path(path, sizeof(path));
-	ck_assert_int_eq(pipe(fd), 0);
-	if ((pid = fork()) == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(fd[0]);
-		crash_child(path, fd[1]);
-	}
-	ck_assert_int_gt(pid, 0);
-	close(fd[1]);
-	ck_assert_ptr_nonnull(f = fdopen(fd[0], "r"));
-	while (flushed < 2000 && fgets(line, sizeof(line), f) != NULL)
-		flushed = atol(line);
-	kill(pid, SIGKILL);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFSIGNALED(status));
-	while (fgets(line, sizeof(line), f) != NULL)
-		flushed = atol(line);
-	fclose(f);
-	ck_assert_int_ge(flushed, 2000);
+	state_path(path, sizeof(path), 0);
+	flushed = kill_child(crash_child, path, 0, 2000);
 	st = open_store(path, 0);
 	n = in_file(st, "10.6.0.1", DAY_MS, NULL);
 	ck_assert_msg(n >= flushed && n <= flushed + 100, "file %ld, flushed "
@@ -694,18 +586,7 @@ wb_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	snprintf(base, sizeof(base), "/tmp/check_store_lmdb_wb.XXXXXX");
-	if (mkdtemp(base) == NULL) {
-		perror("check_store_lmdb_wb: mkdtemp");
+	if (lmdb_harness_init("check_store_lmdb_wb", 0) < 0)
 		return EXIT_FAILURE;
-	}
-	sr = srunner_create(wb_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lmdb_harness_run(wb_suite());
 }

@@ -19,7 +19,7 @@
 #	See t/lib/harness.sh and t/lib/dns.sh (ISO_KEEP=1 keeps the work
 #	folder, with dns.log).
 
-# shellcheck disable=SC2317 # the helpers below run through check()
+# shellcheck disable=SC2317 # the helpers below run through h_check()
 
 # Before the harness re-executes this script in its namespace: the
 # host's resolv.conf as it is now.
@@ -33,17 +33,6 @@ H_DNS=1
 
 LONG=$(printf 'x%.0s' {1..300})
 SPF="v=spf1 ip4:127.0.1.0/24 -all"
-
-# check - one test: NAME, then a command that must succeed
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		h_ok "$name"
-	else
-		h_not_ok "$name" "failed: $*"
-	fi
-}
 
 # answers - h_dns_query NAME TYPE prints exactly the lines WANT...
 answers() {
@@ -119,11 +108,11 @@ port53_closed() {
 	[ -z "$(ss -Hlnut "src $H_DNS_IP:53")" ]
 }
 
-check "the test runs in its own mount namespace" \
+h_check "the test runs in its own mount namespace" \
 	test "$(readlink /proc/self/ns/mnt)" != "${H_DNS_NS#* }"
-check "/etc/resolv.conf in here names $H_DNS_IP" ours
-check "the host's /etc/resolv.conf is unchanged" outer_resolv_same
-check "/etc/hosts in here keeps localhost only" hosts_localhost
+h_check "/etc/resolv.conf in here names $H_DNS_IP" ours
+h_check "the host's /etc/resolv.conf is unchanged" outer_resolv_same
+h_check "/etc/hosts in here keeps localhost only" hosts_localhost
 
 t0=$EPOCHREALTIME
 h_dns_start "TXT example.org \"$SPF\"" \
@@ -138,46 +127,46 @@ h_dns_start "TXT example.org \"$SPF\"" \
 	'TIMEOUT slow.example.org'
 echo "# h_dns_start took $(((${EPOCHREALTIME/./} - ${t0/./}) / 1000)) ms"
 
-check "TXT answered" answers example.org TXT NOERROR "\"$SPF\""
-check "TXT of two strings, one with a comma" \
+h_check "TXT answered" answers example.org TXT NOERROR "\"$SPF\""
+h_check "TXT of two strings, one with a comma" \
 	answers two.example.org TXT NOERROR '"one, with a comma" "two"'
-check "TXT longer than 255 is split" \
+h_check "TXT longer than 255 is split" \
 	answers long.example.org TXT NOERROR "\"${LONG:0:255}\" \"${LONG:255}\""
-check "MX answered" answers example.org MX NOERROR "10 mail.example.org"
-check "a name with other types only: NODATA" answers example.org A NOERROR
-check "HOST: A answered" answers mail.example.org A NOERROR 127.0.1.25
-check "HOST: PTR answered" answers 127.0.1.25 PTR NOERROR mail.example.org
-check "A has no PTR" answers 127.0.1.27 PTR NXDOMAIN
-check "PTR has no A" answers ptr-only.example.org A NXDOMAIN
-check "PTR answered" answers 127.0.1.28 PTR NOERROR ptr-only.example.org
-check "DNSBL: a listed address answers 127.0.0.10" \
+h_check "MX answered" answers example.org MX NOERROR "10 mail.example.org"
+h_check "a name with other types only: NODATA" answers example.org A NOERROR
+h_check "HOST: A answered" answers mail.example.org A NOERROR 127.0.1.25
+h_check "HOST: PTR answered" answers 127.0.1.25 PTR NOERROR mail.example.org
+h_check "A has no PTR" answers 127.0.1.27 PTR NXDOMAIN
+h_check "PTR has no A" answers ptr-only.example.org A NXDOMAIN
+h_check "PTR answered" answers 127.0.1.28 PTR NOERROR ptr-only.example.org
+h_check "DNSBL: a listed address answers 127.0.0.10" \
 	answers 50.2.0.127.zen.example.test A NOERROR 127.0.0.10
-check "DNSBL: the default answer is 127.0.0.2" \
+h_check "DNSBL: the default answer is 127.0.0.2" \
 	answers 51.2.0.127.zen.example.test A NOERROR 127.0.0.2
-check "DNSBL: an unlisted address is NXDOMAIN" \
+h_check "DNSBL: an unlisted address is NXDOMAIN" \
 	answers 52.2.0.127.zen.example.test A NXDOMAIN
-check "an unknown name is NXDOMAIN in < 1 s" \
+h_check "an unknown name is NXDOMAIN in < 1 s" \
 	fast 1 answers nothere.example.org A NXDOMAIN
-check "an unknown outside name is NXDOMAIN, not forwarded" \
+h_check "an unknown outside name is NXDOMAIN, not forwarded" \
 	fast 1 answers www.debian.org A NXDOMAIN
-check "glibc: the PTR of a 127.0.x.y client" \
+h_check "glibc: the PTR of a 127.0.x.y client" \
 	getent_is hosts 127.0.1.25 "127.0.1.25 mail.example.org"
-check "glibc: the A of a HOST record" \
+h_check "glibc: the A of a HOST record" \
 	getent_is ahostsv4 mail.example.org "127.0.1.25 STREAM mail.example.org
 127.0.1.25 DGRAM 
 127.0.1.25 RAW "
-check "glibc: an A-only name (AAAA NXDOMAIN) resolves" \
+h_check "glibc: an A-only name (AAAA NXDOMAIN) resolves" \
 	getent_is hosts a-only.example.org "127.0.1.27 a-only.example.org"
-check "glibc: an unknown name fails in < 1 s" \
+h_check "glibc: an unknown name fails in < 1 s" \
 	fast 1 not_found hosts nothere.example.org
-check "TIMEOUT: no answer" no_answer x.slow.example.org TXT
-check "glibc: a TIMEOUT name gives up after 1 s (timeout:1 attempts:1)" \
+h_check "TIMEOUT: no answer" no_answer x.slow.example.org TXT
+h_check "glibc: a TIMEOUT name gives up after 1 s (timeout:1 attempts:1)" \
 	fast 2 not_found ahostsv4 slow.example.org
 
 h_dns_add 'PTR 127.0.1.30 late.example.org'
-check "h_dns_add: the new record is served at once" \
+h_check "h_dns_add: the new record is served at once" \
 	answers 127.0.1.30 PTR NOERROR late.example.org
-check "h_dns_add: the old records stay" \
+h_check "h_dns_add: the old records stay" \
 	answers 127.0.1.25 PTR NOERROR mail.example.org
 
 # Postfix resolves its clients through the same resolv.conf.
@@ -197,7 +186,7 @@ h_expect_log "Postfix: ... and says why" \
 h_postfix_stop
 
 h_dns_stop
-check "h_dns_stop: nothing listens on $H_DNS_IP:53" port53_closed
-check "the host's /etc/resolv.conf is still unchanged" outer_resolv_same
+h_check "h_dns_stop: nothing listens on $H_DNS_IP:53" port53_closed
+h_check "the host's /etc/resolv.conf is still unchanged" outer_resolv_same
 
 h_done
