@@ -77,6 +77,8 @@ def one(n):
         s = smtplib.SMTP(timeout=a.timeout, local_hostname="load.outside.test",
                          source_address=(ip, 0))
         code, msg = s.connect("127.0.0.1", a.port)
+        # starttls() names the server by the host given to SMTP(), none here
+        s._host = "127.0.0.1"
         if code != 220:
             raise smtplib.SMTPResponseException(code, msg)
         stage = "ehlo"
