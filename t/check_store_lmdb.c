@@ -1070,24 +1070,26 @@ wait_child(pid_t pid)
 START_TEST(test_two_processes)
 {
 	struct store_event v[4];
-	int up[2], i;
+	int up[2], down[2], i;
 	char path[256], c;
 	struct store *st;
 	size_t n;
 	pid_t pid;
 
 	state_path(path, sizeof(path), 0);
-	st = open_store(path, 0, 0);
-	put(st, STORE_IP, "127.0.2.1", 1000, 5000, NULL);
-	ck_assert_uint_eq(count(st, STORE_IP, "127.0.2.1", 60000, 1, 1000), 1);
-	/* counters are written behind: in the file once flushed */
-	ck_assert_int_eq(lmdb_wb_flush((struct lmdb_store *)st, 0, &serr), 0);
 	ck_assert_int_eq(pipe(up), 0);
+	ck_assert_int_eq(pipe(down), 0);
+	/* forked before the parent's store starts its thread: a fork beside
+	 * a running thread may leave the child a lock (the allocator's)
+	 * that nobody will release */
 	if ((pid = fork()) == 0) {
 		struct store *cs;
 		struct store_event e[4];
 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(down[1]);
+		if (read(down[0], &c, 1) != 1)
+			_exit(10);
 		cs = child_open(path, 0, 10);
 		if (store_quarantine_get(cs, STORE_IP, "127.0.2.1", 1000,
 		    NULL, &serr) != 1)
@@ -1112,7 +1114,16 @@ START_TEST(test_two_processes)
 		_exit(0);
 	}
 	ck_assert_int_gt(pid, 0);
-	ck_assert_int_eq(read(up[0], &c, 1), 1);
+	/* a child that fails ends the read below, instead of hanging it */
+	close(up[1]);
+	close(down[0]);
+	st = open_store(path, 0, 0);
+	put(st, STORE_IP, "127.0.2.1", 1000, 5000, NULL);
+	ck_assert_uint_eq(count(st, STORE_IP, "127.0.2.1", 60000, 1, 1000), 1);
+	/* counters are written behind: in the file once flushed */
+	ck_assert_int_eq(lmdb_wb_flush((struct lmdb_store *)st, 0, &serr), 0);
+	ck_assert_int_eq(write(down[1], "x", 1), 1);
+	ck_assert_msg(read(up[0], &c, 1) == 1, "the child failed before its put");
 	ck_assert_int_eq(store_quarantine_get(st, STORE_LOGIN,
 	    "child@example.net", 1000, NULL, &serr), 1);
 	ck_assert_uint_eq(count(st, STORE_IP, "127.0.2.1", 60000, 1, 1000), 3);
@@ -1128,7 +1139,7 @@ START_TEST(test_two_processes)
 	ck_assert_str_eq(v[2].key, "127.0.2.3");
 	store_free(st);
 	close(up[0]);
-	close(up[1]);
+	close(down[1]);
 }
 END_TEST
 
