@@ -295,6 +295,22 @@ parse_local(const char *p, size_t n, struct addr *a, size_t *used_r,
 	return 0;
 }
 
+static int needs_quotes(const char *, size_t);
+
+/* formatted_len - the length of a parsed address as addr_format() writes it */
+static size_t
+formatted_len(const struct addr *a)
+{
+	size_t ln = strlen(a->local), dn = strlen(a->domain), n = ln, i;
+
+	if (needs_quotes(a->local, ln)) {
+		n += 2;
+		for (i = 0; i < ln; i++)
+			n += a->local[i] == '"' || a->local[i] == '\\';
+	}
+	return dn > 0 ? n + 1 + dn : n;
+}
+
 /* addr_parse - parse a raw MAIL FROM / RCPT TO argument */
 int
 addr_parse(const char *raw, struct addr *addr_r, const char **err_r)
@@ -333,7 +349,10 @@ addr_parse(const char *raw, struct addr *addr_r, const char **err_r)
 		if (p[n - 1] == '.')
 			n--;
 	}
-	if (n > ADDR_MAILBOX_MAX)
+	/* as sent, and as written back: a local part sent unquoted that
+	 * needs quotes (".e") grows, and what the milter logs, stores and
+	 * compares must parse again */
+	if (n > ADDR_MAILBOX_MAX || formatted_len(&a) > ADDR_MAILBOX_MAX)
 		return fail(err_r, "address longer than 254 octets");
 	*addr_r = a;
 	return 0;

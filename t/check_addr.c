@@ -300,6 +300,9 @@ static const struct limit_case limits[] = {
 	{ "a@", "b.", 125, "cc", 0, NULL },		/* 254 octets */
 	{ "a@", "b.", 125, "ccc", -1, "longer than 254" },
 	{ "a@", "b.", 125, "cc.", 0, NULL },		/* the root dot is free */
+	/* 254 octets sent, 256 written back (".e"@...): refused */
+	{ ".e@", "b.", 125, "c", -1, "longer than 254" },
+	{ "ee@", "b.", 125, "c", 0, NULL },
 	{ "a@", "b.", 127, "cc", -1, "domain longer than 255" },
 	{ "<@", "b.", 127, "c:u@d>", 0, NULL },		/* 255 in a route */
 	{ "<@", "b.", 127, "cc:u@d>", -1, "source route" },
