@@ -449,7 +449,7 @@ int
 main(int argc, char **argv)
 {
 	const char *path = CONF_DEFAULT_FILE;
-	int check = 0, dump = 0, ch, rc;
+	int check = 0, dump = 0, ch, rc, stuck;
 	enum run run = RUN_DAEMON;
 	struct strlist errors = {0};
 	struct conf *conf;
@@ -552,17 +552,15 @@ main(int argc, char **argv)
 	main_loop(path);
 	/* one deadline for the stop: libmilter's loop, then the sessions */
 	until.tv_sec = time(NULL) + STOP_GRACE_SECONDS;
-	if (pthread_timedjoin_np(tid, NULL, &until) != 0) {
+	stuck = pthread_timedjoin_np(tid, NULL, &until) != 0;
+	if (stuck)
 		log_warnx("libmilter's loop did not end within %d s of the stop "
 		    "(its worker pool is stuck); exiting without it; the MTA "
 		    "tempfails the sessions in flight", STOP_GRACE_SECONDS);
-		pidfile_remove();
-		log_msg(LOG_LEVEL_NOTICE, "stopped");
-		_exit(0);
-	}
-	/* a session still in a callback uses the configuration and the
-	 * store: freeing them under it would be a use after free */
-	if (wait_sessions(until.tv_sec) > 0) {
+	/* a session still in a callback, or a stuck loop, may use the
+	 * configuration and the store: freeing them under it would be a
+	 * use after free, so exit without */
+	if (stuck || wait_sessions(until.tv_sec) > 0) {
 		pidfile_remove();
 		log_msg(LOG_LEVEL_NOTICE, "stopped");
 		_exit(0);
