@@ -160,7 +160,8 @@ h_expect "OnStateError tempfail: Redis back, submission accepted" 250 \
 
 # (c) ---------------------------------------------------------------------
 # Redis answers nothing for 6 s; RedisTimeout 250ms. A session that waited
-# for Redis would take 6 s or more.
+# for Redis would take 5.7 s or more (it starts 0.3 s into the stall); the
+# bound, 5 s, leaves the rest to a loaded host.
 h_milter_start "$REDIS" "RedisTimeout 250ms" "RateLimit login recipients 100/1h"
 for stall in "CLIENT PAUSE 6000 ALL" "DEBUG SLEEP 6"; do
 	timeout 10 redis-cli -h 127.0.0.1 -p "$RD_PORT1" $stall >/dev/null 2>&1 &
@@ -169,7 +170,7 @@ for stall in "CLIENT PAUSE 6000 ALL" "DEBUG SLEEP 6"; do
 	start=$(date +%s%N)
 	h_smtp pf-sub 127.0.4.50 --from alice@example.net --to friend@other.test "${ALICE[@]}"
 	ms=$((($(date +%s%N) - start) / 1000000))
-	if [ "$H_CODE" = 250 ] && [ "$ms" -lt 3000 ]; then
+	if [ "$H_CODE" = 250 ] && [ "$ms" -lt 5000 ]; then
 		h_ok "$stall: the session finished in ${ms} ms, accepted (continue)"
 	else
 		h_not_ok "$stall: the session is not held by Redis" "reply $H_REPLY after $ms ms"
