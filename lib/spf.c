@@ -55,28 +55,9 @@
 #include <strings.h>
 #include <time.h>
 
-/* libspf2 names its results as spf.h does: rename its set */
-#define SPF_RESULT_INVALID	LIBSPF2_RESULT_INVALID
-#define SPF_RESULT_NEUTRAL	LIBSPF2_RESULT_NEUTRAL
-#define SPF_RESULT_PASS		LIBSPF2_RESULT_PASS
-#define SPF_RESULT_FAIL		LIBSPF2_RESULT_FAIL
-#define SPF_RESULT_SOFTFAIL	LIBSPF2_RESULT_SOFTFAIL
-#define SPF_RESULT_NONE		LIBSPF2_RESULT_NONE
-#define SPF_RESULT_TEMPERROR	LIBSPF2_RESULT_TEMPERROR
-#define SPF_RESULT_PERMERROR	LIBSPF2_RESULT_PERMERROR
-#include <spf2/spf.h>
-#include <spf2/spf_dns_zone.h>
-#undef SPF_RESULT_INVALID
-#undef SPF_RESULT_NEUTRAL
-#undef SPF_RESULT_PASS
-#undef SPF_RESULT_FAIL
-#undef SPF_RESULT_SOFTFAIL
-#undef SPF_RESULT_NONE
-#undef SPF_RESULT_TEMPERROR
-#undef SPF_RESULT_PERMERROR
-
 #include "log.h"
 #include "spf.h"
+#include "spf_libspf2.h"
 #include "spf_input.h"
 #include "spf_resolver.h"
 
