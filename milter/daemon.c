@@ -146,7 +146,6 @@ pidfile_open(const char *path)
 {
 	char buf[32] = "", *cwd;
 	struct stat st;
-	ssize_t n;
 	int fd;
 
 	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
@@ -165,7 +164,7 @@ pidfile_open(const char *path)
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EWOULDBLOCK) {
 			/* the content is only shown, and only its digits */
-			if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) > 0)
+			if (pread(fd, buf, sizeof(buf) - 1, 0) > 0)
 				buf[strspn(buf, "0123456789")] = '\0';
 			log_msg(LOG_LEVEL_ERROR, "another instance (pid %s) holds "
 			    "the pid file %s: not starting", buf[0] ? buf : "?",

@@ -187,7 +187,7 @@ evidence_field(const char *raw, size_t max, char *buf, size_t len)
 	size_t n, k;
 
 	declog_escape(raw, 0, esc, sizeof(esc));
-	if ((n = strlen(esc)) > max) {
+	if (strlen(esc) > max) {
 		n = max - strlen(DECLOG_CUT);
 		/* never half an escape: "\xHH" is four octets */
 		for (k = n > 3 ? n - 3 : 0; k < n; k++)

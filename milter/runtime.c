@@ -121,7 +121,6 @@ sweep_loop(void *arg)
 {
 	struct timespec until;
 	struct store_err err;
-	int stop;
 
 	(void)arg;
 	pthread_mutex_lock(&sweep_lock);
@@ -131,7 +130,7 @@ sweep_loop(void *arg)
 		while (!sweep_stop && pthread_cond_timedwait(&sweep_cond,
 		    &sweep_lock, &until) == 0)
 			;
-		if ((stop = sweep_stop) != 0)
+		if (sweep_stop)
 			break;
 		pthread_mutex_unlock(&sweep_lock);
 		if (store_sweep(runtime_st, time(NULL), &err) < 0)
