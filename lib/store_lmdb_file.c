@@ -250,7 +250,8 @@ batch_run(struct lmdb_store *ls, struct lmdb_req *batch)
 			r->rc = rc;
 }
 
-/* batch_take - the oldest GROUP_MAX requests off the queue, grouplock held */
+/* batch_take - the oldest GROUP_MAX requests off the queue, grouplock held;
+ * the queue is not empty: the leader's own request is on it until taken */
 static struct lmdb_req *
 batch_take(struct lmdb_store *ls)
 {

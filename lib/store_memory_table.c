@@ -221,7 +221,8 @@ mtable_remove(struct mtable *t, struct mentry *e)
 	free(e);
 }
 
-/* reclaim - remove up to max expired entries from the top of a heap */
+/* reclaim - remove up to max expired entries from the top of a heap (h is
+ * the heap of their class, which mtable_remove() takes them out of) */
 static void
 reclaim(struct mtable *t, struct mheap *h, time_t now, size_t max)
 {
