@@ -159,6 +159,8 @@ static const struct key keys[] = {
 	{"RedisPrefix", &k_string, F(redis_prefix), "iso:", 0, 0, 0, NULL},
 	{"RedisTimeout", &k_duration, F(redis_timeout_ms), "250ms", 1, 60000,
 	0, NULL},
+	{"RedisConnections", &k_int, F(redis_connections), "16", 1, 1024, 0,
+	NULL},
 	{"DNSBL", &k_dnsbl, F(dnsbls), NULL, 0, 0, 0, NULL},
 	{"SPF", &k_bool, F(spf), "yes", 0, 0, 0, NULL},
 	{"SPFAction", &k_spf_action, F(spf_actions),

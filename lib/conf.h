@@ -190,6 +190,7 @@ struct conf {
 	int	redis_database;
 	char   *redis_prefix;
 	unsigned long redis_timeout_ms;
+	int	redis_connections;	/* RedisConnections: the pool's size */
 
 	/* the embedded store (without Redis) */
 	char   *state_file;			/* StateFile */

@@ -80,6 +80,7 @@ conf_redis_opts(const struct conf *conf, struct store_redis_opts *o)
 	o->database = conf->redis_database;
 	o->prefix = conf->redis_prefix;
 	o->timeout_ms = conf->redis_timeout_ms;
+	o->pool_size = (unsigned)conf->redis_connections;
 }
 
 /* conf_store_open - the configured state store: Redis, else the StateFile */

@@ -42,7 +42,9 @@
 
 #include "redis_pool.h"
 
-#define POOL_DEFAULT	4
+#define POOL_DEFAULT	16
+/* a wait for a lent connection, in RedisTimeouts (redis_pool.h says why) */
+#define POOL_WAIT_TIMEOUTS	4
 #define HOST_MAX	256
 /* ends command_s()'s arguments */
 #define ARGS_END	((const char *)NULL)
@@ -350,11 +352,12 @@ redis_pool_get(struct redis_pool *p, struct store_err *err)
 	redisContext *stale = NULL;
 	struct redis_conn *c;
 	struct timespec until;
+	unsigned long wait_ms = POOL_WAIT_TIMEOUTS * p->timeout_ms;
 	int rc = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += (time_t)(p->timeout_ms / 1000);
-	until.tv_nsec += (long)(p->timeout_ms % 1000) * 1000000L;
+	until.tv_sec += (time_t)(wait_ms / 1000);
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;

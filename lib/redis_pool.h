@@ -18,13 +18,17 @@
  *	void redis_pool_free(struct redis_pool *p);
  * DESCRIPTION
  *	The connection half of the Redis store backend (store_redis.c keeps
- *	the commands). At most o->pool_size connections (default 4), made
+ *	the commands). At most o->pool_size connections (default 16), made
  *	when first needed: redis_pool_new() never connects.
  *
  *	redis_pool_get() lends one connection to one thread, connecting it
  *	first when needed (TCP or Unix socket, then the command timeout,
  *	AUTH, SELECT; behind Sentinel, discovery and a ROLE check). When
- *	every connection is lent it waits for one at most the timeout.
+ *	every connection is lent it waits for one at most four times the
+ *	timeout: a holder may send several commands (a script loaded
+ *	again, a reconnection's AUTH and SELECT), each within the timeout,
+ *	and on a host short of CPU a holder waits for a core as well; a
+ *	wait of one timeout turned such load into store errors.
  *	redis_pool_put() gives it back; bad says the caller met a reply it
  *	cannot trust, and the connection is closed.
  *

@@ -269,7 +269,7 @@ struct store_redis_opts {
 	int	database;
 	const char *prefix;		/* "iso:" */
 	unsigned long timeout_ms;	/* connect and every command */
-	unsigned pool_size;		/* connections at most; 0: default 4 */
+	unsigned pool_size;		/* connections at most; 0: default 16 */
 	const char *node;		/* this server's name, in release events */
 	unsigned long events_max;	/* events kept (MAXLEN ~); 0: 100000 */
 };

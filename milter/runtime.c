@@ -80,7 +80,8 @@ runtime_store_changed(const struct conf *old, const struct conf *conf)
 	if (!same(a.server, b.server) || !same(a.master_name, b.master_name) ||
 	    !same(a.user, b.user) || !same(a.password, b.password) ||
 	    !same(a.prefix, b.prefix) || a.database != b.database ||
-	    a.timeout_ms != b.timeout_ms || a.n_sentinels != b.n_sentinels)
+	    a.timeout_ms != b.timeout_ms || a.n_sentinels != b.n_sentinels ||
+	    a.pool_size != b.pool_size)
 		return 1;
 	for (i = 0; i < a.n_sentinels; i++)
 		if (!same(a.sentinels[i], b.sentinels[i]))

@@ -99,6 +99,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(c->on_state_error_tempfail, 0);
 	ck_assert_str_eq(c->redis_prefix, "iso:");
 	ck_assert_uint_eq(c->redis_timeout_ms, 250);
+	ck_assert_int_eq(c->redis_connections, 16);
 	ck_assert_int_eq(c->spf, 1);
 	ck_assert_int_eq(c->spf_actions[SPF_RESULT_SOFTFAIL], ACTION_REPORT);
 	ck_assert_int_eq(c->spf_actions[SPF_RESULT_TEMPERROR], ACTION_TEMPFAIL);
@@ -277,6 +278,7 @@ static const char full_text[] =
 	"RedisDatabase 3\n"
 	"RedisPrefix cluster1:\n"
 	"RedisTimeout 1s\n"
+	"RedisConnections 64\n"
 	"DNSBL zen.spamhaus.org=127.0.0.[10..11]\n"
 	"DNSBL bl.example.test\n"
 	"SPF off\n"
@@ -336,6 +338,7 @@ START_TEST(test_full)
 	ck_assert_int_eq(c->redis_database, 3);
 	ck_assert_str_eq(c->redis_prefix, "cluster1:");
 	ck_assert_uint_eq(c->redis_timeout_ms, 1000);
+	ck_assert_int_eq(c->redis_connections, 64);
 	ck_assert_uint_eq(c->n_dnsbls, 2);
 	ck_assert_str_eq(c->dnsbls[0].zone, "zen.spamhaus.org");
 	ck_assert_str_eq(dnsbl_filter_text(c->dnsbls[0].filter),
@@ -426,6 +429,8 @@ static const struct {
 	"test.conf:1: OnStateError: \"panic\" is not continue or tempfail"},
 	{"RedisDatabase 16\n",
 	"test.conf:1: RedisDatabase: \"16\" is not a number from 0 to 15"},
+	{"RedisConnections 0\n",
+	"test.conf:1: RedisConnections: \"0\" is not a number from 1 to 1024"},
 	{"RedisTimeout -1s\n",
 	"test.conf:1: RedisTimeout: \"-1s\" is not a duration (a number with ms, s, m, h or d)"},
 	{"RedisSentinels 127.0.0.1\nRedisMasterName m\n",

@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "redis_pool.h"
 #include "store.h"
 #include "store_harness.h"
 #include "xtext.h"
@@ -273,6 +274,88 @@ START_TEST(test_pause)
 	ck_assert_msg(rc_check == 0, "%s", serr.text);
 	redisFree(rc);
 	store_free(st);
+	srv_stop(s, 0);
+}
+END_TEST
+
+/* A caller that waits for the pool's one lent connection. */
+struct waiter {
+	struct redis_pool *pool;
+	struct redis_conn *c;		/* what it got, or NULL */
+	struct store_err err;
+	long	ms;			/* how long it waited */
+};
+
+/* ms_since - milliseconds from t0 to now, on the monotonic clock */
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)(t.tv_sec - t0->tv_sec) * 1000 +
+	    (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* waiter_work - ask the pool for a connection; the answer kept */
+static void *
+waiter_work(void *arg)
+{
+	struct waiter *w = arg;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	w->c = redis_pool_get(w->pool, &w->err);
+	w->ms = ms_since(&t0);
+	return NULL;
+}
+
+/*
+ * A holder may keep a connection longer than one RedisTimeout (several
+ * commands, or a host short of CPU): a caller waits for it up to four
+ * timeouts, then gets "all busy", not longer.
+ */
+START_TEST(test_pool_wait)
+{
+	struct srv *s = must_start(0, 0, NULL);
+	struct timespec hold = {0, 300 * 1000 * 1000};
+	struct store_redis_opts o;
+	struct redis_pool *p;
+	struct redis_conn *c;
+	struct waiter w;
+	pthread_t tid;
+	char buf[64], err[256];
+
+	o = opts(buf, sizeof(buf), s->port);
+	o.timeout_ms = 200;
+	o.pool_size = 1;
+	p = redis_pool_new(&o, err, sizeof(err));
+	ck_assert_msg(p != NULL, "redis_pool_new: %s", err);
+	c = redis_pool_get(p, &serr);
+	ck_assert_msg(c != NULL, "%s", serr.text);
+
+	/* held for 300 ms, more than the timeout: the waiter still gets it */
+	memset(&w, 0, sizeof(w));
+	w.pool = p;
+	ck_assert_int_eq(pthread_create(&tid, NULL, waiter_work, &w), 0);
+	nanosleep(&hold, NULL);
+	redis_pool_put(p, c, 0);
+	pthread_join(tid, NULL);
+	ck_assert_msg(w.c != NULL, "after %ld ms: %s", w.ms, w.err.text);
+	c = w.c;
+
+	/* held for good: the waiter gives up after four timeouts */
+	memset(&w, 0, sizeof(w));
+	w.pool = p;
+	ck_assert_int_eq(pthread_create(&tid, NULL, waiter_work, &w), 0);
+	pthread_join(tid, NULL);
+	ck_assert_ptr_null(w.c);
+	ck_assert_msg(strstr(w.err.text, "all 1 connections busy") != NULL,
+	    "error: %s", w.err.text);
+	ck_assert_msg(w.ms >= 780 && w.ms < 3000, "gave up after %ld ms",
+	    w.ms);
+	redis_pool_put(p, c, 0);
+	redis_pool_free(p);
 	srv_stop(s, 0);
 }
 END_TEST
@@ -880,6 +963,7 @@ store_redis_suite(void)
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_restart);
 	tcase_add_test(tc, test_pause);
+	tcase_add_test(tc, test_pool_wait);
 	tcase_add_test(tc, test_events);
 	tcase_add_test(tc, test_stream);
 	tcase_add_test(tc, test_notes_redis);
