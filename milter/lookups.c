@@ -37,23 +37,48 @@
 #define EVIDENCE_FROM	88	/* octets of the escaped MAIL FROM kept;
 				   with the rest, 252 octets: it all fits */
 
-static pthread_mutex_t outage_lock = PTHREAD_MUTEX_INITIALIZER;
-static int store_down;
+/* a store that fails now and then is logged at most this often */
+#define OUTAGE_LOG_SECONDS	10
 
-/* store_outage - log a store failure once, and its end once */
+static pthread_mutex_t outage_lock = PTHREAD_MUTEX_INITIALIZER;
+static int store_down;			/* the last call failed */
+static int outage_logged;		/* and its failure was logged */
+static time_t outage_last_log;		/* when a failure was last logged */
+static unsigned long outage_unlogged;	/* failures not logged since */
+
+/* store_outage - log a store failure once, and its end once; a store
+ * that fails and answers by turns (a flaky link) gets a failure line at
+ * most every OUTAGE_LOG_SECONDS, with a count of those in between */
 static void
 store_outage(int failed, const char *why)
 {
-	int changed;
+	unsigned long unlogged = 0;
+	int log_fail = 0, log_back = 0;
+	time_t now = time(NULL);
 
 	pthread_mutex_lock(&outage_lock);
-	changed = store_down != failed;
+	if (failed && !outage_logged && (outage_last_log == 0 ||
+	    now - outage_last_log >= OUTAGE_LOG_SECONDS)) {
+		log_fail = 1;
+		unlogged = outage_unlogged;
+		outage_unlogged = 0;
+		outage_last_log = now;
+		outage_logged = 1;
+	} else if (failed && !outage_logged)
+		outage_unlogged++;
+	else if (!failed && store_down && outage_logged) {
+		log_back = 1;
+		outage_logged = 0;
+	}
 	store_down = failed;
 	pthread_mutex_unlock(&outage_lock);
-	if (changed && failed)
+	if (log_fail && unlogged > 0)
+		log_msg(LOG_LEVEL_ERROR, "state store %s failed: %s; OnStateError decides until it answers again (%lu failures since the last such line)",
+		    store_name(runtime_store()), why, unlogged);
+	else if (log_fail)
 		log_msg(LOG_LEVEL_ERROR, "state store %s failed: %s; OnStateError decides until it answers again",
 		    store_name(runtime_store()), why);
-	else if (changed)
+	else if (log_back)
 		log_msg(LOG_LEVEL_NOTICE, "state store %s answers again",
 		    store_name(runtime_store()));
 }

@@ -11,6 +11,10 @@
 # (b) OnStateError continue, Redis paused (CLIENT PAUSE 4 s): every
 #     message accepted, none held longer than 1.5 s; the quarantine is
 #     enforced again after the pause.
+# (d) OnStateError continue, a flaky Redis (paused 400 ms of every second
+#     for 12 s): every message accepted; the failure is logged at most once
+#     per 10 s, the next line counting the failures in between, not one
+#     line per failure and recovery.
 # (c) OnStateError continue, a Sentinel failover (primary killed): every
 #     message accepted, none longer than 2 s; the quarantine, replicated
 #     before, is enforced through the new primary.
@@ -108,6 +112,36 @@ check_load pause 250 1500
 sleep 3
 h_expect "(b) after the pause: the quarantined probe is refused again" "550 5.7.1" \
 	'rule=inbound\.quarantined' -- pf-mx "$PROBE" --from someone@outside.test --to bob@example.net
+
+# (d) ------------------------------------------------------------------------
+flaky() {
+	local i
+	for ((i = 0; i < 12; i++)); do
+		timeout 5 redis-cli -h 127.0.0.1 -p "$RD_PORT1" CLIENT PAUSE 400 ALL >/dev/null 2>&1
+		sleep 1
+	done
+}
+h_milter_start "$REDIS" "RedisTimeout 250ms" "OnStateError continue"
+h_mark
+ld_run "$H_DIR/flaky.txt" --port "$PF_MX_PORT" --count 120 --conc 4 --rate 10 \
+	--tag flaky --ip 127.0.3.% &
+load=$!
+flaky
+wait "$load"
+ld_summary "$H_DIR/flaky.txt"
+check_load flaky 250 1500
+n=$(h_log_since | grep -c 'state store redis failed')
+echo "# (d) failure lines: $n; failures counted between them: $(h_log_since |
+	sed -n 's/.*(\([0-9]*\) failures since the last such line).*/\1/p' | tr '\n' ' ')"
+if [ "$n" -ge 1 ] && [ "$n" -le 2 ]; then
+	h_ok "(d) a flaky Redis: $n failure lines in 12 s, not one per failure"
+else
+	h_not_ok "(d) a flaky Redis: at most one failure line per 10 s" "$n lines: $(h_log_since | grep 'store redis' | head -n 4)"
+fi
+if [ "$n" = 2 ]; then
+	h_expect_log "(d) ... the second counts the failures between" \
+		'state store redis failed: .*\([0-9]+ failures since the last such line\)'
+fi
 
 # (c) ------------------------------------------------------------------------
 h_milter_stop
