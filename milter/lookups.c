@@ -55,6 +55,7 @@ store_outage(int failed, const char *why)
 	unsigned long unlogged = 0;
 	int log_fail = 0, log_back = 0;
 	time_t now = time(NULL);
+	char count[64] = "";
 
 	pthread_mutex_lock(&outage_lock);
 	if (failed && !outage_logged && (outage_last_log == 0 ||
@@ -72,13 +73,13 @@ store_outage(int failed, const char *why)
 	}
 	store_down = failed;
 	pthread_mutex_unlock(&outage_lock);
-	if (log_fail && unlogged > 0)
-		log_msg(LOG_LEVEL_ERROR, "state store %s failed: %s; OnStateError decides until it answers again (%lu failures since the last such line)",
-		    store_name(runtime_store()), why, unlogged);
-	else if (log_fail)
-		log_msg(LOG_LEVEL_ERROR, "state store %s failed: %s; OnStateError decides until it answers again",
-		    store_name(runtime_store()), why);
-	else if (log_back)
+	if (log_fail) {
+		if (unlogged > 0)
+			snprintf(count, sizeof(count), " (%lu failures since "
+			    "the last such line)", unlogged);
+		log_msg(LOG_LEVEL_ERROR, "state store %s failed: %s; OnStateError decides until it answers again%s",
+		    store_name(runtime_store()), why, count);
+	} else if (log_back)
 		log_msg(LOG_LEVEL_NOTICE, "state store %s answers again",
 		    store_name(runtime_store()));
 }
