@@ -41,8 +41,7 @@
 #define OUTAGE_LOG_SECONDS	10
 
 static pthread_mutex_t outage_lock = PTHREAD_MUTEX_INITIALIZER;
-static int store_down;			/* the last call failed */
-static int outage_logged;		/* and its failure was logged */
+static int outage_logged;		/* a failure logged, no answer since */
 static time_t outage_last_log;		/* when a failure was last logged */
 static unsigned long outage_unlogged;	/* failures not logged since */
 
@@ -67,11 +66,10 @@ store_outage(int failed, const char *why)
 		outage_logged = 1;
 	} else if (failed && !outage_logged)
 		outage_unlogged++;
-	else if (!failed && store_down && outage_logged) {
+	else if (!failed && outage_logged) {
 		log_back = 1;
 		outage_logged = 0;
 	}
-	store_down = failed;
 	pthread_mutex_unlock(&outage_lock);
 	if (log_fail) {
 		if (unlogged > 0)
